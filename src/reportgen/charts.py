@@ -1,0 +1,169 @@
+"""Statistics -> SVG charts (matplotlib, text kept as text), cached by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__, fmt
+from .stats import QuestionStats
+
+CM = 1 / 2.54
+CHART_KINDS = ("bar", "pie")
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """What a chart looks like beyond its data: font and brand colours."""
+
+    font_file: str
+    primary: str
+    text: str
+    muted: str
+    palette: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Everything needed to draw one chart, and nothing else (it is the cache key)."""
+
+    kind: str
+    question_id: str
+    labels: tuple[str, ...]
+    counts: tuple[int, ...]
+    valid: int
+    description: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.question_id}.svg"
+
+    def digest(self, style: ChartStyle | None = None) -> str:
+        key = {"spec": asdict(self), "style": asdict(style) if style else None, "version": __version__}
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
+    """The data of a bar or pie chart for one question (pies leave out empty slices)."""
+    rows = stats.frequencies.rows
+    if kind == "pie":
+        rows = tuple(row for row in rows if row.count)
+    return ChartSpec(
+        kind=kind,
+        question_id=stats.question.id,
+        labels=tuple(row.label for row in rows),
+        counts=tuple(row.count for row in rows),
+        valid=stats.frequencies.valid,
+        description=stats.question.label,
+    )
+
+
+def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None) -> dict[str, bytes]:
+    """SVG bytes per chart name; cached charts are read, the others drawn on all cores."""
+    wanted = {spec.name: spec for spec in specs}
+    result: dict[str, bytes] = {}
+    missing = []
+    for name, spec in wanted.items():
+        cached = cache_dir / f"{spec.digest(style)}.svg" if cache_dir else None
+        if cached is not None and cached.is_file():
+            result[name] = cached.read_bytes()
+        else:
+            missing.append(spec)
+    for spec, svg in zip(missing, _draw_all(missing, style), strict=True):
+        result[spec.name] = svg
+        if cache_dir is not None:
+            _write_cache(cache_dir / f"{spec.digest(style)}.svg", svg)
+    return result
+
+
+def _draw_all(specs: list[ChartSpec], style: ChartStyle) -> list[bytes]:
+    if len(specs) < 4:
+        return [draw(spec, style) for spec in specs]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(draw, specs, [style] * len(specs)))
+
+
+def _write_cache(path: Path, svg: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(svg)
+    temporary.replace(path)
+
+
+def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
+    """One chart as SVG; deterministic for the same spec and style."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, rc_context
+    from matplotlib.figure import Figure
+
+    font_manager.fontManager.addfont(style.font_file)
+    family = font_manager.FontProperties(fname=style.font_file).get_name()
+    settings = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "reportgen",
+        "font.family": family,
+        "font.size": 9,
+        "text.color": style.text,
+        "axes.labelcolor": style.text,
+        "xtick.color": style.text,
+        "ytick.color": style.text,
+    }
+    with rc_context(settings):
+        figure = Figure(figsize=(15 * CM, 7 * CM))
+        if spec.kind == "bar":
+            _bar(figure, spec, style)
+        else:
+            _pie(figure, spec, style)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _bar(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
+    axes = figure.add_subplot()
+    positions = range(len(spec.counts))
+    bars = axes.bar(positions, spec.counts, color=style.primary, width=0.65)
+    labels = [fmt.percent(count / spec.valid, 1) if spec.valid else "" for count in spec.counts]
+    axes.bar_label(bars, labels=labels, padding=2, fontsize=8, color=style.text)
+    axes.set_xticks(list(positions), spec.labels)
+    axes.set_ylabel("Absolute Häufigkeit")
+    axes.set_xlabel("Antwortwert")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_ylim(0, max(spec.counts + (1,)) * 1.15)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.spines[["left", "bottom"]].set_color(style.muted)
+    axes.grid(axis="y", color="#dde3e6", linewidth=0.6)
+    axes.set_axisbelow(True)
+    axes.yaxis.set_major_formatter(lambda value, _: fmt.number(value))
+
+
+def _pie(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
+    axes = figure.add_subplot()
+    colours = [style.palette[index % len(style.palette)] for index in range(len(spec.counts))]
+    wedges, _texts, autotexts = axes.pie(
+        spec.counts,
+        colors=colours,
+        startangle=90,
+        counterclock=False,
+        autopct=lambda share: fmt.percent(share / 100, 1) if share >= 6 else "",
+        pctdistance=0.72,
+        wedgeprops={"linewidth": 1.2, "edgecolor": "white"},
+    )
+    for text, colour in zip(autotexts, colours, strict=True):
+        text.set_color("white" if _is_dark(colour) else style.text)
+        text.set_fontsize(8)
+    legend = [f"{label} ({count})" for label, count in zip(spec.labels, spec.counts, strict=True)]
+    axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axes.set_aspect("equal")
+
+
+def _is_dark(colour: str) -> bool:
+    red, green, blue = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 150

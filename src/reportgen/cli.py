@@ -1,0 +1,71 @@
+"""Command line: `reportgen build` and `reportgen check`, thin over the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ReportError, ReportErrors
+
+EXIT_USER_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; user mistakes become one message per problem and exit status 2."""
+    arguments = _parser().parse_args(argv)
+    root = Path(arguments.project)
+    try:
+        return arguments.command(root)
+    except ReportError as error:
+        if arguments.debug:
+            traceback.print_exc()
+        problems = error.errors if isinstance(error, ReportErrors) else [error]
+        for problem in problems:
+            print(f"Fehler: {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("Abgebrochen; die bisherige PDF-Datei ist unverändert.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportgen", description="Survey studies from data/ and content/ to a branded PDF.")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    parser.add_argument("--project", default=".", help="project folder with report.toml (default: current folder)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for every error")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands.add_parser("build", help="build build/report.pdf and build/report.html").set_defaults(command=_build)
+    commands.add_parser("check", help="check data, codebook, content and config without rendering").set_defaults(command=_check)
+    return parser
+
+
+def _build(root: Path) -> int:
+    from .build import build
+
+    result = build(root)
+    _print_warnings(result.warnings)
+    shown = result.pdf.relative_to(result.pdf.parent.parent) if result.pdf.is_relative_to(Path.cwd().resolve()) else result.pdf
+    print(f"{shown} geschrieben: {result.pages} Seiten.")
+    return 0
+
+
+def _check(root: Path) -> int:
+    from .build import prepare
+
+    project = prepare(root)
+    _print_warnings(project.warnings)
+    print(f"Keine Fehler gefunden ({len(project.content.chapters)} Kapitel, {project.stats.respondents} Befragte).")
+    return 0
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"Warnung: {warning}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

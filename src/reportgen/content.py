@@ -1,0 +1,161 @@
+"""content/*.md -> Jinja (sandboxed, strict) -> Markdown -> HTML chapters with numbered headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup
+
+from .errors import Location, ReportError, relative_name
+from .helpers import HelperError, Helpers
+from .markdown import Heading, MarkdownRenderer
+from .references import Reference
+from .templating import template_line
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .stats import SurveyStats
+
+CITATION_GROUP = re.compile(r"\[(@[A-Za-z0-9_][\w-]*(?:\s*;\s*@[A-Za-z0-9_][\w-]*)*)\]")
+CITATION_NARRATIVE = re.compile(r"(?<![\w@\[/.])@([A-Za-z0-9_][\w-]*[A-Za-z0-9_])")
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """A chart a content file asked for: its kind and question."""
+
+    kind: str
+    question_id: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.kind}-{self.question_id}.svg"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One content file rendered to HTML."""
+
+    file: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class RenderedContent:
+    """All chapters, their headings (for the table of contents) and what they need."""
+
+    chapters: tuple[Chapter, ...]
+    headings: tuple[Heading, ...]
+    charts: tuple[ChartRequest, ...]
+    cited: tuple[str, ...]
+    questions_used: frozenset[str]
+    warnings: tuple[str, ...]
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """The chapters, in file-name order."""
+    return sorted(path for path in content_dir.glob("*.md") if not path.name.startswith("_"))
+
+
+def render_content(
+    root: Path,
+    content_env: Environment,
+    partials_env: Environment,
+    stats: SurveyStats,
+    references: dict[str, Reference],
+) -> RenderedContent:
+    """Render every chapter in order; figure, table and heading numbers run across files."""
+    files = content_files(root / "content")
+    if not files:
+        raise ReportError("Keine Kapitel gefunden.", Location("content/"), "Legen Sie mindestens eine Datei content/01-kapitel.md an.")
+    sources = {path: _read(path, root) for path in files}
+    cited = _check_citations(sources, root, references)
+    helpers = Helpers(stats, references, cited, partials_env)
+    markdown = MarkdownRenderer()
+    chapters = []
+    for path in files:
+        name = relative_name(path, root)
+        text = _render_template(content_env, path.name, name, helpers)
+        text = _replace_citations(text, references)
+        chapters.append(Chapter(name, Markup(markdown.render(text))))
+    warnings = tuple(
+        f"content/literatur.toml, Zeile {ref.line}: Eintrag „{key}“ wird nirgends zitiert."
+        for key, ref in references.items()
+        if key not in cited
+    )
+    return RenderedContent(tuple(chapters), tuple(markdown.headings), tuple(helpers.charts), tuple(cited), frozenset(helpers.questions_used), warnings)
+
+
+def _read(path: Path, root: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReportError("Die Datei ist kein UTF-8-Text.", Location(relative_name(path, root)), "Speichern Sie sie als UTF-8.") from None
+
+
+def _check_citations(sources: dict[Path, str], root: Path, references: dict[str, Reference]) -> list[str]:
+    """Citation keys in order of first use; an unknown key is an error at its line."""
+    cited: list[str] = []
+    for path, text in sources.items():
+        for number, line in enumerate(text.splitlines(), 1):
+            for key in _keys_in(line):
+                if key not in references:
+                    known = ", ".join(sorted(references)) or "keine"
+                    raise ReportError(
+                        f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.",
+                        Location(relative_name(path, root), line=number),
+                        f"Ergänzen Sie [{key}] in content/literatur.toml (vorhanden: {known}).",
+                    )
+                if key not in cited:
+                    cited.append(key)
+    return cited
+
+
+def _keys_in(line: str) -> list[str]:
+    keys = []
+    for group in CITATION_GROUP.findall(line):
+        keys.extend(part.strip()[1:] for part in group.split(";"))
+    keys.extend(CITATION_NARRATIVE.findall(CITATION_GROUP.sub("", line)))
+    return keys
+
+
+def _replace_citations(text: str, references: dict[str, Reference]) -> str:
+    def link(key: str, label: str) -> str:
+        return f'<a class="citation" href="#ref-{key}">{label}</a>'
+
+    def group(match: re.Match[str]) -> str:
+        keys = [part.strip()[1:] for part in match.group(1).split(";")]
+        items = [link(key, f"{references[key].author}, {references[key].year}") for key in keys]
+        return "(" + "; ".join(items) + ")"
+
+    def narrative(match: re.Match[str]) -> str:
+        reference = references[match.group(1)]
+        return f"{link(reference.key, reference.author)} ({reference.year})"
+
+    text = CITATION_GROUP.sub(group, text)
+    return CITATION_NARRATIVE.sub(lambda m: narrative(m) if m.group(1) in references else m.group(0), text)
+
+
+def _render_template(environment: Environment, template_name: str, display_name: str, helpers: Helpers) -> str:
+    try:
+        template = environment.get_template(template_name)
+        return template.render(helpers.namespace())
+    except TemplateSyntaxError as error:
+        raise ReportError(f"Vorlagen-Syntaxfehler: {error.message}.", Location(display_name, line=error.lineno), _syntax_hint(error)) from None
+    except UndefinedError as error:
+        raise ReportError(f"Unbekannter Name: {error.message}.", Location(display_name, line=template_line(error, template_name)), f"Verfügbar sind: {', '.join(helpers.names())}.") from None
+    except HelperError as error:
+        raise ReportError(error.message, Location(display_name, line=template_line(error, template_name)), error.hint) from None
+    except TemplateError as error:
+        raise ReportError(f"Vorlagenfehler: {error}.", Location(display_name, line=template_line(error, template_name))) from None
+    except (TypeError, ValueError) as error:
+        raise ReportError(f"Falscher Aufruf: {error}.", Location(display_name, line=template_line(error, template_name)), "Prüfen Sie Anzahl und Art der Argumente (siehe README).") from None
+
+
+def _syntax_hint(error: TemplateSyntaxError) -> str:
+    return "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}; Kommentare in {## … ##}."

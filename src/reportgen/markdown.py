@@ -1,0 +1,104 @@
+"""Markdown -> HTML with German typography, numbered headings and heading ids."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+NUMBERED_LEVELS = 2
+_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_TYPOGRAPHY = (
+    (re.compile(r"(\d) (%|‰)"), "\\1\u00a0\\2"),
+    (re.compile(r"\b(z|d|u|o|s)\. (B|h|a|J|o|u)\."), "\\1.\u202f\\2."),
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading as the table of contents and the bookmarks need it."""
+
+    level: int
+    number: str
+    text: str
+    anchor: str
+
+
+class MarkdownRenderer:
+    """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
+
+    def __init__(self) -> None:
+        self._markdown = (
+            MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"})
+            .enable(["table", "replacements", "smartquotes"])
+        )
+        self._counters = [0] * NUMBERED_LEVELS
+        self._anchors: set[str] = set()
+        self.headings: list[Heading] = []
+
+    def render(self, text: str) -> str:
+        tokens = self._markdown.parse(text)
+        for index, token in enumerate(tokens):
+            if token.type == "heading_open":
+                self._heading(token, tokens[index + 1])
+            elif token.type == "inline":
+                self._typography(token)
+        return self._markdown.renderer.render(tokens, self._markdown.options, {})
+
+    def _heading(self, opening: Token, inline: Token) -> None:
+        level = int(opening.tag[1])
+        classes, anchor = self._attributes(inline)
+        number = "" if "unnumbered" in classes else self._number(level)
+        text = inline.content.strip()
+        anchor = self._unique(anchor or "sec-" + (number.replace(".", "-") if number else _slug(text)))
+        opening.attrSet("id", anchor)
+        if classes:
+            opening.attrSet("class", " ".join(sorted(classes)))
+        if number:
+            opening.attrSet("data-number", number)
+            label = Token("html_inline", "", 0, content=f'<span class="heading-number">{number}</span> ')
+            inline.children = [label, *(inline.children or [])]
+        self.headings.append(Heading(level, number, text, anchor))
+
+    def _attributes(self, inline: Token) -> tuple[set[str], str]:
+        match = _ATTRIBUTES.search(inline.content)
+        if not match:
+            return set(), ""
+        inline.content = inline.content[: match.start()]
+        children = inline.children or []
+        if children and children[-1].type == "text":
+            children[-1].content = _ATTRIBUTES.sub("", children[-1].content)
+        parts = match.group(1).split()
+        classes = {part[1:] for part in parts if part.startswith(".")}
+        anchor = next((part[1:] for part in parts if part.startswith("#")), "")
+        return classes, anchor
+
+    def _number(self, level: int) -> str:
+        if level > NUMBERED_LEVELS:
+            return ""
+        self._counters[level - 1] += 1
+        for deeper in range(level, NUMBERED_LEVELS):
+            self._counters[deeper] = 0
+        return ".".join(str(count) for count in self._counters[:level])
+
+    def _unique(self, anchor: str) -> str:
+        candidate, suffix = anchor, 2
+        while candidate in self._anchors:
+            candidate, suffix = f"{anchor}-{suffix}", suffix + 1
+        self._anchors.add(candidate)
+        return candidate
+
+    @staticmethod
+    def _typography(inline: Token) -> None:
+        for child in inline.children or []:
+            if child.type == "text":
+                for pattern, replacement in _TYPOGRAPHY:
+                    child.content = pattern.sub(replacement, child.content)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "abschnitt"

@@ -1,0 +1,53 @@
+"""The page template in templates/ + a typed context -> one HTML document."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .errors import Location, ReportError
+from .templating import template_line
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .config import Brand, ReportInfo
+    from .content import Chapter
+    from .markdown import Heading
+
+PAGE_TEMPLATE = "report.html.j2"
+TOC_LEVELS = 2
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The contract between code and the page template."""
+
+    report: ReportInfo
+    brand: Brand
+    date: datetime.date
+    chapters: tuple[Chapter, ...]
+    toc: tuple[Heading, ...]
+    stylesheet: str
+    logo: str
+
+
+def page_context(report: ReportInfo, brand: Brand, date: datetime.date, chapters: tuple[Chapter, ...], headings: tuple[Heading, ...], asset_prefix: str) -> PageContext:
+    """Assets are referenced relative to the HTML file, so the document holds no absolute path."""
+    toc = tuple(heading for heading in headings if heading.level <= TOC_LEVELS)
+    return PageContext(report, brand, date, chapters, toc, f"{asset_prefix}style.css", f"{asset_prefix}logo.svg")
+
+
+def render_page(environment: Environment, context: PageContext) -> str:
+    """Fill the page template; template mistakes name the template file and line."""
+    name = f"templates/{PAGE_TEMPLATE}"
+    try:
+        template = environment.get_template(PAGE_TEMPLATE)
+        return template.render(**{field: getattr(context, field) for field in context.__dataclass_fields__})
+    except TemplateSyntaxError as error:
+        raise ReportError(f"Vorlagen-Syntaxfehler: {error.message}.", Location(f"templates/{error.name or PAGE_TEMPLATE}", line=error.lineno)) from None
+    except TemplateError as error:
+        raise ReportError(f"Vorlagenfehler: {error}.", Location(name, line=template_line(error, PAGE_TEMPLATE)), "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + ".") from None

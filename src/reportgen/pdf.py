@@ -1,0 +1,85 @@
+"""HTML -> PDF bytes with WeasyPrint; it may read only project files and in-memory assets."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import Location, ReportError
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """The finished PDF and its page count."""
+
+    data: bytes
+    pages: int
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves in-memory assets and files inside the project; refuses every other URL."""
+
+    def __init__(self, root: Path, assets: dict[Path, bytes]) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self._root = root.resolve()
+        self._assets = assets
+        self.refused: list[ReportError] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        try:
+            path = self._resolve(url)
+        except ReportError as error:
+            self.refused.append(error)
+            raise
+        body = self._assets[path] if path in self._assets else path.read_bytes()
+        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(path)})
+
+    def _resolve(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise ReportError(f"Externe Adresse nicht erlaubt: {url}", hint="Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf.")
+        path = Path(unquote(parts.path)).resolve()
+        if path in self._assets:
+            return path
+        if not path.is_relative_to(self._root):
+            raise ReportError(f"Datei außerhalb des Projekts nicht erlaubt: {unquote(parts.path)}", hint="Verwenden Sie nur Dateien innerhalb des Projektordners.")
+        name = path.relative_to(self._root).as_posix()
+        if not path.is_file():
+            raise ReportError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
+        return path
+
+
+def _mime_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, base_dir: Path, root: Path, assets: dict[Path, bytes]) -> tuple[PdfResult, list[str]]:
+    """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised."""
+    fetcher = ConfinedFetcher(root, assets)
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        html_document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+        document = html_document.render(pdf_tags=True)
+        data = document.write_pdf(pdf_identifier=b"reportgen", pdf_tags=True)
+    finally:
+        logger.removeHandler(collector)
+    if fetcher.refused:
+        raise fetcher.refused[0]
+    return PdfResult(data, len(document.pages)), collector.messages

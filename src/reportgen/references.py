@@ -1,0 +1,57 @@
+"""The references file: one entry per citation key, and author-year citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, ReportError, raise_all
+from .tomlfile import line_of, load_toml
+
+REFERENCES_NAME = "literatur.toml"
+_FIELDS = ("author", "year", "title", "publisher", "place", "url", "note")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What is known of one source; unknown fields stay empty."""
+
+    key: str
+    author: str
+    year: str
+    title: str = ""
+    publisher: str = ""
+    place: str = ""
+    url: str = ""
+    note: str = ""
+    line: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.author.casefold(), self.year, self.title.casefold())
+
+
+def load_references(path: Path, display_name: str) -> dict[str, Reference]:
+    """Read `content/literatur.toml`; a missing file means no references."""
+    if not path.is_file():
+        return {}
+    data, text = load_toml(path, display_name)
+    errors: list[ReportError] = []
+    references = {}
+    for key, entry in data.items():
+        line = line_of(text, key)
+        location = Location(display_name, line=line)
+        if not isinstance(entry, dict):
+            errors.append(ReportError(f"[{key}] muss ein Abschnitt mit author und year sein.", location))
+            continue
+        unknown = sorted(set(entry) - set(_FIELDS))
+        if unknown:
+            errors.append(ReportError(f"[{key}] unbekanntes Feld „{unknown[0]}“.", Location(display_name, line=line_of(text, key, unknown[0])), f"Erlaubt sind: {', '.join(_FIELDS)}."))
+            continue
+        if not str(entry.get("author", "")).strip() or not str(entry.get("year", "")).strip():
+            errors.append(ReportError(f"[{key}] braucht author und year.", location, 'Beispiel: author = "VDI ZRE" und year = 2021.'))
+            continue
+        values = {name: str(entry.get(name, "")).strip() for name in _FIELDS}
+        references[key] = Reference(key=key, line=line, **values)
+    raise_all(errors)
+    return references
