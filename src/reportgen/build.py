@@ -56,7 +56,8 @@ def prepare(root: Path) -> Project:
     content = render_content(config.root, content_env, partials_env, stats, references)
     unused = [qid for qid in codebook.ids if qid not in content.questions_used]
     warnings = content.warnings + tuple(
-        f"{config.survey.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet." for qid in unused
+        f"{config.survey.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
+        for qid in unused
     )
     return Project(config, stats, content, warnings)
 
@@ -70,9 +71,18 @@ def build(root: Path) -> BuildResult:
     config = project.config
     build_dir = config.build_dir
     style = _chart_style(config)
-    specs = [chart_spec(request.kind, project.stats.questions[request.question_id]) for request in project.content.charts]
+    specs = [
+        chart_spec(request.kind, project.stats.questions[request.question_id]) for request in project.content.charts
+    ]
     charts = render_charts(specs, style, build_dir / CACHE_DIR / "charts")
-    context = page_context(config.report, config.brand, config.document_date, project.content.chapters, project.content.headings, asset_prefix="../templates/")
+    context = page_context(
+        config.report,
+        config.brand,
+        config.document_date,
+        project.content.chapters,
+        project.content.headings,
+        asset_prefix="../templates/",
+    )
     html = render_page(make_environment(config.templates_dir, autoescape=True), context)
     assets = {(build_dir / CHART_DIR / name).resolve(): svg for name, svg in charts.items()}
     pdf, layout_warnings = render_pdf(html, build_dir, config.root, assets)
@@ -84,7 +94,11 @@ def build(root: Path) -> BuildResult:
 def _chart_style(config: Config) -> ChartStyle:
     font = config.templates_dir / "fonts" / "Lato-Regular.ttf"
     if not font.is_file():
-        raise ReportError("Schriftdatei nicht gefunden.", Location("templates/fonts/Lato-Regular.ttf"), "Legen Sie die Schrift wieder in templates/fonts/.")
+        raise ReportError(
+            "Schriftdatei nicht gefunden.",
+            Location("templates/fonts/Lato-Regular.ttf"),
+            "Legen Sie die Schrift wieder in templates/fonts/.",
+        )
     brand = config.brand
     return ChartStyle(str(font), brand.primary, brand.text, brand.muted, brand.palette)
 

@@ -136,7 +136,7 @@ def _bar(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
     axes.set_ylabel("Absolute Häufigkeit")
     axes.set_xlabel("Antwortwert")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.set_ylim(0, max(spec.counts + (1,)) * 1.15)
+    axes.set_ylim(0, max((*spec.counts, 1)) * 1.15)
     axes.spines[["top", "right"]].set_visible(False)
     axes.spines[["left", "bottom"]].set_color(style.muted)
     axes.grid(axis="y", color="#dde3e6", linewidth=0.6)

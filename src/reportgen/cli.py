@@ -33,13 +33,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportgen", description="Survey studies from data/ and content/ to a branded PDF.")
+    parser = argparse.ArgumentParser(
+        prog="reportgen", description="Survey studies from data/ and content/ to a branded PDF."
+    )
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     parser.add_argument("--project", default=".", help="project folder with report.toml (default: current folder)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for every error")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     commands.add_parser("build", help="build build/report.pdf and build/report.html").set_defaults(command=_build)
-    commands.add_parser("check", help="check data, codebook, content and config without rendering").set_defaults(command=_check)
+    commands.add_parser("check", help="check data, codebook, content and config without rendering").set_defaults(
+        command=_check
+    )
     return parser
 
 
@@ -48,7 +52,11 @@ def _build(root: Path) -> int:
 
     result = build(root)
     _print_warnings(result.warnings)
-    shown = result.pdf.relative_to(result.pdf.parent.parent) if result.pdf.is_relative_to(Path.cwd().resolve()) else result.pdf
+    shown = (
+        result.pdf.relative_to(result.pdf.parent.parent)
+        if result.pdf.is_relative_to(Path.cwd().resolve())
+        else result.pdf
+    )
     print(f"{shown} geschrieben: {result.pages} Seiten.")
     return 0
 

@@ -76,7 +76,11 @@ def load_codebook(path: Path, display_name: str) -> Codebook:
             errors.append(error)
     if not data:
         errors.append(
-            ReportError("Das Codebuch enthält keine Frage.", Location(display_name), "Legen Sie für jede Spalte einen Abschnitt [spaltenname] an.")
+            ReportError(
+                "Das Codebuch enthält keine Frage.",
+                Location(display_name),
+                "Legen Sie für jede Spalte einen Abschnitt [spaltenname] an.",
+            )
         )
     raise_all(errors)
     return Codebook(tuple(questions), display_name)

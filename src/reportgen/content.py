@@ -72,7 +72,9 @@ def render_content(
     """Render every chapter in order; figure, table and heading numbers run across files."""
     files = content_files(root / "content")
     if not files:
-        raise ReportError("Keine Kapitel gefunden.", Location("content/"), "Legen Sie mindestens eine Datei content/01-kapitel.md an.")
+        raise ReportError(
+            "Keine Kapitel gefunden.", Location("content/"), "Legen Sie mindestens eine Datei content/01-kapitel.md an."
+        )
     sources = {path: _read(path, root) for path in files}
     cited = _check_citations(sources, root, references)
     helpers = Helpers(stats, references, cited, partials_env)
@@ -88,14 +90,23 @@ def render_content(
         for key, ref in references.items()
         if key not in cited
     )
-    return RenderedContent(tuple(chapters), tuple(markdown.headings), tuple(helpers.charts), tuple(cited), frozenset(helpers.questions_used), warnings)
+    return RenderedContent(
+        tuple(chapters),
+        tuple(markdown.headings),
+        tuple(helpers.charts),
+        tuple(cited),
+        frozenset(helpers.questions_used),
+        warnings,
+    )
 
 
 def _read(path: Path, root: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ReportError("Die Datei ist kein UTF-8-Text.", Location(relative_name(path, root)), "Speichern Sie sie als UTF-8.") from None
+        raise ReportError(
+            "Die Datei ist kein UTF-8-Text.", Location(relative_name(path, root)), "Speichern Sie sie als UTF-8."
+        ) from None
 
 
 def _check_citations(sources: dict[Path, str], root: Path, references: dict[str, Reference]) -> list[str]:
@@ -146,15 +157,29 @@ def _render_template(environment: Environment, template_name: str, display_name:
         template = environment.get_template(template_name)
         return template.render(helpers.namespace())
     except TemplateSyntaxError as error:
-        raise ReportError(f"Vorlagen-Syntaxfehler: {error.message}.", Location(display_name, line=error.lineno), _syntax_hint(error)) from None
+        raise ReportError(
+            f"Vorlagen-Syntaxfehler: {error.message}.", Location(display_name, line=error.lineno), _syntax_hint(error)
+        ) from None
     except UndefinedError as error:
-        raise ReportError(f"Unbekannter Name: {error.message}.", Location(display_name, line=template_line(error, template_name)), f"Verfügbar sind: {', '.join(helpers.names())}.") from None
+        raise ReportError(
+            f"Unbekannter Name: {error.message}.",
+            Location(display_name, line=template_line(error, template_name)),
+            f"Verfügbar sind: {', '.join(helpers.names())}.",
+        ) from None
     except HelperError as error:
-        raise ReportError(error.message, Location(display_name, line=template_line(error, template_name)), error.hint) from None
+        raise ReportError(
+            error.message, Location(display_name, line=template_line(error, template_name)), error.hint
+        ) from None
     except TemplateError as error:
-        raise ReportError(f"Vorlagenfehler: {error}.", Location(display_name, line=template_line(error, template_name))) from None
+        raise ReportError(
+            f"Vorlagenfehler: {error}.", Location(display_name, line=template_line(error, template_name))
+        ) from None
     except (TypeError, ValueError) as error:
-        raise ReportError(f"Falscher Aufruf: {error}.", Location(display_name, line=template_line(error, template_name)), "Prüfen Sie Anzahl und Art der Argumente (siehe README).") from None
+        raise ReportError(
+            f"Falscher Aufruf: {error}.",
+            Location(display_name, line=template_line(error, template_name)),
+            "Prüfen Sie Anzahl und Art der Argumente (siehe README).",
+        ) from None
 
 
 def _syntax_hint(error: TemplateSyntaxError) -> str:

@@ -29,7 +29,9 @@ class HelperError(Exception):
 class Helpers:
     """Holds what the helpers need and what they record (charts, figure and table numbers)."""
 
-    def __init__(self, stats: SurveyStats, references: dict[str, Reference], cited: list[str], partials: Environment) -> None:
+    def __init__(
+        self, stats: SurveyStats, references: dict[str, Reference], cited: list[str], partials: Environment
+    ) -> None:
         self._stats = stats
         self._references = references
         self._cited = cited
@@ -103,16 +105,22 @@ class Helpers:
 
     # blocks
 
-    def descriptives_table(self, caption: str = "Deskriptive Kennwerte der Befragung", questions: Iterable[str] | None = None) -> Markup:
-        ids = list(questions) if questions is not None else [
-            qid for qid, stats in self._stats.questions.items() if stats.question.kind != "text"
-        ]
+    def descriptives_table(
+        self, caption: str = "Deskriptive Kennwerte der Befragung", questions: Iterable[str] | None = None
+    ) -> Markup:
+        ids = (
+            list(questions)
+            if questions is not None
+            else [qid for qid, stats in self._stats.questions.items() if stats.question.kind != "text"]
+        )
         rows = [self._question(qid) for qid in ids]
         return self._block("descriptives_table.html.j2", number=self._next_table(), caption=caption, rows=rows)
 
     def frequency_table(self, question_id: str, caption: str | None = None) -> Markup:
         stats = self._question(question_id)
-        return self._block("frequency_table.html.j2", number=self._next_table(), caption=caption or stats.question.label, stats=stats)
+        return self._block(
+            "frequency_table.html.j2", number=self._next_table(), caption=caption or stats.question.label, stats=stats
+        )
 
     def bar_chart(self, question_id: str, caption: str | None = None) -> Markup:
         return self._chart("bar", question_id, caption)
@@ -134,7 +142,14 @@ class Helpers:
         if request not in self.charts:
             self.charts.append(request)
         self._figures += 1
-        return self._block("figure.html.j2", number=self._figures, kind=kind, src=f"charts/{request.file_name}", caption=caption or stats.question.label, stats=stats)
+        return self._block(
+            "figure.html.j2",
+            number=self._figures,
+            kind=kind,
+            src=f"charts/{request.file_name}",
+            caption=caption or stats.question.label,
+            stats=stats,
+        )
 
     def _block(self, template: str, **context: Any) -> Markup:
         html = self._partials.get_template(template).render(**context)
@@ -155,7 +170,10 @@ class Helpers:
     def _scale(self, question_id: str) -> Any:
         question = self._question(question_id).question
         if not question.is_scale:
-            raise HelperError(f"„{question_id}“ ist keine Skalenfrage.", "Mittelwert, SD und Skalenpunkte gibt es nur für kind = \"scale\".")
+            raise HelperError(
+                f"„{question_id}“ ist keine Skalenfrage.",
+                'Mittelwert, SD und Skalenpunkte gibt es nur für kind = "scale".',
+            )
         return question
 
     def _scale_value(self, question_id: str, name: str) -> float:
@@ -167,11 +185,13 @@ class Helpers:
 
     def _codes(self, stats: QuestionStats, codes: tuple, helper: str, allow_empty: bool = False) -> list[int | str]:
         if not codes and not allow_empty:
-            raise HelperError(f"{helper}() braucht mindestens einen Code, z. B. {helper}(\"{stats.question.id}\", 4, 5).")
+            raise HelperError(f'{helper}() braucht mindestens einen Code, z. B. {helper}("{stats.question.id}", 4, 5).')
         known_codes = set(stats.question.codes)
         known_labels = {row.label for row in stats.frequencies.rows} | {c.label for c in stats.question.categories}
         for code in codes:
             if code not in known_codes and code not in known_labels:
                 allowed = ", ".join(str(c) for c in stats.question.codes) or ", ".join(sorted(known_labels))
-                raise HelperError(f"{helper}(): „{code}“ ist kein Code der Frage „{stats.question.id}“.", f"Erlaubt sind: {allowed}.")
+                raise HelperError(
+                    f"{helper}(): „{code}“ ist kein Code der Frage „{stats.question.id}“.", f"Erlaubt sind: {allowed}."
+                )
         return list(codes)

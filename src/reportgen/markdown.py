@@ -31,9 +31,8 @@ class MarkdownRenderer:
     """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
 
     def __init__(self) -> None:
-        self._markdown = (
-            MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"})
-            .enable(["table", "replacements", "smartquotes"])
+        self._markdown = MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"}).enable(
+            ["table", "replacements", "smartquotes"]
         )
         self._counters = [0] * NUMBERED_LEVELS
         self._anchors: set[str] = set()

@@ -35,7 +35,14 @@ class PageContext:
     logo: str
 
 
-def page_context(report: ReportInfo, brand: Brand, date: datetime.date, chapters: tuple[Chapter, ...], headings: tuple[Heading, ...], asset_prefix: str) -> PageContext:
+def page_context(
+    report: ReportInfo,
+    brand: Brand,
+    date: datetime.date,
+    chapters: tuple[Chapter, ...],
+    headings: tuple[Heading, ...],
+    asset_prefix: str,
+) -> PageContext:
     """Assets are referenced relative to the HTML file, so the document holds no absolute path."""
     toc = tuple(heading for heading in headings if heading.level <= TOC_LEVELS)
     return PageContext(report, brand, date, chapters, toc, f"{asset_prefix}style.css", f"{asset_prefix}logo.svg")
@@ -48,6 +55,13 @@ def render_page(environment: Environment, context: PageContext) -> str:
         template = environment.get_template(PAGE_TEMPLATE)
         return template.render(**{field: getattr(context, field) for field in context.__dataclass_fields__})
     except TemplateSyntaxError as error:
-        raise ReportError(f"Vorlagen-Syntaxfehler: {error.message}.", Location(f"templates/{error.name or PAGE_TEMPLATE}", line=error.lineno)) from None
+        raise ReportError(
+            f"Vorlagen-Syntaxfehler: {error.message}.",
+            Location(f"templates/{error.name or PAGE_TEMPLATE}", line=error.lineno),
+        ) from None
     except TemplateError as error:
-        raise ReportError(f"Vorlagenfehler: {error}.", Location(name, line=template_line(error, PAGE_TEMPLATE)), "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + ".") from None
+        raise ReportError(
+            f"Vorlagenfehler: {error}.",
+            Location(name, line=template_line(error, PAGE_TEMPLATE)),
+            "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + ".",
+        ) from None

@@ -43,12 +43,18 @@ class ConfinedFetcher(URLFetcher):
     def _resolve(self, url: str) -> Path:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise ReportError(f"Externe Adresse nicht erlaubt: {url}", hint="Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf.")
+            raise ReportError(
+                f"Externe Adresse nicht erlaubt: {url}",
+                hint="Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf.",
+            )
         path = Path(unquote(parts.path)).resolve()
         if path in self._assets:
             return path
         if not path.is_relative_to(self._root):
-            raise ReportError(f"Datei außerhalb des Projekts nicht erlaubt: {unquote(parts.path)}", hint="Verwenden Sie nur Dateien innerhalb des Projektordners.")
+            raise ReportError(
+                f"Datei außerhalb des Projekts nicht erlaubt: {unquote(parts.path)}",
+                hint="Verwenden Sie nur Dateien innerhalb des Projektordners.",
+            )
         name = path.relative_to(self._root).as_posix()
         if not path.is_file():
             raise ReportError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")

@@ -46,10 +46,20 @@ def load_references(path: Path, display_name: str) -> dict[str, Reference]:
             continue
         unknown = sorted(set(entry) - set(_FIELDS))
         if unknown:
-            errors.append(ReportError(f"[{key}] unbekanntes Feld „{unknown[0]}“.", Location(display_name, line=line_of(text, key, unknown[0])), f"Erlaubt sind: {', '.join(_FIELDS)}."))
+            errors.append(
+                ReportError(
+                    f"[{key}] unbekanntes Feld „{unknown[0]}“.",
+                    Location(display_name, line=line_of(text, key, unknown[0])),
+                    f"Erlaubt sind: {', '.join(_FIELDS)}.",
+                )
+            )
             continue
         if not str(entry.get("author", "")).strip() or not str(entry.get("year", "")).strip():
-            errors.append(ReportError(f"[{key}] braucht author und year.", location, 'Beispiel: author = "VDI ZRE" und year = 2021.'))
+            errors.append(
+                ReportError(
+                    f"[{key}] braucht author und year.", location, 'Beispiel: author = "VDI ZRE" und year = 2021.'
+                )
+            )
             continue
         values = {name: str(entry.get(name, "")).strip() for name in _FIELDS}
         references[key] = Reference(key=key, line=line, **values)

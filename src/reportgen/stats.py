@@ -74,9 +74,7 @@ class SurveyStats:
 
 def compute(survey: Survey) -> SurveyStats:
     """All statistics the report can quote."""
-    questions = {
-        question.id: _question_stats(survey, question) for question in survey.codebook.questions
-    }
+    questions = {question.id: _question_stats(survey, question) for question in survey.codebook.questions}
     return SurveyStats(survey.respondents, questions)
 
 

@@ -55,7 +55,9 @@ def read_table(path: Path, display_name: str) -> pd.DataFrame:
 
 def _decode(raw: bytes, location: Location) -> str:
     if b"\x00" in raw:
-        raise ReportError("Die Datei ist keine Textdatei (CSV).", location, "Speichern Sie die Tabelle als CSV oder XLSX.")
+        raise ReportError(
+            "Die Datei ist keine Textdatei (CSV).", location, "Speichern Sie die Tabelle als CSV oder XLSX."
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -96,7 +98,11 @@ def _read_xlsx(raw: bytes, location: Location) -> pd.DataFrame:
     try:
         frame = pd.read_excel(io.BytesIO(raw), dtype=object, header=None, engine="openpyxl")
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ReportError(f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).", location, "Speichern Sie sie in Excel neu.") from None
+        raise ReportError(
+            f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).",
+            location,
+            "Speichern Sie sie in Excel neu.",
+        ) from None
     cells = frame.map(lambda value: "" if pd.isna(value) else _xlsx_text(value))
     if cells.empty:
         raise ReportError("Die Datei ist leer.", location, "Exportieren Sie die Antworten mit Kopfzeile erneut.")
@@ -116,9 +122,17 @@ def _xlsx_text(value: object) -> str:
 def _check_header(header: list[str], location: Location) -> None:
     for index, name in enumerate(header):
         if not name:
-            raise ReportError(f"Spalte {index + 1} hat keinen Namen.", Location(location.file, row=HEADER_ROW), "Tragen Sie in der Kopfzeile einen Namen ein.")
+            raise ReportError(
+                f"Spalte {index + 1} hat keinen Namen.",
+                Location(location.file, row=HEADER_ROW),
+                "Tragen Sie in der Kopfzeile einen Namen ein.",
+            )
         if header.index(name) != index:
-            raise ReportError("Spalte kommt doppelt vor.", Location(location.file, row=HEADER_ROW, column=name), "Benennen oder löschen Sie eine der beiden Spalten.")
+            raise ReportError(
+                "Spalte kommt doppelt vor.",
+                Location(location.file, row=HEADER_ROW, column=name),
+                "Benennen oder löschen Sie eine der beiden Spalten.",
+            )
 
 
 def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str) -> pd.DataFrame:
@@ -126,7 +140,11 @@ def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str)
     import pandas as pd
 
     if table.empty:
-        raise ReportError("Die Datei enthält nur die Kopfzeile, keine Antworten.", Location(file), "Exportieren Sie die Antworten erneut.")
+        raise ReportError(
+            "Die Datei enthält nur die Kopfzeile, keine Antworten.",
+            Location(file),
+            "Exportieren Sie die Antworten erneut.",
+        )
     errors = _column_errors(table, file, codebook, id_column)
     raise_all(errors)
     errors.extend(_id_errors(table[id_column], file, id_column))
@@ -145,13 +163,31 @@ def _column_errors(table: pd.DataFrame, file: str, codebook: Codebook, id_column
     errors = []
     header = Location(file, row=HEADER_ROW)
     if id_column not in table.columns:
-        errors.append(ReportError(f"Die Spalte „{id_column}“ mit den Befragten-IDs fehlt.", header, "Fügen Sie sie hinzu oder ändern Sie [survey] id_column in report.toml."))
+        errors.append(
+            ReportError(
+                f"Die Spalte „{id_column}“ mit den Befragten-IDs fehlt.",
+                header,
+                "Fügen Sie sie hinzu oder ändern Sie [survey] id_column in report.toml.",
+            )
+        )
     for question in codebook.questions:
         if question.id not in table.columns:
-            errors.append(ReportError(f"Die Spalte „{question.id}“ aus dem Codebuch fehlt.", header, f"Fügen Sie sie hinzu oder entfernen Sie [{question.id}] aus {codebook.file}."))
+            errors.append(
+                ReportError(
+                    f"Die Spalte „{question.id}“ aus dem Codebuch fehlt.",
+                    header,
+                    f"Fügen Sie sie hinzu oder entfernen Sie [{question.id}] aus {codebook.file}.",
+                )
+            )
     for column in table.columns:
         if column != id_column and column not in codebook.ids:
-            errors.append(ReportError("Spalte ohne Eintrag im Codebuch.", Location(file, row=HEADER_ROW, column=column), f"Beschreiben Sie sie in {codebook.file} oder löschen Sie sie."))
+            errors.append(
+                ReportError(
+                    "Spalte ohne Eintrag im Codebuch.",
+                    Location(file, row=HEADER_ROW, column=column),
+                    f"Beschreiben Sie sie in {codebook.file} oder löschen Sie sie.",
+                )
+            )
     return errors
 
 
@@ -161,9 +197,21 @@ def _id_errors(ids: pd.Series, file: str, id_column: str) -> list[ReportError]:
     for position, value in enumerate(ids):
         row = position + HEADER_ROW + 1
         if not value:
-            errors.append(ReportError("Die Befragten-ID fehlt.", Location(file, row=row, column=id_column), "Tragen Sie eine eindeutige ID ein."))
+            errors.append(
+                ReportError(
+                    "Die Befragten-ID fehlt.",
+                    Location(file, row=row, column=id_column),
+                    "Tragen Sie eine eindeutige ID ein.",
+                )
+            )
         elif value in first_row:
-            errors.append(ReportError(f"Die ID „{value}“ steht schon in Zeile {first_row[value]}.", Location(file, row=row, column=id_column), "Jede Befragte/jeder Befragte braucht eine eigene ID."))
+            errors.append(
+                ReportError(
+                    f"Die ID „{value}“ steht schon in Zeile {first_row[value]}.",
+                    Location(file, row=row, column=id_column),
+                    "Jede Befragte/jeder Befragte braucht eine eigene ID.",
+                )
+            )
         else:
             first_row[value] = row
     return errors
@@ -185,7 +233,10 @@ def _convert(cells: pd.Series, question: Question, file: str) -> tuple[pd.Series
     valid = values.isin([float(code) for code in question.codes])
     missing = empty | values.isin([float(code) for code in question.missing_codes])
     bad = ~(valid | missing)
-    errors = [_cell_error(cells, question, file, position) for position in np.flatnonzero(bad.to_numpy())[:_MAX_ERRORS_PER_COLUMN]]
+    errors = [
+        _cell_error(cells, question, file, position)
+        for position in np.flatnonzero(bad.to_numpy())[:_MAX_ERRORS_PER_COLUMN]
+    ]
     extra = int(bad.sum()) - len(errors)
     if extra > 0:
         errors.append(ReportError(f"… und {extra} weitere ungültige Werte.", Location(file, column=question.id)))
@@ -201,4 +252,6 @@ def _cell_error(cells: pd.Series, question: Question, file: str, position: int) 
         problem = f"„{value}“ liegt außerhalb der Skala {low}–{high}." if is_number else f"„{value}“ ist keine Zahl."
         return ReportError(problem, location, f"Erlaubt sind ganze Zahlen von {low} bis {high} oder eine leere Zelle.")
     allowed = ", ".join(f"{c.code} = {c.label}" for c in question.categories)
-    return ReportError(f"„{value}“ ist kein Code dieser Frage.", location, f"Erlaubt sind {allowed} oder eine leere Zelle.")
+    return ReportError(
+        f"„{value}“ ist kein Code dieser Frage.", location, f"Erlaubt sind {allowed} oder eine leere Zelle."
+    )

@@ -15,9 +15,7 @@ def load_toml(path: Path, display_name: str) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ReportError(
-            "Datei nicht gefunden.", Location(display_name), "Legen Sie die Datei an."
-        ) from None
+        raise ReportError("Datei nicht gefunden.", Location(display_name), "Legen Sie die Datei an.") from None
     except UnicodeDecodeError:
         raise ReportError(
             "Die Datei ist kein UTF-8-Text.", Location(display_name), "Speichern Sie sie als UTF-8."
