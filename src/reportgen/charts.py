@@ -14,7 +14,14 @@ from . import __version__, fmt
 from .stats import QuestionStats
 
 CM = 1 / 2.54
-CHART_KINDS = ("bar", "pie")
+
+
+def drawing_version() -> str:
+    """Changes whenever the drawing code, reportgen or matplotlib changes: part of every cache key."""
+    from importlib.metadata import version
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"{__version__}:{version('matplotlib')}:{code}"
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class ChartSpec:
         return f"{self.kind}-{self.question_id}.svg"
 
     def digest(self, style: ChartStyle | None = None) -> str:
-        key = {"spec": asdict(self), "style": asdict(style) if style else None, "version": __version__}
+        key = {"spec": asdict(self), "style": asdict(style) if style else None, "version": drawing_version()}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
@@ -116,7 +123,7 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         "ytick.color": style.text,
     }
     with rc_context(settings):
-        figure = Figure(figsize=(15 * CM, 7 * CM))
+        figure = Figure(figsize=(15 * CM, 6 * CM) if spec.kind == "bar" else (14 * CM, 6 * CM))
         if spec.kind == "bar":
             _bar(figure, spec, style)
         else:
@@ -160,7 +167,7 @@ def _pie(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
         text.set_color("white" if _is_dark(colour) else style.text)
         text.set_fontsize(8)
     legend = [f"{label} ({count})" for label, count in zip(spec.labels, spec.counts, strict=True)]
-    axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.05, 0.5), frameon=False, fontsize=8.5)
     axes.set_aspect("equal")
 
 
