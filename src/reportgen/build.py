@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
+from .cache import cache_key, read_object, source_version, write_atomic, write_object
 from .charts import ChartStyle, chart_spec
-from .codebook import load_codebook
+from .codebook import Codebook, load_codebook
 from .config import Config, load_config
 from .content import RenderedContent, render_content
 from .errors import Location, ReportError
@@ -48,8 +48,7 @@ def prepare(root: Path) -> Project:
     """Config, data, statistics and content: every check, no PDF, no charts drawn."""
     config = load_config(root)
     codebook = load_codebook(config.codebook_path, config.survey.codebook)
-    survey = load_survey(config.responses_path, config.survey.responses, codebook, config.survey.id_column)
-    stats = compute(survey)
+    stats = _statistics(config, codebook)
     references = load_references(config.content_dir / REFERENCES_NAME, f"content/{REFERENCES_NAME}")
     content_env = make_environment(config.content_dir, autoescape=False)
     partials_env = make_environment(config.templates_dir / "partials", autoescape=True)
@@ -60,6 +59,32 @@ def prepare(root: Path) -> Project:
         for qid in unused
     )
     return Project(config, stats, content, warnings)
+
+
+def _statistics(config: Config, codebook: Codebook) -> SurveyStats:
+    """Statistics from the responses, or from the cache when data, codebook and code are unchanged."""
+    try:
+        responses = config.responses_path.read_bytes()
+    except OSError:
+        responses = b""  # load_survey reports the missing file with its name
+    key = cache_key(
+        responses,
+        config.codebook_path.read_bytes(),
+        config.survey.responses,
+        config.survey.id_column,
+        source_version("survey.py", "codebook.py", "stats.py"),
+        version("pandas"),
+    )
+    cached = config.build_dir / CACHE_DIR / f"stats-{key}.pickle"
+    stats = read_object(cached) if responses else None
+    if isinstance(stats, SurveyStats):
+        return stats
+    survey = load_survey(config.responses_path, config.survey.responses, codebook, config.survey.id_column)
+    stats = compute(survey)
+    for stale in cached.parent.glob("stats-*.pickle"):
+        stale.unlink(missing_ok=True)
+    write_object(cached, stats)
+    return stats
 
 
 def build(root: Path) -> BuildResult:
@@ -109,16 +134,3 @@ def _write_outputs(build_dir: Path, charts: dict[str, bytes], html: str, pdf: by
         write_atomic(build_dir / CHART_DIR / name, svg)
     write_atomic(build_dir / HTML_NAME, html.encode("utf-8"))
     write_atomic(build_dir / PDF_NAME, pdf)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then move it into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

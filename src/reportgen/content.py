@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from markupsafe import Markup
 
-from .errors import Location, ReportError, relative_name
+from .errors import Location, ReportError, raise_all, relative_name
 from .helpers import HelperError, Helpers
 from .markdown import Heading, MarkdownRenderer
 from .references import Reference
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from .stats import SurveyStats
 
 CITATION_GROUP = re.compile(r"\[(@[A-Za-z0-9_][\w-]*(?:\s*;\s*@[A-Za-z0-9_][\w-]*)*)\]")
+# Content images are written relative to content/; the HTML lives in build/.
+CONTENT_FROM_BUILD = "../content/"
+_HTML_SOURCE = re.compile(
+    r"""<(?:img|source|link|script|iframe|object|embed)\b[^>]*?\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I
+)
 CITATION_NARRATIVE = re.compile(r"(?<![\w@\[/.])@([A-Za-z0-9_][\w-]*[A-Za-z0-9_])")
 
 
@@ -76,15 +81,23 @@ def render_content(
             "Keine Kapitel gefunden.", Location("content/"), "Legen Sie mindestens eine Datei content/01-kapitel.md an."
         )
     sources = {path: _read(path, root) for path in files}
-    cited = _check_citations(sources, root, references)
+    errors: list[ReportError] = []
+    cited = _check_citations(sources, root, references, errors)
+    for path, text in sources.items():
+        errors.extend(_check_images(text, relative_name(path, root), root))
     helpers = Helpers(stats, references, cited, partials_env)
-    markdown = MarkdownRenderer()
+    markdown = MarkdownRenderer(resource_prefix=CONTENT_FROM_BUILD)
     chapters = []
     for path in files:
         name = relative_name(path, root)
-        text = _render_template(content_env, path.name, name, helpers)
+        try:
+            text = _render_template(content_env, path.name, name, helpers)
+        except ReportError as error:
+            errors.append(error)
+            continue
         text = _replace_citations(text, references)
         chapters.append(Chapter(name, Markup(markdown.render(text))))
+    raise_all(errors)
     warnings = tuple(
         f"content/literatur.toml, Zeile {ref.line}: Eintrag „{key}“ wird nirgends zitiert."
         for key, ref in references.items()
@@ -109,20 +122,24 @@ def _read(path: Path, root: Path) -> str:
         ) from None
 
 
-def _check_citations(sources: dict[Path, str], root: Path, references: dict[str, Reference]) -> list[str]:
-    """Citation keys in order of first use; an unknown key is an error at its line."""
+def _check_citations(
+    sources: dict[Path, str], root: Path, references: dict[str, Reference], errors: list[ReportError]
+) -> list[str]:
+    """Citation keys in order of first use; each unknown key is an error at its line."""
     cited: list[str] = []
     for path, text in sources.items():
         for number, line in enumerate(text.splitlines(), 1):
             for key in _keys_in(line):
                 if key not in references:
                     known = ", ".join(sorted(references)) or "keine"
-                    raise ReportError(
-                        f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.",
-                        Location(relative_name(path, root), line=number),
-                        f"Ergänzen Sie [{key}] in content/literatur.toml (vorhanden: {known}).",
+                    errors.append(
+                        ReportError(
+                            f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.",
+                            Location(relative_name(path, root), line=number),
+                            f"Ergänzen Sie [{key}] in content/literatur.toml (vorhanden: {known}).",
+                        )
                     )
-                if key not in cited:
+                elif key not in cited:
                     cited.append(key)
     return cited
 
@@ -184,3 +201,52 @@ def _render_template(environment: Environment, template_name: str, display_name:
 
 def _syntax_hint(error: TemplateSyntaxError) -> str:
     return "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}; Kommentare in {## … ##}."
+
+
+def _check_images(text: str, name: str, root: Path) -> list[ReportError]:
+    """Every image in a chapter must be a file inside content/; nothing else is ever fetched."""
+    errors = []
+    for line, url in _resource_urls(text):
+        problem = _resource_problem(url, root)
+        if problem:
+            errors.append(
+                ReportError(
+                    problem,
+                    Location(name, line=line),
+                    "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png).",
+                )
+            )
+    return errors
+
+
+def _resource_urls(text: str) -> list[tuple[int, str]]:
+    from markdown_it import MarkdownIt
+
+    urls = []
+    for token in MarkdownIt("commonmark", {"html": True}).enable("table").parse(text):
+        line = token.map[0] + 1 if token.map else 1
+        for child in token.children or []:
+            if child.type == "image":
+                urls.append((line, str(child.attrGet("src") or "")))
+        for offset, source_line in enumerate(
+            token.content.splitlines() if token.type in ("html_block", "inline") else []
+        ):
+            urls.extend((line + offset, match) for match in _HTML_SOURCE.findall(source_line))
+    return urls
+
+
+def _resource_problem(url: str, root: Path) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("//"):
+        return f"Bild mit externer Adresse „{url}“ ist nicht erlaubt."
+    if url.startswith("/") or url.startswith("\\"):
+        return f"Bild mit absolutem Pfad „{url}“ ist nicht erlaubt."
+    content_dir = (root / "content").resolve()
+    path = (content_dir / unquote(parts.path)).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return f"Bild „{url}“ liegt außerhalb des Projekts."
+    if not path.is_file():
+        return f"Bild nicht gefunden: content/{unquote(parts.path)}."
+    return ""

@@ -30,7 +30,8 @@ class Heading:
 class MarkdownRenderer:
     """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
 
-    def __init__(self) -> None:
+    def __init__(self, resource_prefix: str = "") -> None:
+        self._resource_prefix = resource_prefix
         self._markdown = MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"}).enable(
             ["table", "replacements", "smartquotes"]
         )
@@ -45,6 +46,7 @@ class MarkdownRenderer:
                 self._heading(token, tokens[index + 1])
             elif token.type == "inline":
                 self._typography(token)
+                self._relocate_images(token)
         return self._markdown.renderer.render(tokens, self._markdown.options, {})
 
     def _heading(self, opening: Token, inline: Token) -> None:
@@ -89,6 +91,12 @@ class MarkdownRenderer:
             candidate, suffix = f"{anchor}-{suffix}", suffix + 1
         self._anchors.add(candidate)
         return candidate
+
+    def _relocate_images(self, inline: Token) -> None:
+        for child in inline.children or []:
+            source = str(child.attrGet("src") or "") if child.type == "image" else ""
+            if source and ":" not in source and not source.startswith(("/", "#")):
+                child.attrSet("src", self._resource_prefix + source)
 
     @staticmethod
     def _typography(inline: Token) -> None:
