@@ -159,14 +159,17 @@ def _pie(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
         colors=colours,
         startangle=90,
         counterclock=False,
-        autopct=lambda share: fmt.percent(share / 100, 1) if share >= 6 else "",
+        autopct=lambda share: fmt.percent(share / 100, 1) if share >= 10 else "",
         pctdistance=0.72,
         wedgeprops={"linewidth": 1.2, "edgecolor": "white"},
     )
     for text, colour in zip(autotexts, colours, strict=True):
         text.set_color("white" if _is_dark(colour) else style.text)
         text.set_fontsize(8)
-    legend = [f"{label} ({count})" for label, count in zip(spec.labels, spec.counts, strict=True)]
+    legend = [
+        f"{label}: {count} ({fmt.percent(count / spec.valid, 1)})"
+        for label, count in zip(spec.labels, spec.counts, strict=True)
+    ]
     axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.05, 0.5), frameon=False, fontsize=8.5)
     axes.set_aspect("equal")
 
