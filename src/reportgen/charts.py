@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__, fmt
+from .cache import write_atomic
 from .stats import QuestionStats
 
 CM = 1 / 2.54
@@ -50,9 +51,17 @@ class ChartSpec:
     def name(self) -> str:
         return f"{self.kind}-{self.question_id}.svg"
 
-    def digest(self, style: ChartStyle | None = None) -> str:
-        key = {"spec": asdict(self), "style": asdict(style) if style else None, "version": drawing_version()}
+    def digest(self, style_key: str) -> str:
+        """The cache key: this spec, the style (see `style_key`) and the drawing code's version."""
+        key = {"spec": asdict(self), "style": style_key}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def style_key(style: ChartStyle) -> str:
+    """Colours, the font file's content (not its path) and the drawing code's version."""
+    colours = json.dumps([style.primary, style.text, style.muted, list(style.palette)])
+    font = hashlib.sha256(Path(style.font_file).read_bytes()).hexdigest()
+    return f"{colours}:{font}:{drawing_version()}"
 
 
 def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
@@ -73,10 +82,11 @@ def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
 def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None) -> dict[str, bytes]:
     """SVG bytes per chart name; cached charts are read, the others drawn on all cores."""
     wanted = {spec.name: spec for spec in specs}
+    key = style_key(style)
     result: dict[str, bytes] = {}
     missing = []
     for name, spec in wanted.items():
-        cached = cache_dir / f"{spec.digest(style)}.svg" if cache_dir else None
+        cached = cache_dir / f"{spec.digest(key)}.svg" if cache_dir else None
         if cached is not None and cached.is_file():
             result[name] = cached.read_bytes()
         else:
@@ -84,8 +94,17 @@ def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path
     for spec, svg in zip(missing, _draw_all(missing, style), strict=True):
         result[spec.name] = svg
         if cache_dir is not None:
-            _write_cache(cache_dir / f"{spec.digest(style)}.svg", svg)
+            write_atomic(cache_dir / f"{spec.digest(key)}.svg", svg)
+    if cache_dir is not None:
+        _prune(cache_dir, {f"{spec.digest(key)}.svg" for spec in wanted.values()})
     return result
+
+
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Charts no longer in the report leave the cache, so it never grows without bound."""
+    for path in cache_dir.glob("*.svg"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _draw_all(specs: list[ChartSpec], style: ChartStyle) -> list[bytes]:
@@ -93,13 +112,6 @@ def _draw_all(specs: list[ChartSpec], style: ChartStyle) -> list[bytes]:
         return [draw(spec, style) for spec in specs]
     with ProcessPoolExecutor(max_workers=2) as pool:
         return list(pool.map(draw, specs, [style] * len(specs)))
-
-
-def _write_cache(path: Path, svg: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(svg)
-    temporary.replace(path)
 
 
 def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
