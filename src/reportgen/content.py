@@ -158,6 +158,8 @@ def _replace_citations(text: str, references: dict[str, Reference]) -> str:
 
     def group(match: re.Match[str]) -> str:
         keys = [part.strip()[1:] for part in match.group(1).split(";")]
+        if any(key not in references for key in keys):
+            return match.group(0)  # already reported with its line
         items = [link(key, f"{references[key].author}, {references[key].year}") for key in keys]
         return "(" + "; ".join(items) + ")"
 

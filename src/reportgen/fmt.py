@@ -12,16 +12,23 @@ LOCALE = "de_DE"
 NBSP = "\u00a0"
 
 
-def _round_half_up(value: float, decimals: int) -> Decimal:
+def _decimal(value: float) -> Decimal:
+    # The shortest repr is the number the reader has in mind (0.575, not 0.57499999…).
+    return Decimal(repr(float(value)))
+
+
+def _format(value: Decimal, decimals: int) -> str:
     # babel rounds half to even (0,125 -> 0,12); reports round half up as readers expect.
-    quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = abs(rounded)  # never "-0"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
 def number(value: float, decimals: int = 0) -> str:
     """`4.125` -> `4,13` (decimals=2); `1234` -> `1.234`."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(_round_half_up(value, decimals), format=pattern, locale=LOCALE)
+    return _format(_decimal(value), decimals)
 
 
 def integer_or_decimal(value: float, decimals: int = 2) -> str:
@@ -31,12 +38,12 @@ def integer_or_decimal(value: float, decimals: int = 2) -> str:
 
 def percent(share: float, decimals: int = 0) -> str:
     """A share in 0..1 as percent with a no-break space: `0.84` -> `84 %`."""
-    return f"{number(share * 100, decimals)}{NBSP}%"
+    return f"{percent_value(share, decimals)}{NBSP}%"
 
 
 def percent_value(share: float, decimals: int = 1) -> str:
     """A share as a bare percent number for table cells: `0.52` -> `52,0`."""
-    return number(share * 100, decimals)
+    return _format(_decimal(share) * 100, decimals)
 
 
 def month_year(date: datetime.date) -> str:

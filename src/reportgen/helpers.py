@@ -74,7 +74,13 @@ class Helpers:
         excluded = self._codes(stats, tuple(exclude), "share", allow_empty=True)
         if set(wanted) & set(excluded):
             raise HelperError("share(): ein Code kann nicht zugleich gezählt und ausgeschlossen werden.")
-        return fmt.percent(stats.share(wanted, excluded), decimals)
+        try:
+            return fmt.percent(stats.share(wanted, excluded), decimals)
+        except ZeroDivisionError:
+            raise HelperError(
+                f"share(): „{question_id}“ hat keine gültigen Antworten als Basis.",
+                "Prüfen Sie die Daten oder das exclude-Argument.",
+            ) from None
 
     def mean(self, question_id: str, decimals: int = 2) -> str:
         return fmt.number(self._scale_value(question_id, "mean"), decimals)

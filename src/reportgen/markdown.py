@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
 
 NUMBERED_LEVELS = 2
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
@@ -24,6 +25,7 @@ class Heading:
     level: int
     number: str
     text: str
+    html: Markup
     anchor: str
 
 
@@ -41,19 +43,22 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> str:
         tokens = self._markdown.parse(text)
+        for token in tokens:
+            if token.type == "inline":
+                self._typography(token)
+                self._relocate_images(token)
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
-            elif token.type == "inline":
-                self._typography(token)
-                self._relocate_images(token)
         return self._markdown.renderer.render(tokens, self._markdown.options, {})
 
     def _heading(self, opening: Token, inline: Token) -> None:
         level = int(opening.tag[1])
         classes, anchor = self._attributes(inline)
         number = "" if "unnumbered" in classes else self._number(level)
-        text = inline.content.strip()
+        children = inline.children or []
+        text = "".join(child.content for child in children if child.type in ("text", "code_inline")).strip()
+        html = Markup(self._markdown.renderer.renderInline(children, self._markdown.options, {}).strip())
         anchor = self._unique(anchor or "sec-" + (number.replace(".", "-") if number else _slug(text)))
         opening.attrSet("id", anchor)
         if classes:
@@ -62,7 +67,7 @@ class MarkdownRenderer:
             opening.attrSet("data-number", number)
             label = Token("html_inline", "", 0, content=f'<span class="heading-number">{number}</span> ')
             inline.children = [label, *(inline.children or [])]
-        self.headings.append(Heading(level, number, text, anchor))
+        self.headings.append(Heading(level, number, text, html, anchor))
 
     def _attributes(self, inline: Token) -> tuple[set[str], str]:
         match = _ATTRIBUTES.search(inline.content)

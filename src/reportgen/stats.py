@@ -61,7 +61,9 @@ class QuestionStats:
     def share(self, codes: Iterable[int | str], exclude: Iterable[int | str] = ()) -> float:
         """Share of valid answers with `codes`; `exclude` removes codes from the base."""
         base = self.frequencies.valid - self.count(exclude)
-        return self.count(codes) / base if base else 0.0
+        if base <= 0:
+            raise ZeroDivisionError(f"no valid answers to {self.question.id} left as a base")
+        return self.count(codes) / base
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,355 @@
+"""Content helpers and end-to-end edits: what editors write in content/ and data/ reaches the report."""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import copy_study
+from reportgen.build import BuildResult, build
+from reportgen.codebook import load_codebook
+from reportgen.content import RenderedContent, render_content
+from reportgen.errors import ReportError
+from reportgen.references import load_references
+from reportgen.stats import compute
+from reportgen.survey import load_survey
+from reportgen.templating import make_environment
+
+REPO = Path(__file__).resolve().parent.parent
+NBSP = "\u00a0"
+
+# A tiny project: one scale item, one categorical question, two references.
+
+TINY_CODEBOOK = """\
+[item]
+kind = "scale"
+text = "Ein Item"
+label = "Item"
+scale = { min = 1, max = 5 }
+missing = [-9]
+
+[gruppe]
+kind = "categorical"
+text = "Welche Gruppe?"
+label = "Gruppe"
+categories = [
+  { code = 1, label = "A" },
+  { code = 2, label = "B" },
+]
+"""
+
+# item: 1, 2, 3, 3, 4, 4, 5 and one missing (-9) → valid 7; counts 1:1 2:1 3:2 4:2 5:1
+TINY_RESPONSES = """\
+id,item,gruppe
+R1,1,1
+R2,2,1
+R3,3,1
+R4,3,2
+R5,4,2
+R6,4,2
+R7,5,2
+R8,-9,1
+"""
+
+TINY_REFERENCES = """\
+[mueller-2020]
+author = "Müller"
+year = 2020
+
+[schmidt-2021]
+author = "Schmidt"
+year = 2021
+"""
+
+
+def tiny_project(root: Path, chapters: dict[str, str], references: str = TINY_REFERENCES) -> Path:
+    (root / "data").mkdir(parents=True)
+    (root / "content").mkdir()
+    (root / "data" / "codebook.toml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    (root / "data" / "responses.csv").write_text(TINY_RESPONSES, encoding="utf-8")
+    (root / "content" / "literatur.toml").write_text(references, encoding="utf-8")
+    for name, text in chapters.items():
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def render(root: Path) -> RenderedContent:
+    codebook = load_codebook(root / "data" / "codebook.toml", "data/codebook.toml")
+    survey = load_survey(root / "data" / "responses.csv", "data/responses.csv", codebook, "id")
+    references = load_references(root / "content" / "literatur.toml", "content/literatur.toml")
+    content_env = make_environment(root / "content", autoescape=False)
+    partials_env = make_environment(REPO / "templates" / "partials", autoescape=True)
+    return render_content(root, content_env, partials_env, compute(survey), references)
+
+
+def render_text(tmp_path: Path, text: str, references: str = TINY_REFERENCES) -> str:
+    rendered = render(tiny_project(tmp_path, {"01-test.md": text}, references))
+    return "".join(chapter.html for chapter in rendered.chapters)
+
+
+def plain(html: str) -> str:
+    """The text of HTML, tags removed, runs of ASCII whitespace as one space; no-break spaces stay."""
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def render_error(tmp_path: Path, text: str, references: str = TINY_REFERENCES) -> ReportError:
+    with pytest.raises(ReportError) as caught:
+        render_text(tmp_path, text, references)
+    return caught.value
+
+
+# Helpers through render_content
+
+
+def test_share_and_count_in_prose(tmp_path: Path) -> None:
+    html = render_text(
+        tmp_path,
+        "{{ n() }} Befragte, {{ n('item') }} gültig, {{ missing('item') }} fehlend.\n\n"
+        "Zustimmung: {{ share('item', 4, 5) }} ({{ count('item', 4, 5) }}).\n\n"
+        "Gruppe B: {{ share('gruppe', 'B') }}.\n",
+    )
+    text = plain(html)
+    assert "8 Befragte, 7 gültig, 1 fehlend." in text
+    # (2 + 1) / 7 = 42,86 % → 43 %
+    assert f"Zustimmung: 43{NBSP}% (3)." in text
+    # B = R4..R7 = 4 of 8
+    assert f"Gruppe B: 50{NBSP}%." in text
+
+
+def test_share_with_exclude(tmp_path: Path) -> None:
+    html = render_text(tmp_path, "Ohne Mitte: {{ share('item', 4, 5, exclude=[3]) }}.\n")
+    # (2 + 1) / (7 - 2) = 3 / 5 = 60 %
+    assert f"Ohne Mitte: 60{NBSP}%." in plain(html)
+
+
+def test_mean_and_sd_in_prose(tmp_path: Path) -> None:
+    html = render_text(tmp_path, "M = {{ mean('item') }}, SD = {{ sd('item') }}.\n")
+    values = [1, 2, 3, 3, 4, 4, 5]  # the valid answers; -9 is missing
+    assert sum(values) / 7 == pytest.approx(22 / 7)  # 3,142… → 3,14
+    # sum of squares 1 + 4 + 9 + 9 + 16 + 16 + 25 = 80; 80 - 22² / 7 = 76 / 7; over n - 1 = 6
+    assert statistics.stdev(values) == pytest.approx(math.sqrt(76 / 7 / 6))  # 1,345… → 1,35
+    assert "M = 3,14, SD = 1,35." in plain(html)
+
+
+def test_unknown_question_names_file_line_and_known_ids(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "# Titel\n\nZeile drei.\n{{ share('nope', 4) }}\n")
+    assert error.location is not None
+    assert error.location.file == "content/01-test.md"
+    assert error.location.line == 4
+    assert "„nope“" in error.message
+    assert "item" in error.hint
+    assert "gruppe" in error.hint
+    assert str(error).startswith("content/01-test.md, Zeile 4: ")
+
+
+def test_share_without_code_is_an_error(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "Eins.\n\n{{ share('item') }}\n")
+    assert error.location is not None
+    assert (error.location.file, error.location.line) == ("content/01-test.md", 3)
+    assert "share() braucht mindestens einen Code" in error.message
+
+
+def test_share_with_unknown_code_is_an_error(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "{{ share('item', 7) }}\n")
+    assert error.location is not None
+    assert error.location.line == 1
+    assert "„7“" in error.message
+    assert "1, 2, 3, 4, 5" in error.hint
+
+
+def test_share_counting_an_excluded_code_is_an_error(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "{{ share('item', 3, 4, exclude=[3]) }}\n")
+    assert "zugleich gezählt und ausgeschlossen" in error.message
+
+
+def test_citations_render_author_year(tmp_path: Path) -> None:
+    rendered = render(
+        tiny_project(
+            tmp_path,
+            {
+                "01-test.md": (
+                    "Eine Gruppe [@mueller-2020]. Laut @schmidt-2021 gilt das.\n\n"
+                    "Beide [@mueller-2020; @schmidt-2021]. Mail an info@example.com.\n"
+                )
+            },
+        )
+    )
+    text = plain("".join(chapter.html for chapter in rendered.chapters))
+    assert "Eine Gruppe (Müller, 2020)." in text
+    assert "Laut Schmidt (2021) gilt das." in text
+    assert "Beide (Müller, 2020; Schmidt, 2021)." in text
+    assert "info@example.com" in text  # an e-mail address is no citation
+    assert rendered.cited == ("mueller-2020", "schmidt-2021")
+    html = rendered.chapters[0].html
+    assert '<a class="citation" href="#ref-mueller-2020">Müller, 2020</a>' in html
+
+
+@pytest.mark.parametrize(
+    "citation",
+    [
+        pytest.param("[@fehlt-2020]", id="group"),
+        pytest.param("laut @fehlt-2020 so", id="narrative"),
+        pytest.param("[@mueller-2020; @fehlt-2020]", id="group-of-two"),
+    ],
+)
+def test_missing_citation_key_names_file_and_line(tmp_path: Path, citation: str) -> None:
+    error = render_error(tmp_path, f"# Titel\n\nText {citation}.\n")
+    assert error.location is not None
+    assert (error.location.file, error.location.line) == ("content/01-test.md", 3)
+    assert "@fehlt-2020" in error.message
+    assert "content/literatur.toml" in error.hint
+
+
+def test_figure_and_table_numbers_run_across_files(tmp_path: Path) -> None:
+    rendered = render(
+        tiny_project(
+            tmp_path,
+            {
+                "01-a.md": "# A\n\n{{ bar_chart('item') }}\n\n{{ frequency_table('item') }}\n",
+                "02-b.md": "# B\n\n{{ pie_chart('gruppe') }}\n\n{{ frequency_table('gruppe') }}\n",
+            },
+        )
+    )
+    second = plain(rendered.chapters[1].html)
+    assert "Abbildung 2 – Gruppe (N = 8)" in second.replace(NBSP, " ")
+    assert "Tabelle 2 – Gruppe" in second
+    assert [(c.kind, c.question_id) for c in rendered.charts] == [("bar", "item"), ("pie", "gruppe")]
+
+
+# End to end: one edited copy of the study, built once for the tests below.
+
+OLD_SENTENCE = "Der Verband der Automobilindustrie (VDA) strebt CO₂-neutrale Mobilität bis 2050 an."
+NEW_SENTENCE = "Dieser Satz wurde eigens für den Test eingefügt und steht so in keiner anderen Datei."
+OLD_R25 = "R25,5,5,5,2,5,5,5,2,,1,4,1,4"
+NEW_R25 = "R25,5,5,5,2,5,5,1,2,,1,4,1,4"  # zukunft 5 → 1
+
+# zukunft of R01..R25 as in data/responses.csv, and after the change of R25.
+ZUKUNFT = [3, 5, 4, 2, 1, 5, 5, 5, 4, 5, 5, 5, 4, 5, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5]
+ZUKUNFT_CHANGED = [*ZUKUNFT[:24], 1]
+
+
+def german(value: float, decimals: int = 2) -> str:
+    quantum = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The study with one sentence of 01-einleitung.md and one response of R25 changed."""
+    root = copy_study(tmp_path_factory.mktemp("edited") / "project")
+    chapter = root / "content" / "01-einleitung.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert text.count(OLD_SENTENCE) == 1
+    chapter.write_text(text.replace(OLD_SENTENCE, NEW_SENTENCE), encoding="utf-8")
+    responses = root / "data" / "responses.csv"
+    data = responses.read_text(encoding="utf-8")
+    assert data.count(OLD_R25) == 1
+    responses.write_text(data.replace(OLD_R25, NEW_R25), encoding="utf-8")
+    return build(root)
+
+
+@pytest.fixture(scope="module")
+def edited_pdf_text(edited: BuildResult) -> str:
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(edited.pdf).pages)
+    text = text.replace(NBSP, " ").replace("\u2010", "-")
+    text = re.sub(r"-\n(?=[a-zäöüß])", "", text)  # automatic hyphenation at line ends
+    return re.sub(r"\s+", " ", text)
+
+
+class _Tables(HTMLParser):
+    """Cell texts of every <table id=…> as lists of rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._table = self.tables.setdefault(dict(attrs).get("id") or "", [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th") and self._table is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self._table[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def test_the_changed_list_is_the_data() -> None:
+    # The list above is the study's data: it reproduces the published table of Frage 7 and Tabelle 1.
+    assert {value: ZUKUNFT.count(value) for value in range(6)} == {0: 0, 1: 1, 2: 1, 3: 2, 4: 3, 5: 18}
+    assert sum(ZUKUNFT) == 111  # Mean 4.440 × 25
+    assert statistics.stdev(ZUKUNFT) == pytest.approx(1.083, abs=5e-4)
+    assert sum(ZUKUNFT_CHANGED) == 111 - 4
+
+
+def test_content_edit_reaches_the_pdf(edited_pdf_text: str) -> None:
+    assert NEW_SENTENCE in edited_pdf_text
+    assert "VDA" not in edited_pdf_text
+
+
+def test_changed_response_changes_tabelle_1(edited: BuildResult) -> None:
+    tables = html_tables(edited.html.read_text(encoding="utf-8"))
+    rows = [row for row in tables["tabelle-1"] if row and row[0].startswith("Zukunftserwartungen")]
+    assert len(rows) == 1
+    mean = (111 - 4) / 25  # 4,28
+    sd = statistics.stdev(ZUKUNFT_CHANGED)
+    # by hand: sum of squares 9+25+16+4+1+25+25+25+16+25+25+25+16+25+25+9 + 8×25 + 1 = 497;
+    # 497 - 107² / 25 = 39.04; over n - 1 = 24 → 1.2754 → 1,28
+    assert sd == pytest.approx(math.sqrt(39.04 / 24))
+    assert german(mean) == "4,28"
+    assert rows[0][1:] == ["25", "0", german(mean), german(sd), "1", "5"]
+    # The other items are untouched: Tagesgeschäft as published (3.720, 1.370).
+    tagesgeschaeft = [row for row in tables["tabelle-1"] if row and row[0].startswith("Tagesgeschäft")]
+    assert tagesgeschaeft[0][1:] == ["25", "0", "3,72", "1,37", "0", "5"]
+
+
+def test_changed_response_changes_the_frequency_table(edited: BuildResult) -> None:
+    tables = html_tables(edited.html.read_text(encoding="utf-8"))
+    # Tabelle 8 = Frage 7. Value 1 now 1 + 1 = 2 answers (8,0 %), value 5 now 18 - 1 = 17 (68,0 %).
+    rows = {row[0]: row[1:] for row in tables["tabelle-8"][1:]}
+    assert rows["1"][:3] == ["2", "8,0", "8,0"]
+    assert rows["5"][:3] == ["17", "68,0", "68,0"]
+
+
+def test_changed_response_changes_the_prose(edited: BuildResult) -> None:
+    text = plain(edited.html.read_text(encoding="utf-8"))
+    # 4 + 5 was 3 + 18 = 21 of 25 (84 %), now 3 + 17 = 20 of 25
+    assert f"{20 * 100 // 25}{NBSP}% sehen Ressourceneffizienz als entscheidenden Wettbewerbsvorteil" in text
+    assert f"{21 * 100 // 25}{NBSP}% sehen Ressourceneffizienz als entscheidenden" not in text
+    # 1 + 2 was 1 + 1 = 2 of 25 (8 %), now 2 + 1 = 3 of 25
+    assert f"{3 * 100 // 25}{NBSP}% sind skeptisch" in text
+    assert f"Besonders klar ist der Blick nach vorn: {20 * 100 // 25}{NBSP}% der Unternehmen" in text
+    assert f"(Mean = {german((111 - 4) / 25)})" in text
+    # Frage 1 is another item and keeps 21 / 25.
+    assert f"{21 * 100 // 25}{NBSP}% der Unternehmen sehen Ressourceneffizienz als strategisches Ziel." in text
+
+
+def test_changed_response_reaches_the_pdf(edited_pdf_text: str) -> None:
+    assert f"(Mean = {german((111 - 4) / 25)})" in edited_pdf_text
+    assert f"{20 * 100 // 25} % sehen Ressourceneffizienz als entscheidenden Wettbewerbsvorteil" in edited_pdf_text
+    assert "(Mean = 4,44)" not in edited_pdf_text

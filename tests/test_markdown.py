@@ -1,0 +1,120 @@
+"""MarkdownRenderer: heading numbers across chapters, unnumbered headings, unique ids, German typography."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reportgen.markdown import MarkdownRenderer
+
+NBSP = "\u00a0"
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\bid="([^"]*)"', html)
+
+
+def test_numbering_continues_across_render_calls() -> None:
+    renderer = MarkdownRenderer()
+    first = renderer.render("# Einleitung\n\n## Ziel\n\n## Vorgehen\n")
+    second = renderer.render("# Ergebnisse\n\n## Überblick\n\n### Frage 1\n")
+    assert [(h.level, h.number, h.text) for h in renderer.headings] == [
+        (1, "1", "Einleitung"),
+        (2, "1.1", "Ziel"),
+        (2, "1.2", "Vorgehen"),
+        (1, "2", "Ergebnisse"),
+        (2, "2.1", "Überblick"),  # the h2 counter restarts under the new h1
+        (3, "", "Frage 1"),  # only h1 and h2 are numbered
+    ]
+    assert '<span class="heading-number">1.2</span> Vorgehen</h2>' in first
+    assert 'data-number="2"' in second
+    assert '<span class="heading-number">2</span> Ergebnisse</h1>' in second
+    assert '<span class="heading-number">2.1</span> Überblick</h2>' in second
+    assert "<h3" in second
+    assert 'heading-number">' not in second.split("<h3", 1)[1]
+
+
+def test_a_new_renderer_starts_at_one() -> None:
+    MarkdownRenderer().render("# Eins\n\n# Zwei\n")
+    renderer = MarkdownRenderer()
+    renderer.render("# Wieder eins\n")
+    assert renderer.headings[0].number == "1"
+
+
+def test_unnumbered_heading_has_no_number_and_takes_none() -> None:
+    renderer = MarkdownRenderer()
+    html = renderer.render("# Fazit\n\n# Literaturverzeichnis {.unnumbered}\n\n# Anhang\n")
+    assert [(h.number, h.text) for h in renderer.headings] == [
+        ("1", "Fazit"),
+        ("", "Literaturverzeichnis"),  # the attribute block is not part of the text
+        ("2", "Anhang"),  # numbering goes on as if the unnumbered heading were not there
+    ]
+    bibliography = re.search(r"<h1[^>]*>Literaturverzeichnis</h1>", html)
+    assert bibliography is not None
+    assert 'class="unnumbered"' in bibliography.group(0)
+    assert "data-number" not in bibliography.group(0)
+    assert "{" not in html
+
+
+def test_unnumbered_h2_inside_numbered_chapter() -> None:
+    renderer = MarkdownRenderer()
+    renderer.render("# Kapitel\n\n## Vorbemerkung {.unnumbered}\n\n## Erster Abschnitt\n")
+    assert [h.number for h in renderer.headings] == ["1", "", "1.1"]
+
+
+def test_heading_ids_are_unique_across_chapters() -> None:
+    renderer = MarkdownRenderer()
+    htmls = [
+        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n"),
+        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n"),
+        renderer.render("# Kapitel {#eigen}\n\n## Abschnitt {#eigen}\n\n# Noch eins\n"),
+    ]
+    ids = [anchor for html in htmls for anchor in _ids(html)]
+    assert len(ids) == len(renderer.headings) == 7
+    assert len(set(ids)) == len(ids), ids
+    # The ids in the HTML are the anchors the table of contents links to.
+    assert ids == [heading.anchor for heading in renderer.headings]
+    assert ids[4] == "eigen"  # an explicit id is kept when it is free
+
+
+def test_german_quotes_from_straight_quotes() -> None:
+    html = MarkdownRenderer().render("Das Werk heißt \"Zero Impact Factory\" und 'klein'.\n")
+    assert "„Zero Impact Factory“" in html
+    assert "‚klein‘" in html
+    assert '"' not in html.replace('="', "").replace('">', "")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("84 % der Unternehmen", f"84{NBSP}% der Unternehmen"),
+        ("- 12 % in einer Liste", f"12{NBSP}% in einer Liste"),
+        ("| A |\n|---|\n| 52 % |\n", f"52{NBSP}%"),
+        ("5 ‰ Ausschuss", f"5{NBSP}‰ Ausschuss"),
+    ],
+)
+def test_no_break_space_before_percent(source: str, expected: str) -> None:
+    html = MarkdownRenderer().render(source + "\n")
+    assert expected in html
+    assert re.search(r"\d %", html) is None
+
+
+def test_abbreviations_get_a_narrow_no_break_space() -> None:
+    html = MarkdownRenderer().render("Werte, z. B. Mittelwerte, d. h. Kennzahlen.\n")
+    assert "z.\u202fB." in html
+    assert "d.\u202fh." in html
+
+
+def test_heading_with_percent_keeps_number_and_gets_no_break_space() -> None:
+    renderer = MarkdownRenderer()
+    html = renderer.render("# 84 % Zustimmung\n")
+    assert renderer.headings[0].number == "1"
+    assert f"84{NBSP}% Zustimmung</h1>" in html
+
+
+def test_heading_text_for_toc_is_the_typeset_text() -> None:
+    renderer = MarkdownRenderer()
+    html = renderer.render('# Das "Ziel" und *mehr*\n')
+    assert "Das „Ziel“ und <em>mehr</em></h1>" in html
+    assert renderer.headings[0].text == "Das „Ziel“ und mehr"
