@@ -12,7 +12,7 @@ from .codebook import Codebook, load_codebook
 from .config import Config, load_config
 from .content import RenderedContent, render_content
 from .errors import Location, ReportError
-from .page import page_context, render_page
+from .page import check_page_template, page_context, render_page
 from .references import REFERENCES_NAME, load_references
 from .stats import SurveyStats, compute
 from .survey import load_survey
@@ -53,6 +53,7 @@ def prepare(root: Path) -> Project:
     content_env = make_environment(config.content_dir, autoescape=False)
     partials_env = make_environment(config.templates_dir / "partials", autoescape=True)
     content = render_content(config.root, content_env, partials_env, stats, references)
+    check_page_template(make_environment(config.templates_dir, autoescape=True))
     unused = [qid for qid in codebook.ids if qid not in content.questions_used]
     warnings = content.warnings + tuple(
         f"{config.survey.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."

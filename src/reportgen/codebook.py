@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, ReportError, raise_all
-from .tomlfile import line_of, load_toml
+from .errors import Location, ReportError, did_you_mean, raise_all
+from .tomlfile import find_line, line_of, load_toml
 
 KINDS = ("scale", "categorical", "text")
 _KEYS = {"kind", "text", "label", "scale", "categories", "missing"}
+MAX_SCALE_POINTS = 101
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,13 @@ class Codebook:
 
 
 def load_codebook(path: Path, display_name: str) -> Codebook:
-    """Read and check the codebook; every problem names its line."""
+    """Read and check the codebook; every problem names its line, all questions are checked."""
     data, text = load_toml(path, display_name)
     errors: list[ReportError] = []
     questions = []
     for question_id, entry in data.items():
-        line = line_of(text, question_id)
         try:
-            questions.append(_question(question_id, entry, line, display_name, text))
+            questions.append(_question(_Source(question_id, display_name, text), entry))
         except ReportError as error:
             errors.append(error)
     if not data:
@@ -86,64 +86,140 @@ def load_codebook(path: Path, display_name: str) -> Codebook:
     return Codebook(tuple(questions), display_name)
 
 
-def _question(question_id: str, entry: Any, line: int | None, file: str, text: str) -> Question:
-    def fail(message: str, key: str | None = None, hint: str = "") -> ReportError:
-        where = line_of(text, question_id, key) if key else line
-        return ReportError(f"[{question_id}] {message}", Location(file, line=where), hint)
+@dataclass(frozen=True)
+class _Source:
+    """One question's section in the codebook file, to point errors at the right line."""
 
+    question_id: str
+    file: str
+    text: str
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.text, self.question_id)
+
+    def error(self, message: str, key: str | None = None, hint: str = "", line: int | None = None) -> ReportError:
+        where = line or (line_of(self.text, self.question_id, key) if key else self.line)
+        return ReportError(f"[{self.question_id}] {message}", Location(self.file, line=where), hint)
+
+
+def _question(source: _Source, entry: Any) -> Question:
+    qid = source.question_id
     if not isinstance(entry, dict):
-        raise fail("muss ein Abschnitt sein.", hint=f"Schreiben Sie [{question_id}] mit kind, text und label.")
+        hint = f'Schreiben Sie [{qid}] als eigene Zeile, darunter kind, text und label, z. B. kind = "scale".'
+        raise source.error("muss ein Abschnitt sein, kein einzelner Wert.", hint=hint)
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
-        raise fail(f"unbekannter Schlüssel „{unknown[0]}“.", unknown[0], f"Erlaubt sind: {', '.join(sorted(_KEYS))}.")
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise fail(f"kind muss {', '.join(repr(k) for k in KINDS)} sein, nicht {kind!r}.", "kind")
-    question_text = entry.get("text")
-    if not isinstance(question_text, str) or not question_text.strip():
-        raise fail("text fehlt: der Wortlaut der Frage.", "text")
-    label = entry.get("label", question_text)
-    if not isinstance(label, str) or not label.strip():
-        raise fail("label muss ein Text sein.", "label")
-    missing = entry.get("missing", [])
-    if not isinstance(missing, list) or not all(_is_int(code) for code in missing):
-        raise fail("missing muss eine Liste ganzer Zahlen sein, z. B. missing = [-9].", "missing")
+        hint = " ".join(filter(None, [did_you_mean(unknown[0], _KEYS), f"Erlaubt sind: {', '.join(sorted(_KEYS))}."]))
+        raise source.error(f"unbekannter Schlüssel „{unknown[0]}“.", unknown[0], hint)
+    kind = _kind(source, entry)
+    question_text = _text(source, entry, "text", "der Wortlaut der Frage", required=True)
+    label = _text(source, entry, "label", "die Kurzbezeichnung für Tabellen und Grafiken") or question_text
+    missing = _missing_codes(source, entry.get("missing", []))
     categories: tuple[Category, ...] = ()
     if kind == "scale":
-        categories = _scale(entry.get("scale"), fail)
+        categories = _scale(source, entry.get("scale"))
     elif kind == "categorical":
-        categories = _categories(entry.get("categories"), fail)
+        categories = _categories(source, entry.get("categories"))
     elif "scale" in entry or "categories" in entry:
-        raise fail("eine Textfrage hat weder scale noch categories.", "kind")
+        key = "scale" if "scale" in entry else "categories"
+        hint = (
+            f'Entfernen Sie {key} oder ändern Sie kind, z. B. kind = "{"scale" if key == "scale" else "categorical"}".'
+        )
+        raise source.error(f'eine Textfrage (kind = "text") hat kein {key}.', key, hint)
     clash = sorted(set(missing) & {c.code for c in categories})
     if clash:
-        raise fail(f"Code {clash[0]} ist zugleich gültig und fehlend.", "missing")
-    return Question(question_id, kind, question_text.strip(), label.strip(), categories, tuple(missing), line)
+        raise source.error(
+            f"Code {clash[0]} ist zugleich gültig und fehlend.", "missing", "Entfernen Sie ihn aus missing."
+        )
+    return Question(qid, kind, question_text, label, categories, missing, source.line)
 
 
-def _scale(scale: Any, fail: Any) -> tuple[Category, ...]:
-    if not isinstance(scale, dict) or not _is_int(scale.get("min")) or not _is_int(scale.get("max")):
-        raise fail("scale muss { min = 0, max = 5 } mit ganzen Zahlen sein.", "scale")
-    if scale["min"] >= scale["max"]:
-        raise fail("scale: min muss kleiner als max sein.", "scale")
-    return tuple(Category(code, str(code)) for code in range(scale["min"], scale["max"] + 1))
+def _kind(source: _Source, entry: dict) -> str:
+    kind = entry.get("kind")
+    allowed = ", ".join(f'"{k}"' for k in KINDS)
+    if kind is None:
+        raise source.error("kind fehlt.", hint=f'Ergänzen Sie kind = "scale" (erlaubt: {allowed}).')
+    if kind not in KINDS:
+        hint = " ".join(filter(None, [did_you_mean(str(kind), KINDS), f"Erlaubt sind: {allowed}."]))
+        raise source.error(f"kind „{kind}“ ist unbekannt.", "kind", hint)
+    return kind
 
 
-def _categories(raw: Any, fail: Any) -> tuple[Category, ...]:
-    hint = 'Beispiel: categories = [{ code = 1, label = "männlich" }, …]'
+def _text(source: _Source, entry: dict, key: str, meaning: str, required: bool = False) -> str:
+    value = entry.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problem = "fehlt" if value is None else "muss ein nicht leerer Text sein"
+        raise source.error(
+            f"{key} {problem}: {meaning}.", key if value is not None else None, f'Schreiben Sie {key} = "…".'
+        )
+    return value.strip()
+
+
+def _missing_codes(source: _Source, missing: Any) -> tuple[int, ...]:
+    if not isinstance(missing, list) or not all(_is_int(code) for code in missing):
+        raise source.error("missing muss eine Liste ganzer Zahlen sein.", "missing", "Beispiel: missing = [-9, 99].")
+    return tuple(missing)
+
+
+def _scale(source: _Source, scale: Any) -> tuple[Category, ...]:
+    hint = "Beispiel: scale = { min = 0, max = 5 }."
+    if not isinstance(scale, dict):
+        raise source.error("scale fehlt oder ist kein { min = …, max = … }.", "scale" if scale else "kind", hint)
+    unknown = sorted(set(scale) - {"min", "max"})
+    if unknown:
+        raise source.error(f"scale: unbekannter Schlüssel „{unknown[0]}“.", "scale", "Erlaubt sind min und max.")
+    if not _is_int(scale.get("min")) or not _is_int(scale.get("max")):
+        raise source.error("scale: min und max müssen ganze Zahlen sein.", "scale", hint)
+    low, high = scale["min"], scale["max"]
+    if low >= high:
+        raise source.error(f"scale: min ({low}) muss kleiner als max ({high}) sein.", "scale", hint)
+    if high - low + 1 > MAX_SCALE_POINTS:
+        raise source.error(
+            f"scale: {high - low + 1} Stufen sind zu viele (höchstens {MAX_SCALE_POINTS}).", "scale", hint
+        )
+    return tuple(Category(code, str(code)) for code in range(low, high + 1))
+
+
+def _categories(source: _Source, raw: Any) -> tuple[Category, ...]:
+    hint = 'Beispiel: categories = [{ code = 1, label = "männlich" }, { code = 2, label = "weiblich" }].'
     if not isinstance(raw, list) or not raw:
-        raise fail("categories fehlt oder ist leer.", "categories", hint)
+        raise source.error("categories fehlt oder ist leer.", "categories" if raw is not None else "kind", hint)
     categories = []
-    for item in raw:
-        if not isinstance(item, dict) or not _is_int(item.get("code")) or not isinstance(item.get("label"), str):
-            raise fail("jede Kategorie braucht code (ganze Zahl) und label (Text).", "categories", hint)
+    for number, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not _is_int(item.get("code")) or not _is_label(item.get("label")):
+            raise source.error(
+                f"Kategorie {number}: jede Kategorie braucht code (ganze Zahl) und label (nicht leerer Text).",
+                "categories",
+                hint,
+                line=_item_line(source, number),
+            )
         categories.append(Category(item["code"], item["label"].strip()))
     for attribute in ("code", "label"):
         values = [getattr(category, attribute) for category in categories]
-        duplicates = sorted({str(v) for v in values if values.count(v) > 1})
-        if duplicates:
-            raise fail(f"{attribute} „{duplicates[0]}“ kommt mehrfach vor.", "categories")
+        duplicate = next((value for value in values if values.count(value) > 1), None)
+        if duplicate is not None:
+            second = [i for i, value in enumerate(values, 1) if value == duplicate][1]
+            raise source.error(
+                f"{attribute} „{duplicate}“ kommt mehrfach vor.",
+                "categories",
+                "Jede Kategorie braucht einen eigenen Code."
+                if attribute == "code"
+                else "Jede Kategorie braucht ein eigenes Label.",
+                line=_item_line(source, second),
+            )
     return tuple(categories)
+
+
+def _item_line(source: _Source, number: int) -> int | None:
+    """The line of the n-th `{ code = … }` inside `categories = [ … ]`, when each stands on its own line."""
+    return find_line(source.text, source.question_id, r"^\s*(categories\s*=\s*\[\s*)?\{", occurrence=number)
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _is_int(value: Any) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass, field, fields
+import re
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, ReportError, raise_all
+from .errors import Location, ReportError, did_you_mean, raise_all
 from .tomlfile import line_of, load_toml
 
 CONFIG_NAME = "report.toml"
@@ -94,51 +95,161 @@ class Config:
 
 
 _SECTIONS = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand}
-_TYPE_NAMES = {str: "Text", datetime.date: "Datum (JJJJ-MM-TT)", tuple: "Liste"}
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# German words editors write for the English keys.
+_GERMAN_KEYS = {
+    "titel": "title",
+    "untertitel": "subtitle",
+    "auftrag": "commission",
+    "projekt": "project",
+    "herausgeber": "publisher",
+    "webseite": "website",
+    "autor": "author",
+    "ort": "place",
+    "datum": "date",
+    "sprache": "language",
+    "antworten": "responses",
+    "codebuch": "codebook",
+    "farben": "palette",
+}
+_COLOUR_HINT = "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“."
+_GERMAN_TYPES = {
+    bool: "Wahrheitswert",
+    int: "ganze Zahl",
+    float: "Zahl",
+    str: "Text",
+    list: "Liste",
+    tuple: "Liste",
+    dict: "Abschnitt",
+    datetime.datetime: "Datum mit Uhrzeit",
+    datetime.date: "Datum (JJJJ-MM-TT)",
+    datetime.time: "Uhrzeit",
+}
+_TYPE_HINTS = {
+    str: 'Setzen Sie den Wert in Anführungszeichen, z. B. {key} = "…".',
+    datetime.date: "Schreiben Sie das Datum ohne Anführungszeichen, z. B. {key} = 2025-03-31.",
+    tuple: 'Schreiben Sie eine Liste, z. B. {key} = ["#0b5d5b", "#f28c28"].',
+}
 
 
 def load_config(root: Path) -> Config:
     """Read and check `report.toml` in `root`; all problems are reported at once."""
     data, text = load_toml(root / CONFIG_NAME, CONFIG_NAME)
     errors: list[ReportError] = []
-    for section in data:
-        if section not in _SECTIONS:
-            known = ", ".join(f"[{name}]" for name in _SECTIONS)
-            errors.append(_error(text, section, None, f"unbekannter Abschnitt [{section}].", known))
+    for name, value in data.items():
+        if name not in _SECTIONS:
+            errors.append(_stray_entry(text, name, value))
+    stray = {key for key in data if key not in _SECTIONS}
     sections: dict[str, Any] = {}
     for name, schema in _SECTIONS.items():
         raw = data.get(name, {})
         if not isinstance(raw, dict):
-            errors.append(_error(text, name, None, f"[{name}] muss ein Abschnitt sein.", ""))
+            errors.append(_error(text, name, None, f"[{name}] muss ein Abschnitt sein, kein einzelner Wert."))
             raw = {}
-        sections[name] = _build_section(schema, name, raw, text, errors)
+        sections[name] = _build_section(schema, name, raw, text, root, errors, stray)
     raise_all(errors)
     return Config(root=root.resolve(), **sections)
 
 
-def _build_section(schema: type, name: str, raw: dict, text: str, errors: list) -> Any:
+def _stray_entry(text: str, name: str, value: Any) -> ReportError:
+    """A table or key outside [report], [survey] and [brand]."""
+    known = ", ".join(f"[{section}]" for section in _SECTIONS)
+    if isinstance(value, dict):
+        hint = " ".join(filter(None, [did_you_mean(name, _SECTIONS), f"Erlaubt sind: {known}."]))
+        return _error(text, name, None, f"unbekannter Abschnitt [{name}].", hint)
+    owner = next((section for section, schema in _SECTIONS.items() if name in _field_names(schema)), None)
+    hint = (
+        f"Schreiben Sie die Zeile unter [{owner}]." if owner else f"Jeder Schlüssel gehört in einen Abschnitt: {known}."
+    )
+    return _error(text, name, None, f"„{name}“ steht außerhalb eines Abschnitts.", hint)
+
+
+def _build_section(
+    schema: type, name: str, raw: dict, text: str, root: Path, errors: list[ReportError], stray: set[str]
+) -> Any:
+    """The section's dataclass, or None when a key is unknown, wrong or missing (errors are appended).
+
+    A required key written above all sections (`stray`) is reported once, as misplaced, not as missing.
+    """
     known = {f.name: f for f in fields(schema)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            names = ", ".join(known)
-            errors.append(_error(text, name, key, f"unbekannter Schlüssel „{key}“.", names))
+            hint = " ".join(filter(None, [_suggestion(key, known), f"Erlaubt sind: {', '.join(known)}."]))
+            errors.append(_error(text, name, key, f"[{name}] unbekannter Schlüssel „{key}“.", hint))
             continue
-        expected = _expected_type(known[key])
-        if expected is tuple and isinstance(value, list):
-            value = tuple(value)
-        if not isinstance(value, expected) or isinstance(value, datetime.datetime):
-            got = type(value).__name__
-            message = f"[{name}] {key}: erwartet {_TYPE_NAMES.get(expected, expected)}, erhalten {got}."
-            errors.append(_error(text, name, key, message, ""))
+        problem = _type_problem(name, key, value, _expected_type(known[key]))
+        problem = problem or _value_problem(name, key, value, root)
+        if problem:
+            errors.append(_error(text, name, key, *problem))
             continue
-        values[key] = value
-    missing = [f.name for f in known.values() if _is_required(f) and f.name not in values]
-    for key in missing:
-        errors.append(_error(text, name, None, f"[{name}] {key} fehlt.", ""))
-    if missing or any(key not in values for key in raw if key in known):
+        values[key] = tuple(value) if isinstance(value, list) else value
+    for key in (key for key, f in known.items() if _is_required(f) and key not in raw and key not in stray):
+        example = f'Ergänzen Sie im Abschnitt [{name}] die Zeile {key} = "…".'
+        errors.append(_error(text, name, None, f"[{name}] {key} fehlt.", example))
+    if len(values) != len(raw) or any(_is_required(f) and key not in values for key, f in known.items()):
         return None
     return schema(**values)
+
+
+def _suggestion(key: str, known: dict[str, Any]) -> str:
+    german = _GERMAN_KEYS.get(key.casefold())
+    return f"Meinten Sie „{german}“?" if german in known else did_you_mean(key, known)
+
+
+def _type_problem(section: str, key: str, value: Any, expected: type) -> tuple[str, str] | None:
+    matches = isinstance(value, list) if expected is tuple else isinstance(value, expected)
+    if matches and not isinstance(value, datetime.datetime):
+        return None
+    got = _GERMAN_TYPES.get(type(value), type(value).__name__)
+    message = f"[{section}] {key}: erwartet {_GERMAN_TYPES[expected]}, gefunden {got} {_shown(value)}."
+    return message, _TYPE_HINTS.get(expected, "").format(key=key)
+
+
+def _value_problem(section: str, key: str, value: Any, root: Path) -> tuple[str, str] | None:
+    """Checks beyond the type: required texts not empty, colours, paths inside the project."""
+    where = f"[{section}] {key}"
+    if section == "brand" and key == "palette":
+        bad = [item for item in value if not isinstance(item, str) or not _COLOUR.fullmatch(item)]
+        if not value:
+            return f"{where} ist leer.", 'Geben Sie mindestens eine Farbe an, z. B. palette = ["#0b5d5b"].'
+        if bad:
+            return f"{where}: „{bad[0]}“ ist keine Farbe.", _COLOUR_HINT
+    elif section == "brand" and not _COLOUR.fullmatch(value):
+        return f"{where}: „{value}“ ist keine Farbe.", _COLOUR_HINT
+    elif key in ("title", "id_column", "responses", "codebook") and not value.strip():
+        return f"{where} ist leer.", f"Tragen Sie einen Wert ein, z. B. {key} = {_shown(_default(section, key))}."
+    elif section == "survey" and key in ("responses", "codebook") and not _inside(root, value):
+        return (
+            f"{where}: „{value}“ liegt außerhalb des Projektordners.",
+            'Legen Sie die Datei ins Projekt und geben Sie den Pfad relativ an, z. B. "data/responses.csv".',
+        )
+    return None
+
+
+def _inside(root: Path, relative: str) -> bool:
+    path = Path(relative)
+    try:
+        return not path.is_absolute() and (root / path).resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):  # a NUL character or a path the system cannot resolve
+        return False
+
+
+def _default(section: str, key: str) -> Any:
+    schema_field = next(f for f in fields(_SECTIONS[section]) if f.name == key)
+    return "…" if _is_required(schema_field) else schema_field.default
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _field_names(schema: type) -> list[str]:
+    return [f.name for f in fields(schema)]
 
 
 def _expected_type(schema_field: Any) -> type:
@@ -151,11 +262,8 @@ def _expected_type(schema_field: Any) -> type:
 
 
 def _is_required(schema_field: Any) -> bool:
-    from dataclasses import MISSING
-
     return schema_field.default is MISSING and schema_field.default_factory is MISSING
 
 
-def _error(text: str, table: str, key: str | None, message: str, known: str) -> ReportError:
-    hint = f"Erlaubt sind: {known}." if known else ""
+def _error(text: str, table: str, key: str | None, message: str, hint: str = "") -> ReportError:
     return ReportError(message, Location(CONFIG_NAME, line=line_of(text, table, key)), hint)

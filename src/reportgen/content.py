@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError
 from markupsafe import Markup
 
 from .errors import Location, ReportError, raise_all, relative_name
 from .helpers import HelperError, Helpers
 from .markdown import Heading, MarkdownRenderer
 from .references import Reference
-from .templating import template_line
+from .templating import template_error, template_line
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -175,34 +175,18 @@ def _render_template(environment: Environment, template_name: str, display_name:
     try:
         template = environment.get_template(template_name)
         return template.render(helpers.namespace())
-    except TemplateSyntaxError as error:
-        raise ReportError(
-            f"Vorlagen-Syntaxfehler: {error.message}.", Location(display_name, line=error.lineno), _syntax_hint(error)
-        ) from None
-    except UndefinedError as error:
-        raise ReportError(
-            f"Unbekannter Name: {error.message}.",
-            Location(display_name, line=template_line(error, template_name)),
-            f"Verfügbar sind: {', '.join(helpers.names())}.",
-        ) from None
     except HelperError as error:
-        raise ReportError(
-            error.message, Location(display_name, line=template_line(error, template_name)), error.hint
-        ) from None
+        line = template_line(error, template_name)
+        raise ReportError(error.message, Location(display_name, line=line), error.hint) from None
     except TemplateError as error:
-        raise ReportError(
-            f"Vorlagenfehler: {error}.", Location(display_name, line=template_line(error, template_name))
-        ) from None
+        hint = f"Verfügbar sind: {', '.join(helpers.names())}."
+        raise template_error(error, template_name, display_name, hint) from None
     except (TypeError, ValueError) as error:
         raise ReportError(
             f"Falscher Aufruf: {error}.",
             Location(display_name, line=template_line(error, template_name)),
             "Prüfen Sie Anzahl und Art der Argumente (siehe README).",
         ) from None
-
-
-def _syntax_hint(error: TemplateSyntaxError) -> str:
-    return "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}; Kommentare in {## … ##}."
 
 
 def _check_images(text: str, name: str, root: Path) -> list[ReportError]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,6 +58,15 @@ def raise_all(errors: list[ReportError]) -> None:
         raise errors[0]
     if errors:
         raise ReportErrors(errors)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """The hint „Meinten Sie …?“ for the closest option (spelling or case), else an empty string."""
+    folded = {option.casefold(): option for option in options}
+    if word.casefold() in folded:
+        return f"Meinten Sie „{folded[word.casefold()]}“?"
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f"Meinten Sie „{folded[close[0]]}“?" if close else ""
 
 
 def relative_name(path: object, root: object) -> str:

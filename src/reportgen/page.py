@@ -6,10 +6,9 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
-from .errors import Location, ReportError
-from .templating import template_line
+from .templating import template_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -50,18 +49,17 @@ def page_context(
 
 def render_page(environment: Environment, context: PageContext) -> str:
     """Fill the page template; template mistakes name the template file and line."""
-    name = f"templates/{PAGE_TEMPLATE}"
     try:
         template = environment.get_template(PAGE_TEMPLATE)
         return template.render(**{field: getattr(context, field) for field in context.__dataclass_fields__})
-    except TemplateSyntaxError as error:
-        raise ReportError(
-            f"Vorlagen-Syntaxfehler: {error.message}.",
-            Location(f"templates/{error.name or PAGE_TEMPLATE}", line=error.lineno),
-        ) from None
     except TemplateError as error:
-        raise ReportError(
-            f"Vorlagenfehler: {error}.",
-            Location(name, line=template_line(error, PAGE_TEMPLATE)),
-            "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + ".",
-        ) from None
+        hint = "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + "."
+        raise template_error(error, PAGE_TEMPLATE, f"templates/{PAGE_TEMPLATE}", hint) from None
+
+
+def check_page_template(environment: Environment) -> None:
+    """Compile the page template, so `check` finds its syntax errors without rendering."""
+    try:
+        environment.get_template(PAGE_TEMPLATE)
+    except TemplateError as error:
+        raise template_error(error, PAGE_TEMPLATE, f"templates/{PAGE_TEMPLATE}") from None

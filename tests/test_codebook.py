@@ -1,0 +1,220 @@
+"""The codebook: what a valid one gives, and one message with the right line for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen.codebook import MAX_SCALE_POINTS, Category, load_codebook
+from reportgen.errors import ReportError, ReportErrors
+
+REPO = Path(__file__).resolve().parent.parent
+
+GOOD = """\
+# comment
+[zufriedenheit]
+kind = "scale"
+text = "Wie zufrieden sind Sie?"
+label = "Zufriedenheit"
+scale = { min = 1, max = 5 }
+missing = [-9]
+
+[geschlecht]
+kind = "categorical"
+text = "Geschlecht"
+categories = [
+  { code = 1, label = "männlich" },
+  { code = 2, label = " weiblich " },
+]
+
+[anmerkung]
+kind = "text"
+text = "Anmerkungen"
+"""
+
+
+def codebook_error(tmp_path: Path, text: str | bytes) -> str:
+    path = tmp_path / "codebook.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        load_codebook(path, "data/codebook.toml")
+    return str(caught.value)
+
+
+def test_valid_codebook(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    codebook = load_codebook(path, "data/codebook.toml")
+    assert codebook.ids == ("zufriedenheit", "geschlecht", "anmerkung")
+    scale = codebook["zufriedenheit"]
+    assert scale.is_scale and scale.codes == (1, 2, 3, 4, 5) and scale.missing_codes == (-9,)
+    assert scale.line == 2 and scale.label == "Zufriedenheit"
+    assert codebook["geschlecht"].categories == (Category(1, "männlich"), Category(2, "weiblich"))
+    assert codebook["anmerkung"].label == "Anmerkungen"  # label defaults to the text
+    with pytest.raises(KeyError):
+        codebook["nope"]
+
+
+def test_study_codebook_loads() -> None:
+    codebook = load_codebook(REPO / "data" / "codebook.toml", "data/codebook.toml")
+    assert "strategie" in codebook.ids
+
+
+def replace(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            replace('kind = "scale"', 'kind = "skala"'),
+            'data/codebook.toml, Zeile 3: [zufriedenheit] kind „skala“ ist unbekannt. Meinten Sie „scale“? Erlaubt sind: "scale"',
+            id="kind-typo",
+        ),
+        pytest.param(
+            replace('kind = "scale"\n', ""),
+            'data/codebook.toml, Zeile 2: [zufriedenheit] kind fehlt. Ergänzen Sie kind = "scale"',
+            id="kind-missing",
+        ),
+        pytest.param(
+            replace('label = "Zufriedenheit"', 'lable = "Zufriedenheit"'),
+            "data/codebook.toml, Zeile 5: [zufriedenheit] unbekannter Schlüssel „lable“. Meinten Sie „label“?",
+            id="unknown-key",
+        ),
+        pytest.param(
+            replace('text = "Wie zufrieden sind Sie?"\n', ""),
+            "data/codebook.toml, Zeile 2: [zufriedenheit] text fehlt: der Wortlaut der Frage.",
+            id="text-missing",
+        ),
+        pytest.param(
+            replace('text = "Wie zufrieden sind Sie?"', 'text = "  "'),
+            "data/codebook.toml, Zeile 4: [zufriedenheit] text muss ein nicht leerer Text sein",
+            id="text-blank",
+        ),
+        pytest.param(
+            replace('label = "Zufriedenheit"', "label = 3"),
+            "data/codebook.toml, Zeile 5: [zufriedenheit] label muss ein nicht leerer Text sein",
+            id="label-number",
+        ),
+        pytest.param(
+            replace("scale = { min = 1, max = 5 }", "scale = { min = 5, max = 1 }"),
+            "data/codebook.toml, Zeile 6: [zufriedenheit] scale: min (5) muss kleiner als max (1) sein.",
+            id="scale-reversed",
+        ),
+        pytest.param(
+            replace("scale = { min = 1, max = 5 }", "scale = { min = 1, max = 5.5 }"),
+            "data/codebook.toml, Zeile 6: [zufriedenheit] scale: min und max müssen ganze Zahlen sein.",
+            id="scale-float",
+        ),
+        pytest.param(
+            replace("scale = { min = 1, max = 5 }", "scale = { min = 0, max = 1000 }"),
+            f"Zeile 6: [zufriedenheit] scale: 1001 Stufen sind zu viele (höchstens {MAX_SCALE_POINTS}).",
+            id="scale-huge",
+        ),
+        pytest.param(
+            replace("scale = { min = 1, max = 5 }", 'scale = { min = 1, max = 5, labels = ["a"] }'),
+            "Zeile 6: [zufriedenheit] scale: unbekannter Schlüssel „labels“.",
+            id="scale-labels",
+        ),
+        pytest.param(
+            replace("scale = { min = 1, max = 5 }\n", ""),
+            "data/codebook.toml, Zeile 3: [zufriedenheit] scale fehlt oder ist kein { min = …, max = … }.",
+            id="scale-missing",
+        ),
+        pytest.param(
+            replace("missing = [-9]", 'missing = ["-9"]'),
+            "Zeile 7: [zufriedenheit] missing muss eine Liste ganzer Zahlen sein.",
+            id="missing-strings",
+        ),
+        pytest.param(
+            replace("missing = [-9]", "missing = [5]"),
+            "Zeile 7: [zufriedenheit] Code 5 ist zugleich gültig und fehlend.",
+            id="missing-clash",
+        ),
+        pytest.param(
+            replace('{ code = 2, label = " weiblich " }', '{ code = 1, label = "weiblich" }'),
+            "data/codebook.toml, Zeile 14: [geschlecht] code „1“ kommt mehrfach vor.",
+            id="duplicate-code",
+        ),
+        pytest.param(
+            replace('{ code = 2, label = " weiblich " }', '{ code = 2, label = "männlich" }'),
+            "data/codebook.toml, Zeile 14: [geschlecht] label „männlich“ kommt mehrfach vor.",
+            id="duplicate-label",
+        ),
+        pytest.param(
+            replace('{ code = 2, label = " weiblich " }', '{ code = "2", label = "weiblich" }'),
+            "data/codebook.toml, Zeile 14: [geschlecht] Kategorie 2: jede Kategorie braucht code (ganze Zahl)",
+            id="code-string",
+        ),
+        pytest.param(
+            replace('{ code = 2, label = " weiblich " }', '{ code = 2, label = "" }'),
+            "data/codebook.toml, Zeile 14: [geschlecht] Kategorie 2:",
+            id="label-empty",
+        ),
+        pytest.param(
+            replace(
+                'categories = [\n  { code = 1, label = "männlich" },\n  { code = 2, label = " weiblich " },\n]\n', ""
+            ),
+            "data/codebook.toml, Zeile 10: [geschlecht] categories fehlt oder ist leer.",
+            id="categories-missing",
+        ),
+        pytest.param(
+            GOOD + "scale = { min = 1, max = 2 }\n",
+            'data/codebook.toml, Zeile 20: [anmerkung] eine Textfrage (kind = "text") hat kein scale. Entfernen Sie scale',
+            id="text-with-scale",
+        ),
+        pytest.param(
+            'titel = "Umfrage"\n' + GOOD,
+            "data/codebook.toml, Zeile 1: [titel] muss ein Abschnitt sein, kein einzelner Wert.",
+            id="top-level-value",
+        ),
+        pytest.param("# leer\n", "data/codebook.toml: Das Codebuch enthält keine Frage.", id="empty"),
+        pytest.param(
+            replace("[geschlecht]", "[geschlecht"),
+            "data/codebook.toml, Zeile 9: TOML-Syntaxfehler: „]“ fehlt am Ende der Abschnittsüberschrift",
+            id="syntax-header",
+        ),
+        pytest.param(
+            replace('text = "Geschlecht"', 'text = "Geschlecht'),
+            "data/codebook.toml, Zeile 11: TOML-Syntaxfehler: ein Anführungszeichen wird nicht geschlossen",
+            id="syntax-quote",
+        ),
+        pytest.param(
+            GOOD + "[geschlecht]\n",
+            "data/codebook.toml, Zeile 20: TOML-Syntaxfehler: der Abschnitt kommt doppelt vor",
+            id="duplicate-question",
+        ),
+        pytest.param(
+            GOOD.encode("cp1252"),
+            "data/codebook.toml, Zeile 13: Die Datei ist kein UTF-8-Text. Speichern Sie sie im Editor mit der Kodierung UTF-8.",
+            id="cp1252",
+        ),
+    ],
+)
+def test_codebook_mistakes(tmp_path: Path, text: str | bytes, expected: str) -> None:
+    message = codebook_error(tmp_path, text)
+    assert expected in message
+    assert message.startswith("data/codebook.toml")
+
+
+def test_every_question_is_checked(tmp_path: Path) -> None:
+    text = replace('kind = "scale"', 'kind = "skala"').replace("code = 2", "code = 1")
+    path = tmp_path / "codebook.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReportErrors) as caught:
+        load_codebook(path, "data/codebook.toml")
+    assert [str(error).split(":")[0] for error in caught.value.errors] == [
+        "data/codebook.toml, Zeile 3",
+        "data/codebook.toml, Zeile 14",
+    ]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"^data/codebook.toml: Datei nicht gefunden"):
+        load_codebook(tmp_path / "nope.toml", "data/codebook.toml")

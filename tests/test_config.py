@@ -1,0 +1,217 @@
+"""report.toml: what a valid one gives, and one message with the right line for each mistake."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from reportgen.config import load_config
+from reportgen.errors import ReportError, ReportErrors
+
+GOOD = """\
+# Titelseite
+
+[report]
+title = "Studie"
+subtitle = "Untertitel"
+date = 2025-03-31
+
+[survey]
+responses = "data/antworten.csv"
+codebook = "data/codebook.toml"
+id_column = "lfdn"
+
+[brand]
+primary = "#0b5d5b"
+palette = ["#000", "#ffffff"]
+"""
+
+
+def write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "report.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def config_error(tmp_path: Path, text: str | bytes) -> ReportError:
+    with pytest.raises(ReportError) as caught:
+        load_config(write(tmp_path, text))
+    return caught.value
+
+
+def replace(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+def test_valid_config(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config.report.title == "Studie"
+    assert config.report.date == datetime.date(2025, 3, 31)
+    assert config.survey.id_column == "lfdn"
+    assert config.responses_path == tmp_path.resolve() / "data" / "antworten.csv"
+    assert config.brand.palette == ("#000", "#ffffff")
+    assert config.brand.accent == "#f28c28"  # default
+
+
+def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[report]\ntitle = "Nur ein Titel"\n'))
+    assert config.survey.responses == "data/responses.csv"
+    assert config.report.date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            replace('subtitle = "Untertitel"', 'untertitel = "Untertitel"'),
+            "report.toml, Zeile 5: [report] unbekannter Schlüssel „untertitel“. Meinten Sie „subtitle“? "
+            "Erlaubt sind: title, subtitle,",
+            id="unknown-key",
+        ),
+        pytest.param(
+            replace("date = 2025-03-31", 'date = "31.03.2025"'),
+            'report.toml, Zeile 6: [report] date: erwartet Datum (JJJJ-MM-TT), gefunden Text "31.03.2025". '
+            "Schreiben Sie das Datum ohne Anführungszeichen, z. B. date = 2025-03-31.",
+            id="date-as-text",
+        ),
+        pytest.param(
+            replace("date = 2025-03-31", "date = 2025-03-31T10:00:00"),
+            "report.toml, Zeile 6: [report] date: erwartet Datum (JJJJ-MM-TT), gefunden Datum mit Uhrzeit",
+            id="date-with-time",
+        ),
+        pytest.param(
+            replace('title = "Studie"', "title = 2025"),
+            "report.toml, Zeile 4: [report] title: erwartet Text, gefunden ganze Zahl 2025. Setzen Sie den Wert in "
+            'Anführungszeichen, z. B. title = "…".',
+            id="title-number",
+        ),
+        pytest.param(
+            replace('title = "Studie"', 'title = ""'),
+            "report.toml, Zeile 4: [report] title ist leer.",
+            id="title-empty",
+        ),
+        pytest.param(
+            replace('title = "Studie"\n', ""),
+            'report.toml, Zeile 3: [report] title fehlt. Ergänzen Sie im Abschnitt [report] die Zeile title = "…".',
+            id="title-missing",
+        ),
+        pytest.param(
+            replace("[report]\n", ""),
+            "report.toml, Zeile 3: „title“ steht außerhalb eines Abschnitts. Schreiben Sie die Zeile unter [report].",
+            id="no-report-header",
+        ),
+        pytest.param(
+            replace("[brand]", "[marke]"),
+            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand].",
+            id="unknown-section",
+        ),
+        pytest.param(
+            replace("[brand]", "[brnad]"),
+            "report.toml, Zeile 13: unbekannter Abschnitt [brnad]. Meinten Sie „brand“?",
+            id="section-typo",
+        ),
+        pytest.param(
+            replace('primary = "#0b5d5b"', 'primary = "grün"'),
+            "report.toml, Zeile 14: [brand] primary: „grün“ ist keine Farbe. Schreiben Sie Farben als Hex-Wert",
+            id="colour-name",
+        ),
+        pytest.param(
+            replace('palette = ["#000", "#ffffff"]', 'palette = ["#000", 3]'),
+            "report.toml, Zeile 15: [brand] palette: „3“ ist keine Farbe. Schreiben Sie Farben als Hex-Wert",
+            id="palette-number",
+        ),
+        pytest.param(
+            replace('palette = ["#000", "#ffffff"]', "palette = []"),
+            "report.toml, Zeile 15: [brand] palette ist leer.",
+            id="palette-empty",
+        ),
+        pytest.param(
+            replace('responses = "data/antworten.csv"', 'responses = "data/\\u0000.csv"'),
+            "report.toml, Zeile 9: [survey] responses: „data/\x00.csv“ liegt außerhalb des Projektordners.",
+            id="responses-nul",
+        ),
+        pytest.param(
+            replace('palette = ["#000", "#ffffff"]', 'palette = "#000"'),
+            'report.toml, Zeile 15: [brand] palette: erwartet Liste, gefunden Text "#000". Schreiben Sie eine Liste',
+            id="palette-text",
+        ),
+        pytest.param(
+            replace('responses = "data/antworten.csv"', 'responses = "/etc/passwd"'),
+            "report.toml, Zeile 9: [survey] responses: „/etc/passwd“ liegt außerhalb des Projektordners.",
+            id="responses-absolute",
+        ),
+        pytest.param(
+            replace('codebook = "data/codebook.toml"', 'codebook = "../codebook.toml"'),
+            "report.toml, Zeile 10: [survey] codebook: „../codebook.toml“ liegt außerhalb des Projektordners.",
+            id="codebook-outside",
+        ),
+        pytest.param(
+            replace('id_column = "lfdn"', 'id_column = " "'),
+            'report.toml, Zeile 11: [survey] id_column ist leer. Tragen Sie einen Wert ein, z. B. id_column = "id".',
+            id="id-column-empty",
+        ),
+        pytest.param(
+            'survey = "data/antworten.csv"\n' + GOOD.replace("[survey]", "[umfrage]"),
+            "report.toml, Zeile 1: [survey] muss ein Abschnitt sein, kein einzelner Wert.",
+            id="section-as-value",
+        ),
+        pytest.param(
+            replace('title = "Studie"', 'title = "Studie'),
+            "report.toml, Zeile 4: TOML-Syntaxfehler: ein Anführungszeichen wird nicht geschlossen (Zeichen 16).",
+            id="syntax-quote",
+        ),
+        pytest.param(
+            replace('title = "Studie"', "title = Studie"),
+            "report.toml, Zeile 4: TOML-Syntaxfehler: ungültiger Wert (Zeichen 9). Texte stehen in Anführungszeichen",
+            id="syntax-unquoted",
+        ),
+        pytest.param(
+            replace('title = "Studie"', 'title "Studie"'),
+            "report.toml, Zeile 4: TOML-Syntaxfehler: nach dem Schlüssel fehlt das Gleichheitszeichen",
+            id="syntax-equals",
+        ),
+        pytest.param(
+            replace('subtitle = "Untertitel"', 'title = "Untertitel"'),
+            "report.toml, Zeile 5: TOML-Syntaxfehler: der Schlüssel kommt doppelt vor",
+            id="syntax-duplicate-key",
+        ),
+        pytest.param(
+            GOOD + "x = [1,\n",
+            "report.toml, Zeile 16: TOML-Syntaxfehler: ungültiger Wert.",
+            id="syntax-end-of-file",
+        ),
+        pytest.param(
+            replace('subtitle = "Untertitel"', 'subtitle = "Grüße"').encode("cp1252"),
+            "report.toml, Zeile 5: Die Datei ist kein UTF-8-Text.",
+            id="cp1252",
+        ),
+    ],
+)
+def test_config_mistakes(tmp_path: Path, text: str | bytes, expected: str) -> None:
+    error = config_error(tmp_path, text)
+    assert expected in str(error)
+    assert str(error).startswith("report.toml")
+
+
+def test_all_config_problems_are_reported_at_once(tmp_path: Path) -> None:
+    text = replace('title = "Studie"', "title = 1").replace("[brand]", "[brand]\nfarbe = 1")
+    error = config_error(tmp_path, text)
+    assert isinstance(error, ReportErrors)
+    assert [str(problem).split(":")[0] for problem in error.errors] == ["report.toml, Zeile 4", "report.toml, Zeile 14"]
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"^report.toml: Datei nicht gefunden. Legen Sie die Datei an."):
+        load_config(tmp_path)
+
+
+def test_config_is_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "report.toml").mkdir()
+    with pytest.raises(ReportError, match=r"^report.toml: Die Datei lässt sich nicht lesen"):
+        load_config(tmp_path)
