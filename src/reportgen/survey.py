@@ -145,22 +145,12 @@ def _read_csv(text: str, location: Location) -> _Rows:
 
 
 def _detect_delimiter(text: str) -> str:
-    """The delimiter that splits the header into most columns with rows of the same width."""
-    sample = text[:65536]
-    return max(DELIMITERS, key=lambda delimiter: _delimiter_score(sample, delimiter))
-
-
-def _delimiter_score(sample: str, delimiter: str) -> tuple[bool, int, int]:
+    """csv.Sniffer on the header line: column names hold no decimal commas, unlike the answers."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
     try:
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-        records = [row for row in reader if len(row) > 1 or (row and row[0].strip())]
+        return csv.Sniffer().sniff(header, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
-        return (False, 0, 0)
-    if not records:
-        return (False, 0, 0)
-    width = len(records[0])
-    consistent = sum(1 for row in records[1:100] if len(row) == width)
-    return (width > 1, consistent, width)
+        return ","  # one column only: any delimiter reads it the same
 
 
 def _parse_csv(text: str, delimiter: str, location: Location) -> _Rows:
@@ -235,7 +225,10 @@ def _to_frame(rows: _Rows, location: Location) -> pd.DataFrame:
     keep = _named_columns(header, header_row, body, location)
     raise_all(_width_errors(header, body, location))
     names = [header[index] for index in keep]
-    data = [[_cell(row, index) for index in keep] for _, row in body]
+    if keep == list(range(len(header))):
+        data = [row[: len(header)] + [""] * (len(header) - len(row)) for _, row in body]
+    else:
+        data = [[_cell(row, index) for index in keep] for _, row in body]
     frame = pd.DataFrame(data, columns=names, index=[number for number, _ in body], dtype=object)
     frame.attrs["header_row"] = header_row
     return frame
@@ -274,7 +267,7 @@ def _named_columns(header: list[str], header_row: int, body: list, location: Loc
 def _width_errors(header: list[str], body: list, location: Location) -> list[ReportError]:
     """Rows with more filled fields than the header, or fewer fields: usually a stray delimiter or line break."""
     width = _width(header)
-    wrong = [(number, row) for number, row in body if _width(row) > width or len(row) < width]
+    wrong = [(number, row) for number, row in body if len(row) < width or (len(row) > width and _width(row) > width)]
     errors = [
         ReportError(
             f"Die Zeile hat {_fields(len(row) if len(row) < width else _width(row))}, die Kopfzeile {width}.",
@@ -295,7 +288,7 @@ def _fields(count: int) -> str:
 
 
 def _filled(row: list[str]) -> bool:
-    return any(cell.strip() for cell in row)
+    return any(row) and any(cell.strip() for cell in row)
 
 
 def _width(row: list[str]) -> int:
@@ -411,31 +404,33 @@ def _id_errors(ids: pd.Series, file: str, id_column: str) -> list[ReportError]:
 
 def _convert(cells: pd.Series, question: Question, file: str) -> tuple[pd.Series, list[ReportError]]:
     """Map cells to codes: whole numbers (decimal comma allowed, "4,0" is 4) or category labels."""
-    import pandas as pd
-
+    cells = cells.astype(str)
     if question.kind == "text":
-        texts = [str(cell).strip() or None for cell in cells]
-        return pd.Series(texts, index=cells.index, dtype=object), []
-    labels = {_normal(category.label): category.code for category in question.categories}
-    values, errors = [], []
-    for row, cell in cells.items():
-        cell = str(cell).strip()
-        code = _code(cell, labels)
-        if code in question.codes:
-            values.append(float(code))
-            continue
-        values.append(math.nan)
-        if cell and code not in question.missing_codes:
-            errors.append(_cell_error(cell, question, Location(file, row=int(row), column=question.id)))
-    return pd.Series(values, index=cells.index, dtype=float), _capped(errors, file, question.id)
+        stripped = cells.str.strip()
+        return stripped.where(stripped != "", None).astype(object), []
+    # A column holds few distinct answers: decide each once, then map the whole column.
+    meaning = {cell: _meaning(cell.strip(), question) for cell in cells.unique()}
+    values = cells.map({cell: code for cell, (code, _) in meaning.items()}).astype(float)
+    bad = cells.map({cell: bad for cell, (_, bad) in meaning.items()}).astype(bool)
+    errors = [
+        _cell_error(cells[row].strip(), question, Location(file, row=int(row), column=question.id))
+        for row in cells.index[bad.to_numpy()]
+    ]
+    return values, _capped(errors, file, question.id)
 
 
-def _code(cell: str, labels: dict[str, int]) -> int | float | None:
-    """The code a cell stands for: a number (maybe with a fraction), a label's code, or None."""
+def _meaning(cell: str, question: Question) -> tuple[float, bool]:
+    """The code a cell stands for (NaN if missing or invalid) and whether it is invalid."""
+    if not cell:
+        return math.nan, False
     if _NUMBER.fullmatch(cell):
-        number = float(cell.replace(",", "."))
-        return int(number) if number.is_integer() else number
-    return labels.get(_normal(cell))
+        code = float(cell.replace(",", "."))
+    else:
+        labels = {_normal(category.label): float(category.code) for category in question.categories}
+        code = labels.get(_normal(cell), math.nan)
+    if code in question.codes:
+        return code, False
+    return math.nan, code not in question.missing_codes
 
 
 def _normal(label: str) -> str:
