@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -79,25 +79,64 @@ def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
     )
 
 
-def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None) -> dict[str, bytes]:
-    """SVG bytes per chart name; cached charts are read, the others drawn on all cores."""
-    wanted = {spec.name: spec for spec in specs}
-    key = style_key(style)
-    result: dict[str, bytes] = {}
-    missing = []
-    for name, spec in wanted.items():
-        cached = cache_dir / f"{spec.digest(key)}.svg" if cache_dir else None
+class PendingCharts:
+    """Charts read from the cache or being drawn in worker processes while the page is laid out."""
+
+    def __init__(self, style: ChartStyle, cache_dir: Path | None) -> None:
+        self._style = style
+        self._style_key = style_key(style)
+        self._cache_dir = cache_dir
+        self._cache_names: dict[str, str] = {}
+        self._ready: dict[str, bytes] = {}
+        self._futures: dict[str, Future[bytes]] = {}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._cache_names)
+
+    def start(self, spec: ChartSpec, executor: Executor | None) -> None:
+        """Take the chart from the cache, or draw it in `executor` (in this process without one)."""
+        cache_name = self._cache_names[spec.name] = f"{spec.digest(self._style_key)}.svg"
+        cached = self._cache_dir / cache_name if self._cache_dir is not None else None
         if cached is not None and cached.is_file():
-            result[name] = cached.read_bytes()
+            self._ready[spec.name] = cached.read_bytes()
+        elif executor is not None:
+            self._futures[spec.name] = executor.submit(draw, spec, self._style)
         else:
-            missing.append(spec)
-    for spec, svg in zip(missing, _draw_all(missing, style), strict=True):
-        result[spec.name] = svg
-        if cache_dir is not None:
-            write_atomic(cache_dir / f"{spec.digest(key)}.svg", svg)
-    if cache_dir is not None:
-        _prune(cache_dir, {f"{spec.digest(key)}.svg" for spec in wanted.values()})
-    return result
+            self._finish(spec.name, draw(spec, self._style))
+
+    def get(self, name: str) -> bytes:
+        """One chart's SVG, waiting for its drawing if need be."""
+        if name not in self._ready:
+            self._finish(name, self._futures.pop(name).result())
+        return self._ready[name]
+
+    def result(self) -> dict[str, bytes]:
+        """Every chart; the cache keeps exactly these."""
+        charts = {name: self.get(name) for name in self._cache_names}
+        if self._cache_dir is not None:
+            _prune(self._cache_dir, set(self._cache_names.values()))
+        return charts
+
+    def _finish(self, name: str, svg: bytes) -> None:
+        if self._cache_dir is not None:
+            write_atomic(self._cache_dir / self._cache_names[name], svg)
+        self._ready[name] = svg
+
+
+def start_charts(
+    specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None, executor: Executor | None = None
+) -> PendingCharts:
+    """Start every chart: from the cache, in `executor`, or (without one) drawn right here."""
+    pending = PendingCharts(style, cache_dir)
+    for spec in {spec.name: spec for spec in specs}.values():
+        pending.start(spec, executor)
+    return pending
+
+
+def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None) -> dict[str, bytes]:
+    """SVG bytes per chart name, drawn in this process where the cache has none."""
+    return start_charts(specs, style, cache_dir).result()
 
 
 def _prune(cache_dir: Path, keep: set[str]) -> None:
@@ -107,11 +146,12 @@ def _prune(cache_dir: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _draw_all(specs: list[ChartSpec], style: ChartStyle) -> list[bytes]:
-    if len(specs) < 4:
-        return [draw(spec, style) for spec in specs]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(draw, specs, [style] * len(specs)))
+def warm_up() -> None:
+    """Load matplotlib ahead of the first chart (run in the chart worker)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure
 
 
 def draw(spec: ChartSpec, style: ChartStyle) -> bytes:

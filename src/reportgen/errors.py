@@ -36,6 +36,9 @@ class ReportError(Exception):
         self.location = location
         self.hint = hint
 
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.message, self.location, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text} {self.hint}" if self.hint else text
@@ -47,6 +50,9 @@ class ReportErrors(ReportError):
     def __init__(self, errors: Iterable[ReportError]) -> None:
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,7 +26,7 @@ class PdfResult:
 class ConfinedFetcher(URLFetcher):
     """Serves in-memory assets and files inside the project; refuses every other URL."""
 
-    def __init__(self, root: Path, assets: dict[Path, bytes]) -> None:
+    def __init__(self, root: Path, assets: Mapping[Path, bytes]) -> None:
         super().__init__(allowed_protocols=("file",))
         self._root = root.resolve()
         self._assets = assets
@@ -74,7 +75,7 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, base_dir: Path, root: Path, assets: dict[Path, bytes]) -> tuple[PdfResult, list[str]]:
+def render_pdf(html: str, base_dir: Path, root: Path, assets: Mapping[Path, bytes]) -> tuple[PdfResult, list[str]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised."""
     fetcher = ConfinedFetcher(root, assets)
     collector = _Collector()
