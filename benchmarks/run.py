@@ -351,22 +351,27 @@ def prepare_stages(root: Path, timings: dict[str, float]) -> dict[str, Any]:
 
 
 def chart_stages(project: dict[str, Any], stages: dict[str, float], details: dict[str, float]) -> dict[str, bytes]:
-    """Charts as the build draws them (its process pool, matplotlib imported there), then from the cache."""
+    """Charts as the build draws them (one worker process that loads matplotlib), then from a filled cache."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from reportgen import charts as charts_module
-    from reportgen.build import CACHE_DIR, _chart_style
-    from reportgen.charts import chart_spec, render_charts
+    from reportgen.build import _chart_style
+    from reportgen.charts import chart_spec, render_charts, start_charts, warm_up
 
     config, stats = project["config"], project["stats"]
     project["style"] = style = _chart_style(config)
     project["specs"] = specs = [
         chart_spec(request.kind, stats.questions[request.question_id]) for request in project["content"].charts
     ]
-    with timed(stages, "charts (drawn, cache disabled)"):
-        charts = render_charts(specs, style, None)
-    drawn = count_drawn(charts_module)
-    with timed(details, "charts from the cache (unchanged rebuild)"):
-        render_charts(specs, style, config.build_dir / CACHE_DIR / "charts")
-    project["cache_hits"] = len(charts) - drawn[0] if drawn else None
+    with timed(stages, "charts (drawn, cache disabled)"), ProcessPoolExecutor(max_workers=1) as worker:
+        worker.submit(warm_up)
+        charts = start_charts(specs, style, None, worker).result()
+    with tempfile.TemporaryDirectory() as cache:
+        render_charts(specs, style, Path(cache))
+        drawn = count_drawn(charts_module)
+        with timed(details, "charts from the cache (unchanged rebuild)"):
+            render_charts(specs, style, Path(cache))
+    project["cache_hits"] = len(charts) - drawn[0]
     return charts
 
 
@@ -380,17 +385,15 @@ def serial_charts(project: dict[str, Any], details: dict[str, float]) -> None:
 
 
 def count_drawn(module: Any) -> list[int]:
-    """Count the charts render_charts hands to its drawing function (empty if reportgen has none by that name)."""
-    draw_all = getattr(module, "_draw_all", None)
-    if draw_all is None:
-        return []
+    """Count the charts actually drawn from now on (in this process)."""
+    draw = module.draw
     drawn = [0]
 
-    def counting(specs: list[Any], *arguments: Any) -> Any:
-        drawn[0] += len(specs)
-        return draw_all(specs, *arguments)
+    def counting(*arguments: Any) -> Any:
+        drawn[0] += 1
+        return draw(*arguments)
 
-    module._draw_all = counting
+    module.draw = counting
     return drawn
 
 

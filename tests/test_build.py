@@ -79,3 +79,16 @@ def test_interrupted_write_leaves_previous_pdf_intact(make_project, monkeypatch)
     with pytest.raises(OSError):
         build(root)
     assert (root / "build" / "report.pdf").read_bytes() == good
+
+
+def test_excel_export_builds_the_same_study(make_project, study_build) -> None:
+    """cp1252, `;`, CRLF and decimal commas, as German Excel saves a CSV: the same PDF, byte for byte."""
+    root = make_project()
+    responses = root / "data" / "responses.csv"
+    rows = [line.split(",") for line in responses.read_text("utf-8").splitlines()]
+    gender = rows[0].index("geschlecht")
+    for row in rows[1:]:
+        row[gender] = {"1": "männlich", "2": "weiblich"}[row[gender]]  # labels instead of codes
+    excel = "\r\n".join(";".join(f"{cell},0" if cell.isdigit() else cell for cell in row) for row in rows)
+    responses.write_bytes((excel + "\r\n").encode("cp1252"))
+    assert build(root).pdf.read_bytes() == study_build.pdf.read_bytes()
