@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import cache_key, read_object, source_version, write_atomic, write_object
 from .charts import ChartStyle, PendingCharts, chart_spec, start_charts, warm_up
 from .codebook import Codebook, load_codebook
 from .config import Config, load_config
-from .content import RenderedContent, render_content
-from .errors import Location, ReportError
+from .content import RenderedContent, check_sources, render_content
+from .errors import Location, ReportError, raise_all
 from .page import check_page_template, page_context, render_page
 from .references import REFERENCES_NAME, load_references
 from .stats import SurveyStats, compute
@@ -25,6 +25,8 @@ from .templating import make_environment
 if TYPE_CHECKING:
     from .pdf import PdfResult
 
+T = TypeVar("T")
+REFERENCES_DISPLAY = f"content/{REFERENCES_NAME}"
 PDF_NAME = "report.pdf"
 HTML_NAME = "report.html"
 CHART_DIR = "charts"
@@ -52,21 +54,38 @@ class BuildResult:
 
 
 def prepare(root: Path) -> Project:
-    """Config, data, statistics and content: every check, no PDF, no charts drawn."""
+    """Config, data, statistics and content: every check, no PDF, no charts drawn.
+
+    Problems are collected across the stages that don't depend on each other, so one run
+    reports as many as it can find."""
     config = load_config(root)
-    codebook = load_codebook(config.codebook_path, config.survey.codebook)
-    stats = _statistics(config, codebook)
-    references = load_references(config.content_dir / REFERENCES_NAME, f"content/{REFERENCES_NAME}")
+    errors: list[ReportError] = []
+    codebook = _collect(errors, load_codebook, config.codebook_path, config.survey.codebook)
+    stats = _collect(errors, _statistics, config, codebook) if codebook else None
+    references = _collect(errors, load_references, config.content_dir / REFERENCES_NAME, REFERENCES_DISPLAY)
+    _collect(errors, check_page_template, make_environment(config.templates_dir, autoescape=True))
+    if stats is None or references is None:
+        errors.extend(check_sources(config.root, references)[1])
+        raise_all(errors)
     content_env = make_environment(config.content_dir, autoescape=False)
     partials_env = make_environment(config.templates_dir / "partials", autoescape=True)
-    content = render_content(config.root, content_env, partials_env, stats, references)
-    check_page_template(make_environment(config.templates_dir, autoescape=True))
+    content = _collect(errors, render_content, config.root, content_env, partials_env, stats, references)
+    raise_all(errors)
     unused = [qid for qid in codebook.ids if qid not in content.questions_used]
     warnings = content.warnings + tuple(
         f"{config.survey.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
         for qid in unused
     )
     return Project(config, stats, content, warnings)
+
+
+def _collect(errors: list[ReportError], stage: Callable[..., T], *arguments: object) -> T | None:
+    """Run one stage; a user mistake is kept for the report and the stage's result is None."""
+    try:
+        return stage(*arguments)
+    except ReportError as error:
+        errors.append(error)
+        return None
 
 
 def _statistics(config: Config, codebook: Codebook) -> SurveyStats:

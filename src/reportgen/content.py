@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from .errors import Location, ReportError, raise_all, relative_name
+from .errors import Location, ReportError, did_you_mean, raise_all, relative_name
 from .helpers import HelperError, Helpers
 from .markdown import Heading, MarkdownRenderer
 from .references import Reference
@@ -76,15 +76,7 @@ def render_content(
 ) -> RenderedContent:
     """Render every chapter in order; figure, table and heading numbers run across files."""
     files = content_files(root / "content")
-    if not files:
-        raise ReportError(
-            "Keine Kapitel gefunden.", Location("content/"), "Legen Sie mindestens eine Datei content/01-kapitel.md an."
-        )
-    sources = {path: _read(path, root) for path in files}
-    errors: list[ReportError] = []
-    cited = _check_citations(sources, root, references, errors)
-    for path, text in sources.items():
-        errors.extend(_check_images(text, relative_name(path, root), root))
+    cited, errors = check_sources(root, references)
     helpers = Helpers(stats, references, cited, partials_env)
     markdown = MarkdownRenderer(resource_prefix=CONTENT_FROM_BUILD)
     chapters = []
@@ -113,6 +105,21 @@ def render_content(
     )
 
 
+def check_sources(root: Path, references: dict[str, Reference] | None) -> tuple[list[str], list[ReportError]]:
+    """What can be checked in the chapters without the data: citations (unless the references
+    could not be read) and images. Returns the cited keys in order and the problems found."""
+    files = content_files(root / "content")
+    if not files:
+        hint = "Legen Sie mindestens eine Datei content/01-kapitel.md an."
+        raise ReportError("Keine Kapitel gefunden.", Location("content/"), hint)
+    sources = {path: _read(path, root) for path in files}
+    errors: list[ReportError] = []
+    cited = _check_citations(sources, root, references, errors) if references is not None else []
+    for path, text in sources.items():
+        errors.extend(_check_images(text, relative_name(path, root), root))
+    return cited, errors
+
+
 def _read(path: Path, root: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -131,12 +138,14 @@ def _check_citations(
         for number, line in enumerate(text.splitlines(), 1):
             for key in _keys_in(line):
                 if key not in references:
-                    known = ", ".join(sorted(references)) or "keine"
+                    suggestion = did_you_mean(key, references)
                     errors.append(
                         ReportError(
                             f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.",
                             Location(relative_name(path, root), line=number),
-                            f"Ergänzen Sie [{key}] in content/literatur.toml (vorhanden: {known}).",
+                            f"{suggestion} Sonst ergänzen Sie [{key}] in content/literatur.toml."
+                            if suggestion
+                            else f"Ergänzen Sie [{key}] in content/literatur.toml.",
                         )
                     )
                 elif key not in cited:

@@ -60,6 +60,7 @@ class ReportErrors(ReportError):
 
 def raise_all(errors: list[ReportError]) -> None:
     """Raise the collected errors: one as itself, several together, none not at all."""
+    errors = [single for error in errors for single in (error.errors if isinstance(error, ReportErrors) else [error])]
     if len(errors) == 1:
         raise errors[0]
     if errors:
