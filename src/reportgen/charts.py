@@ -175,7 +175,7 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         "ytick.color": style.text,
     }
     with rc_context(settings):
-        figure = Figure(figsize=(15 * CM, 6 * CM) if spec.kind == "bar" else (14 * CM, 6 * CM))
+        figure = Figure(figsize=(15 * CM, 6 * CM) if spec.kind == "bar" else (13 * CM, 5 * CM))
         if spec.kind == "bar":
             _bar(figure, spec, style)
         else:
