@@ -187,5 +187,8 @@ def _write_outputs(build_dir: Path, charts: dict[str, bytes], html: str, pdf: by
     build_dir.mkdir(parents=True, exist_ok=True)
     for name, svg in charts.items():
         write_atomic(build_dir / CHART_DIR / name, svg)
+    for stale in (build_dir / CHART_DIR).glob("*.svg"):
+        if stale.name not in charts:
+            stale.unlink()  # a chart dropped from the content leaves build/charts/ too
     write_atomic(build_dir / HTML_NAME, html.encode("utf-8"))
     write_atomic(build_dir / PDF_NAME, pdf)
