@@ -461,7 +461,11 @@ CASES = [
             "außerhalb des Projektordners.",
         ),
     ),
-    Bad("config-file-missing", {CONFIG: None}, (f"Fehler: {CONFIG}: Datei nicht gefunden. Legen Sie die Datei an.",)),
+    Bad(
+        "config-file-missing",
+        {CONFIG: None},
+        (f"Fehler: {CONFIG}: Kein Projekt: {CONFIG} fehlt in ", "geben Sie ihn mit --project ORDNER an."),
+    ),
     # content/*.md and content/literatur.toml
     Bad(
         "content-unknown-question",

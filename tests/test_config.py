@@ -207,7 +207,7 @@ def test_all_config_problems_are_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"^report.toml: Datei nicht gefunden. Legen Sie die Datei an."):
+    with pytest.raises(ReportError, match=r"^report.toml: Kein Projekt: report.toml fehlt in .*--project ORDNER an\.$"):
         load_config(tmp_path)
 
 

@@ -134,6 +134,12 @@ _TYPE_HINTS = {
 
 def load_config(root: Path) -> Config:
     """Read and check `report.toml` in `root`; all problems are reported at once."""
+    if not (root / CONFIG_NAME).exists():
+        raise ReportError(
+            f"Kein Projekt: {CONFIG_NAME} fehlt in {root.resolve()}.",
+            Location(CONFIG_NAME),
+            "Starten Sie reportgen im Projektordner oder geben Sie ihn mit --project ORDNER an.",
+        )
     data, text = load_toml(root / CONFIG_NAME, CONFIG_NAME)
     errors: list[ReportError] = []
     for name, value in data.items():
