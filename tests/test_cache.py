@@ -123,3 +123,19 @@ def test_cached_rebuild_equals_cold_build_elsewhere(make_project) -> None:
     cached = build(first).pdf.read_bytes()
     cold = build(make_project(name="second")).pdf.read_bytes()
     assert cached == cold
+
+
+def test_new_statistics_code_is_not_served_from_the_stats_cache(make_project, monkeypatch) -> None:
+    root = make_project()
+    prepare(root)
+    reads = []
+    original = build_module.load_survey
+
+    def counting(*arguments: object) -> object:
+        reads.append(arguments)
+        return original(*arguments)
+
+    monkeypatch.setattr(build_module, "load_survey", counting)
+    monkeypatch.setattr(build_module, "source_version", lambda *modules: "another reportgen")
+    prepare(root)
+    assert len(reads) == 1
