@@ -66,7 +66,7 @@ from pathlib import Path
 import weasyprint
 build = Path(sys.argv[1]) / "build"
 weasyprint.HTML(filename=str(build / "report.html"), base_url=build.as_uri() + "/").write_pdf(
-    str(build / "floor.pdf"), pdf_identifier=b"reportgen", pdf_tags=True
+    str(build / "floor.pdf"), pdf_identifier=b"reportgen", pdf_variant="pdf/ua-1"
 )
 """
 
@@ -423,9 +423,9 @@ def pdf_stages(project: dict[str, Any], charts: dict[str, bytes], html: str, tim
     with timed(timings, "WeasyPrint parse (HTML())"):
         document = weasyprint.HTML(string=html, base_url=build_dir.as_uri() + "/", url_fetcher=fetcher)
     with timed(timings, "WeasyPrint layout (render())"):
-        rendered = document.render(pdf_tags=True)
+        rendered = document.render(pdf_variant="pdf/ua-1")
     with timed(timings, "PDF write (write_pdf())"):
-        data = rendered.write_pdf(pdf_identifier=b"reportgen", pdf_tags=True)
+        data = rendered.write_pdf(pdf_identifier=b"reportgen", pdf_variant="pdf/ua-1")
     with timed(timings, "write files"):
         _write_outputs(build_dir / "stages", charts, html, data)
 

@@ -352,3 +352,13 @@ def test_no_hidden_ocr_notes_in_html(study_build: BuildResult) -> None:
     html = study_build.html.read_text(encoding="utf-8")
     for marker in ("<!--", "unsicher", "⟦", "[["):
         assert marker not in html
+
+
+def test_pdf_is_identified_as_pdf_ua_with_tagged_structure(reader: pypdf.PdfReader) -> None:
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+    assert "Ressourceneffiziente Produktion" in xmp

@@ -14,6 +14,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import Location, ReportError
 
+PDF_VARIANT = "pdf/ua-1"
+
 
 @dataclass(frozen=True)
 class PdfResult:
@@ -83,8 +85,9 @@ def render_pdf(html: str, base_dir: Path, root: Path, assets: Mapping[Path, byte
     logger.addHandler(collector)
     try:
         html_document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-        document = html_document.render(pdf_tags=True)
-        data = document.write_pdf(pdf_identifier=b"reportgen", pdf_tags=True)
+        # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
+        document = html_document.render(pdf_variant=PDF_VARIANT)
+        data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
