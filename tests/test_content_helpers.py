@@ -353,3 +353,20 @@ def test_changed_response_reaches_the_pdf(edited_pdf_text: str) -> None:
     assert f"(Mean = {german((111 - 4) / 25)})" in edited_pdf_text
     assert f"{20 * 100 // 25} % sehen Ressourceneffizienz als entscheidenden Wettbewerbsvorteil" in edited_pdf_text
     assert "(Mean = 4,44)" not in edited_pdf_text
+
+
+def test_pie_chart_without_valid_answers_is_an_error(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path, {"01-test.md": "# Titel\n\n{{ pie_chart('gruppe') }}\n"})
+    responses = root / "data" / "responses.csv"
+    lines = responses.read_text("utf-8").splitlines()
+    column = lines[0].split(",").index("gruppe")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[column] = ""
+    responses.write_text("\n".join([lines[0], *(",".join(row) for row in rows)]) + "\n", "utf-8")
+    with pytest.raises(ReportError) as caught:
+        render(root)
+    error = caught.value
+    assert error.location is not None
+    assert (error.location.file, error.location.line) == ("content/01-test.md", 3)
+    assert "keine gültigen Antworten" in error.message

@@ -144,6 +144,11 @@ class Helpers:
         from .content import ChartRequest
 
         stats = self._question(question_id)
+        if kind == "pie" and not stats.frequencies.valid:
+            raise HelperError(
+                f"pie_chart(): „{question_id}“ hat keine gültigen Antworten, ein Kreisdiagramm bliebe leer.",
+                "Entfernen Sie den Aufruf oder verwenden Sie frequency_table().",
+            )
         request = ChartRequest(kind, question_id)
         if request not in self.charts:
             self.charts.append(request)
