@@ -11,7 +11,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from .errors import Location, ReportError, did_you_mean, raise_all, relative_name
-from .helpers import HelperError, Helpers
+from .helpers import ChartRequest, HelperError, Helpers
 from .markdown import Heading, MarkdownRenderer
 from .references import Reference
 from .templating import template_error, template_line
@@ -28,18 +28,6 @@ _HTML_SOURCE = re.compile(
     r"""<(?:img|source|link|script|iframe|object|embed)\b[^>]*?\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I
 )
 CITATION_NARRATIVE = re.compile(r"(?<![\w@\[/.])@([A-Za-z0-9_][\w-]*[A-Za-z0-9_])")
-
-
-@dataclass(frozen=True)
-class ChartRequest:
-    """A chart a content file asked for: its kind and question."""
-
-    kind: str
-    question_id: str
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.kind}-{self.question_id}.svg"
 
 
 @dataclass(frozen=True)

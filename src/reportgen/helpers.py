@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -12,9 +13,20 @@ from . import fmt
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from .content import ChartRequest
     from .references import Reference
     from .stats import QuestionStats, SurveyStats
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """A chart a content file asked for: its kind and question."""
+
+    kind: str
+    question_id: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.kind}-{self.question_id}.svg"
 
 
 class HelperError(Exception):
@@ -141,8 +153,6 @@ class Helpers:
     # internals
 
     def _chart(self, kind: str, question_id: str, caption: str | None) -> Markup:
-        from .content import ChartRequest
-
         stats = self._question(question_id)
         if kind == "pie" and not stats.frequencies.valid:
             raise HelperError(
