@@ -26,20 +26,32 @@ def copy_study(target: Path) -> Path:
     return target
 
 
+Edit = str | bytes | Callable[[str], str | bytes] | None
+
+
+def apply_files(root: Path, files: dict[str, Edit]) -> Path:
+    """Replace (text or bytes), edit (a function of the old text) or delete (None) files below `root`."""
+    for relative, edit in files.items():
+        path = root / relative
+        if edit is None:
+            path.unlink()
+            continue
+        if callable(edit):
+            edit = edit(path.read_text(encoding="utf-8") if path.exists() else "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(edit, bytes):
+            path.write_bytes(edit)
+        else:
+            path.write_text(edit, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Path]:
     """A study copy with some files replaced: make_project({"data/responses.csv": "…"})."""
 
     def factory(files: dict[str, str | bytes] | None = None, name: str = "project") -> Path:
-        root = copy_study(tmp_path / name)
-        for relative, text in (files or {}).items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        return root
+        return apply_files(copy_study(tmp_path / name), files or {})
 
     return factory
 

@@ -19,10 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import REPO, copy_study
+from conftest import REPO, Edit, apply_files, copy_study
 from reportgen.cli import main
-
-Edit = str | bytes | None | Callable[[str], str | bytes]  # new text, new bytes, delete, or old text -> new
 
 CONTENT = "content/99-fehler.md"
 RESPONSES = "data/responses.csv"
@@ -628,20 +626,7 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> GoodBuild:
 
 def project_with(good: GoodBuild, target: Path, files: dict[str, Edit]) -> Path:
     """A copy of the built project (with build/) where `files` are replaced, edited or deleted."""
-    root = Path(shutil.copytree(good.root, target))
-    for relative, edit in files.items():
-        path = root / relative
-        if edit is None:
-            path.unlink()
-            continue
-        if callable(edit):
-            edit = edit(path.read_text(encoding="utf-8") if path.exists() else "")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(edit, bytes):
-            path.write_bytes(edit)
-        else:
-            path.write_text(edit, encoding="utf-8")
-    return root
+    return apply_files(Path(shutil.copytree(good.root, target)), files)
 
 
 def run(root: Path, *arguments: str) -> int:
