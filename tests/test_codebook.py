@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.codebook import MAX_SCALE_POINTS, Category, load_codebook
-from reportgen.errors import ReportError, ReportErrors
+from reportgen.codebook import MAX_SCALE_POINTS, Category, parse_codebook
+from reportgen.errors import DataError, ReportError, ReportErrors
+from reportgen.files import decode_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,21 +35,19 @@ text = "Anmerkungen"
 """
 
 
-def codebook_error(tmp_path: Path, text: str | bytes) -> str:
-    path = tmp_path / "codebook.toml"
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+def codebook_error(text: str | bytes) -> str:
+    """The message for a broken codebook; bytes are decoded first, as the caller does with files.read_text."""
     with pytest.raises(ReportError) as caught:
-        load_codebook(path, "data/codebook.toml")
+        if isinstance(text, bytes):
+            text = decode_text(text, "data/codebook.toml", DataError)
+        parse_codebook(text, "data/codebook.toml")
+    items = caught.value.errors if isinstance(caught.value, ReportErrors) else [caught.value]
+    assert all(isinstance(item, DataError) for item in items)
     return str(caught.value)
 
 
-def test_valid_codebook(tmp_path: Path) -> None:
-    path = tmp_path / "codebook.toml"
-    path.write_text(GOOD, encoding="utf-8")
-    codebook = load_codebook(path, "data/codebook.toml")
+def test_valid_codebook() -> None:
+    codebook = parse_codebook(GOOD, "data/codebook.toml")
     assert codebook.ids == ("zufriedenheit", "geschlecht", "anmerkung")
     scale = codebook["zufriedenheit"]
     assert scale.is_scale and scale.codes == (1, 2, 3, 4, 5) and scale.missing_codes == (-9,)
@@ -60,7 +59,7 @@ def test_valid_codebook(tmp_path: Path) -> None:
 
 
 def test_study_codebook_loads() -> None:
-    codebook = load_codebook(REPO / "data" / "codebook.toml", "data/codebook.toml")
+    codebook = parse_codebook((REPO / "data" / "codebook.toml").read_text(encoding="utf-8"), "data/codebook.toml")
     assert "strategie" in codebook.ids
 
 
@@ -197,24 +196,24 @@ def replace(old: str, new: str) -> str:
         ),
     ],
 )
-def test_codebook_mistakes(tmp_path: Path, text: str | bytes, expected: str) -> None:
-    message = codebook_error(tmp_path, text)
+def test_codebook_mistakes(text: str | bytes, expected: str) -> None:
+    message = codebook_error(text)
     assert expected in message
     assert message.startswith("data/codebook.toml")
 
 
-def test_every_question_is_checked(tmp_path: Path) -> None:
+def test_every_question_is_checked() -> None:
     text = replace('kind = "scale"', 'kind = "skala"').replace("code = 2", "code = 1")
-    path = tmp_path / "codebook.toml"
-    path.write_text(text, encoding="utf-8")
     with pytest.raises(ReportErrors) as caught:
-        load_codebook(path, "data/codebook.toml")
+        parse_codebook(text, "data/codebook.toml")
     assert [str(error).split(":")[0] for error in caught.value.errors] == [
         "data/codebook.toml, Zeile 3",
         "data/codebook.toml, Zeile 14",
     ]
 
 
-def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"^data/codebook.toml: Datei nicht gefunden"):
-        load_codebook(tmp_path / "nope.toml", "data/codebook.toml")
+def test_errors_are_data_errors() -> None:
+    with pytest.raises(DataError, match=r"^data/codebook.toml, Zeile 9: TOML-Syntaxfehler"):
+        parse_codebook(replace("[geschlecht]", "[geschlecht"), "data/codebook.toml")
+    with pytest.raises(DataError, match=r"^data/codebook.toml, Zeile 3: \[zufriedenheit\] kind"):
+        parse_codebook(replace('kind = "scale"', 'kind = "skala"'), "data/codebook.toml")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config
-from reportgen.errors import ReportError, ReportErrors
+from reportgen.config import load_config, schema_docs
+from reportgen.errors import ConfigError, ReportError, ReportErrors
+from reportgen.layout import Layout
 
 GOOD = """\
 # Titelseite
@@ -44,6 +45,10 @@ def config_error(tmp_path: Path, text: str | bytes) -> ReportError:
     return caught.value
 
 
+def problems(error: ReportError) -> list[ReportError]:
+    return error.errors if isinstance(error, ReportErrors) else [error]
+
+
 def replace(old: str, new: str) -> str:
     assert old in GOOD
     return GOOD.replace(old, new, 1)
@@ -54,7 +59,8 @@ def test_valid_config(tmp_path: Path) -> None:
     assert config.report.title == "Studie"
     assert config.report.date == datetime.date(2025, 3, 31)
     assert config.survey.id_column == "lfdn"
-    assert config.responses_path == tmp_path.resolve() / "data" / "antworten.csv"
+    assert config.layout.path(config.layout.responses) == tmp_path.resolve() / "data" / "antworten.csv"
+    assert config.layout.path(config.layout.codebook) == tmp_path.resolve() / "data" / "codebook.toml"
     assert config.brand.palette == ("#000", "#ffffff")
     assert config.brand.accent == "#f28c28"  # default
 
@@ -62,6 +68,7 @@ def test_valid_config(tmp_path: Path) -> None:
 def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[report]\ntitle = "Nur ein Titel"\n'))
     assert config.survey.responses == "data/responses.csv"
+    assert (config.survey.responses, config.survey.codebook) == (Layout.responses, Layout.codebook)
     assert config.report.date is None
 
 
@@ -197,6 +204,7 @@ def test_config_mistakes(tmp_path: Path, text: str | bytes, expected: str) -> No
     error = config_error(tmp_path, text)
     assert expected in str(error)
     assert str(error).startswith("report.toml")
+    assert all(isinstance(problem, ConfigError) for problem in problems(error))
 
 
 def test_all_config_problems_are_reported_at_once(tmp_path: Path) -> None:
@@ -207,11 +215,89 @@ def test_all_config_problems_are_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"^report.toml: Kein Projekt: report.toml fehlt in .*--project ORDNER an\.$"):
+    with pytest.raises(ConfigError, match=r"^report.toml: Kein Projekt: report.toml fehlt in .*--project ORDNER an\.$"):
         load_config(tmp_path)
 
 
 def test_config_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "report.toml").mkdir()
-    with pytest.raises(ReportError, match=r"^report.toml: Die Datei lässt sich nicht lesen"):
+    with pytest.raises(ConfigError, match=r"^report.toml: Die Datei lässt sich nicht lesen"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            replace('primary = "#0b5d5b"', 'primary = "#0b5d5"'),
+            "report.toml, Zeile 14: [brand] primary: „#0b5d5“ ist keine Farbe. "
+            "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“.",
+            id="colour",
+        ),
+        pytest.param(
+            replace('palette = ["#000", "#ffffff"]', 'palette = ["#000", "weiß"]'),
+            "report.toml, Zeile 15: [brand] palette: „weiß“ ist keine Farbe. "
+            "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“.",
+            id="colours-item",
+        ),
+        pytest.param(
+            replace('palette = ["#000", "#ffffff"]', "palette = []"),
+            'report.toml, Zeile 15: [brand] palette ist leer. Geben Sie mindestens eine Farbe an, z. B. palette = ["#0b5d5b"].',
+            id="colours-empty",
+        ),
+        pytest.param(
+            replace('codebook = "data/codebook.toml"', 'codebook = "data/../../codebook.toml"'),
+            "report.toml, Zeile 10: [survey] codebook: „data/../../codebook.toml“ liegt außerhalb des Projektordners. "
+            'Legen Sie die Datei ins Projekt und geben Sie den Pfad relativ an, z. B. "data/responses.csv".',
+            id="inside-project",
+        ),
+        pytest.param(
+            replace('title = "Studie"', 'title = "  "'),
+            'report.toml, Zeile 4: [report] title ist leer. Tragen Sie einen Wert ein, z. B. title = "…".',
+            id="non-empty-required",
+        ),
+        pytest.param(
+            replace('responses = "data/antworten.csv"', 'responses = ""'),
+            "report.toml, Zeile 9: [survey] responses ist leer. "
+            'Tragen Sie einen Wert ein, z. B. responses = "data/responses.csv".',
+            id="non-empty-with-default",
+        ),
+        pytest.param(
+            replace('id_column = "lfdn"', "id_column = true"),
+            "report.toml, Zeile 11: [survey] id_column: erwartet Text, gefunden Wahrheitswert true. "
+            'Setzen Sie den Wert in Anführungszeichen, z. B. id_column = "…".',
+            id="type-before-validators",
+        ),
+    ],
+)
+def test_validator_messages(tmp_path: Path, text: str, expected: str) -> None:
+    error = config_error(tmp_path, text)
+    assert isinstance(error, ConfigError)
+    assert str(error) == expected
+
+
+def test_all_problems_are_config_errors(tmp_path: Path) -> None:
+    text = replace('title = "Studie"', 'title = ""').replace('primary = "#0b5d5b"', 'primary = "rot"')
+    error = config_error(tmp_path, text)
+    assert isinstance(error, ReportErrors)
+    assert [type(problem) for problem in error.errors] == [ConfigError, ConfigError]
+
+
+def test_every_key_is_documented() -> None:
+    docs = schema_docs()
+    assert [(section, key) for section, key, _, _ in docs][:2] == [("report", "title"), ("report", "subtitle")]
+    assert all(doc.strip() and "\n" not in doc for _, _, _, doc in docs), docs
+
+
+def test_schema_docs_show_defaults_as_toml() -> None:
+    defaults = {(section, key): default for section, key, default, _ in schema_docs()}
+    assert defaults["report", "title"] == ""  # required
+    assert defaults["report", "date"] == ""  # unset
+    assert defaults["survey", "responses"] == '"data/responses.csv"'
+    assert defaults["brand", "palette"].startswith('["#0b5d5b", "#f28c28", ')
+
+
+def test_documented_defaults_are_valid(tmp_path: Path) -> None:
+    lines = [f"{key} = {default}" for section, key, default, _ in schema_docs() if section == "brand"]
+    config = load_config(write(tmp_path, '[report]\ntitle = "T"\n[brand]\n' + "\n".join(lines) + "\n"))
+    assert config.brand == load_config(write(tmp_path, '[report]\ntitle = "T"\n')).brand

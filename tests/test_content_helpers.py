@@ -13,81 +13,23 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import copy_study
-from reportgen.build import BuildResult, build
-from reportgen.codebook import load_codebook
-from reportgen.content import RenderedContent, render_content
+from projects import TINY_REFERENCES, Edit, copy_study, make_tiny
+from reportgen.build import BuildResult, build, prepare
+from reportgen.content import RenderedContent
 from reportgen.errors import ReportError
-from reportgen.references import load_references
-from reportgen.stats import compute
-from reportgen.survey import load_survey
-from reportgen.templating import make_environment
 
-REPO = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"
-
-# A tiny project: one scale item, one categorical question, two references.
-
-TINY_CODEBOOK = """\
-[item]
-kind = "scale"
-text = "Ein Item"
-label = "Item"
-scale = { min = 1, max = 5 }
-missing = [-9]
-
-[gruppe]
-kind = "categorical"
-text = "Welche Gruppe?"
-label = "Gruppe"
-categories = [
-  { code = 1, label = "A" },
-  { code = 2, label = "B" },
-]
-"""
-
-# item: 1, 2, 3, 3, 4, 4, 5 and one missing (-9) → valid 7; counts 1:1 2:1 3:2 4:2 5:1
-TINY_RESPONSES = """\
-id,item,gruppe
-R1,1,1
-R2,2,1
-R3,3,1
-R4,3,2
-R5,4,2
-R6,4,2
-R7,5,2
-R8,-9,1
-"""
-
-TINY_REFERENCES = """\
-[mueller-2020]
-author = "Müller"
-year = 2020
-
-[schmidt-2021]
-author = "Schmidt"
-year = 2021
-"""
 
 
 def tiny_project(root: Path, chapters: dict[str, str], references: str = TINY_REFERENCES) -> Path:
-    (root / "data").mkdir(parents=True)
-    (root / "content").mkdir()
-    (root / "data" / "codebook.toml").write_text(TINY_CODEBOOK, encoding="utf-8")
-    (root / "data" / "responses.csv").write_text(TINY_RESPONSES, encoding="utf-8")
-    (root / "content" / "literatur.toml").write_text(references, encoding="utf-8")
-    for name, text in chapters.items():
-        (root / "content" / name).write_text(text, encoding="utf-8")
-    return root
+    """The tiny project with these chapters (instead of its own) and references."""
+    files: dict[str, Edit] = {"content/01-kapitel.md": None, "content/literatur.toml": references}
+    files.update({f"content/{name}": text for name, text in chapters.items()})
+    return make_tiny(root, files)
 
 
 def render(root: Path) -> RenderedContent:
-    codebook = load_codebook(root / "data" / "codebook.toml", "data/codebook.toml")
-    survey = load_survey(root / "data" / "responses.csv", "data/responses.csv", codebook, "id")
-    references = load_references(root / "content" / "literatur.toml", "content/literatur.toml")
-    content_env = make_environment(root / "content", autoescape=False)
-    partials_env = make_environment(REPO / "templates" / "partials", autoescape=True)
-    return render_content(root, content_env, partials_env, compute(survey), references)
+    return prepare(root).content
 
 
 def render_text(tmp_path: Path, text: str, references: str = TINY_REFERENCES) -> str:
@@ -307,11 +249,13 @@ def test_the_changed_list_is_the_data() -> None:
     assert sum(ZUKUNFT_CHANGED) == 111 - 4
 
 
+@pytest.mark.slow
 def test_content_edit_reaches_the_pdf(edited_pdf_text: str) -> None:
     assert NEW_SENTENCE in edited_pdf_text
     assert "VDA" not in edited_pdf_text
 
 
+@pytest.mark.slow
 def test_changed_response_changes_tabelle_1(edited: BuildResult) -> None:
     tables = html_tables(edited.html.read_text(encoding="utf-8"))
     rows = [row for row in tables["tabelle-1"] if row and row[0].startswith("Zukunftserwartungen")]
@@ -328,6 +272,7 @@ def test_changed_response_changes_tabelle_1(edited: BuildResult) -> None:
     assert tagesgeschaeft[0][1:] == ["25", "0", "3,72", "1,37", "0", "5"]
 
 
+@pytest.mark.slow
 def test_changed_response_changes_the_frequency_table(edited: BuildResult) -> None:
     tables = html_tables(edited.html.read_text(encoding="utf-8"))
     # Tabelle 8 = Frage 7. Value 1 now 1 + 1 = 2 answers (8,0 %), value 5 now 18 - 1 = 17 (68,0 %).
@@ -336,6 +281,7 @@ def test_changed_response_changes_the_frequency_table(edited: BuildResult) -> No
     assert rows["5"][:3] == ["17", "68,0", "68,0"]
 
 
+@pytest.mark.slow
 def test_changed_response_changes_the_prose(edited: BuildResult) -> None:
     text = plain(edited.html.read_text(encoding="utf-8"))
     # 4 + 5 was 3 + 18 = 21 of 25 (84 %), now 3 + 17 = 20 of 25
@@ -349,6 +295,7 @@ def test_changed_response_changes_the_prose(edited: BuildResult) -> None:
     assert f"{21 * 100 // 25}{NBSP}% der Unternehmen sehen Ressourceneffizienz als strategisches Ziel." in text
 
 
+@pytest.mark.slow
 def test_changed_response_reaches_the_pdf(edited_pdf_text: str) -> None:
     assert f"(Mean = {german((111 - 4) / 25)})" in edited_pdf_text
     assert f"{20 * 100 // 25} % sehen Ressourceneffizienz als entscheidenden Wettbewerbsvorteil" in edited_pdf_text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.codebook import load_codebook
+from reportgen.codebook import parse_codebook
 from reportgen.stats import FrequencyRow, QuestionStats, SurveyStats, compute
 from reportgen.survey import load_survey
 
@@ -24,8 +24,8 @@ PRINTED = 5e-4
 
 @pytest.fixture(scope="module")
 def study() -> SurveyStats:
-    codebook = load_codebook(REPO / "data" / "codebook.toml", "data/codebook.toml")
-    survey = load_survey(REPO / "data" / "responses.csv", "data/responses.csv", codebook, "id")
+    codebook = parse_codebook((REPO / "data" / "codebook.toml").read_text(encoding="utf-8"), "data/codebook.toml")
+    survey = load_survey((REPO / "data" / "responses.csv").read_bytes(), "data/responses.csv", codebook, "id")
     return compute(survey)
 
 
@@ -407,17 +407,15 @@ missing = [-9]
 """
 
 
-def _tiny_stats(tmp_path: Path, values: list[str]) -> SurveyStats:
-    (tmp_path / "codebook.toml").write_text(TINY_CODEBOOK, encoding="utf-8")
+def _tiny_stats(values: list[str]) -> SurveyStats:
+    codebook = parse_codebook(TINY_CODEBOOK, "codebook.toml")
     rows = "".join(f"R{number},{value}\n" for number, value in enumerate(values, 1))
-    (tmp_path / "responses.csv").write_text("id,item\n" + rows, encoding="utf-8")
-    codebook = load_codebook(tmp_path / "codebook.toml", "codebook.toml")
-    return compute(load_survey(tmp_path / "responses.csv", "responses.csv", codebook, "id"))
+    return compute(load_survey(("id,item\n" + rows).encode("utf-8"), "responses.csv", codebook, "id"))
 
 
-def test_tiny_frame_mean_and_sd_follow_one_changed_response(tmp_path: Path) -> None:
+def test_tiny_frame_mean_and_sd_follow_one_changed_response() -> None:
     # Five answers 1..5, one missing code, one empty cell.
-    before = _tiny_stats(tmp_path, ["1", "2", "3", "4", "5", "-9", ""]).questions["item"].descriptives
+    before = _tiny_stats(["1", "2", "3", "4", "5", "-9", ""]).questions["item"].descriptives
     assert (before.valid, before.missing) == (5, 2)
     assert before.mean == pytest.approx((1 + 2 + 3 + 4 + 5) / 5)  # 3
     # deviations -2 -1 0 1 2: squares 4 + 1 + 0 + 1 + 4 = 10, over n - 1 = 4
@@ -425,7 +423,7 @@ def test_tiny_frame_mean_and_sd_follow_one_changed_response(tmp_path: Path) -> N
     assert (before.minimum, before.maximum) == (1, 5)
 
     # The answer 5 becomes 1.
-    after = _tiny_stats(tmp_path, ["1", "2", "3", "4", "1", "-9", ""]).questions["item"].descriptives
+    after = _tiny_stats(["1", "2", "3", "4", "1", "-9", ""]).questions["item"].descriptives
     assert after.mean == pytest.approx((1 + 2 + 3 + 4 + 1) / 5)  # 11 / 5 = 2.2
     # deviations -1.2 -0.2 0.8 1.8 -1.2: squares 1.44 + 0.04 + 0.64 + 3.24 + 1.44 = 6.8, over 4
     assert after.sd == pytest.approx(math.sqrt(6.8 / 4))
@@ -433,8 +431,8 @@ def test_tiny_frame_mean_and_sd_follow_one_changed_response(tmp_path: Path) -> N
     assert (after.minimum, after.maximum) == (1, 4)
 
 
-def test_tiny_frame_frequencies_exclude_missing_from_valid_percent(tmp_path: Path) -> None:
-    stats = _tiny_stats(tmp_path, ["4", "4", "5", "0", "-9"]).questions["item"]
+def test_tiny_frame_frequencies_exclude_missing_from_valid_percent() -> None:
+    stats = _tiny_stats(["4", "4", "5", "0", "-9"]).questions["item"]
     table = stats.frequencies
     assert (table.valid, table.missing, table.total) == (4, 1, 5)
     four = _row_by_code(stats, 4)

@@ -1,45 +1,54 @@
-"""build(root) -> BuildResult: runs the stages in order; the only module that writes."""
+"""build(root) -> BuildResult: reads every input once, runs the stages in order, then writes through one writer."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from .cache import cache_key, read_object, source_version, write_atomic, write_object
-from .charts import ChartStyle, PendingCharts, chart_spec, start_charts, warm_up
-from .codebook import Codebook, load_codebook
+from jinja2 import Environment
+
+from .cache import cache_key, dump_object, read_object, source_version
+from .charts import ChartStyle, PendingCharts, start_charts, warm_up
+from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
-from .content import RenderedContent, check_sources, render_content
-from .errors import Location, ReportError, raise_all
+from .content import RenderedContent, check_sources, read_sources, render_content
+from .errors import ContentError, DataError, Location, ReportError, TemplateError, raise_all
+from .files import read_bytes, read_text
+from .layout import Layout
 from .page import check_page_template, page_context, render_page
-from .references import REFERENCES_NAME, load_references
+from .references import Reference, parse_references
 from .stats import SurveyStats, compute
 from .survey import load_survey
-from .templating import make_environment
-
-if TYPE_CHECKING:
-    from .pdf import PdfResult
+from .templating import folder_loader, make_environment
+from .timing import StageHook, stage
+from .writer import BuildFolder
 
 T = TypeVar("T")
-REFERENCES_DISPLAY = f"content/{REFERENCES_NAME}"
-PDF_NAME = "report.pdf"
-HTML_NAME = "report.html"
-CHART_DIR = "charts"
-CACHE_DIR = ".cache"
+STATS_SOURCES = ("tables.py", "survey.py", "codebook.py", "stats.py")
+_CREATE = "Legen Sie die Datei an."
+
+
+@dataclass(frozen=True)
+class StatsCache:
+    """The statistics cache file this build uses, and its bytes when they were computed anew."""
+
+    name: str
+    fresh: bytes | None
 
 
 @dataclass(frozen=True)
 class Project:
-    """Everything read and checked from the project folder, before anything is drawn."""
+    """Everything read and checked from the project folder, before anything is drawn or written."""
 
     config: Config
     stats: SurveyStats
     content: RenderedContent
+    templates: Environment
+    stats_cache: StatsCache
     warnings: tuple[str, ...]
 
 
@@ -51,115 +60,121 @@ class BuildResult:
     html: Path
     pages: int
     warnings: tuple[str, ...] = field(default=())
+    charts_drawn: int = 0
 
 
-def prepare(root: Path) -> Project:
-    """Config, data, statistics and content: every check, no PDF, no charts drawn.
+def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
+    """Config, data, statistics and content: every check, nothing drawn, nothing written.
 
     Problems are collected across the stages that don't depend on each other, so one run
     reports as many as it can find."""
-    config = load_config(root)
+    with stage(on_stage, "config"):
+        config = load_config(root)
+    layout = config.layout
     errors: list[ReportError] = []
-    codebook = _collect(errors, load_codebook, config.codebook_path, config.survey.codebook)
-    stats = _collect(errors, _statistics, config, codebook) if codebook else None
-    references = _collect(errors, load_references, config.content_dir / REFERENCES_NAME, REFERENCES_DISPLAY)
-    _collect(errors, check_page_template, make_environment(config.templates_dir, autoescape=True))
-    if stats is None or references is None:
-        errors.extend(check_sources(config.root, references)[1])
+    with stage(on_stage, "data"):
+        data = _collect(errors, _data, config)
+    with stage(on_stage, "content"):
+        references = _collect(errors, _references, layout)
+        sources = _collect(errors, read_sources, layout)
+        templates = make_environment(folder_loader(layout.path(Layout.templates)), autoescape=True)
+        _collect(errors, check_page_template, templates)
+        if data is None or references is None or sources is None:
+            errors.extend(check_sources(sources, layout, references) if sources is not None else [])
+            raise_all(errors)
+            raise AssertionError("a stage failed without saying why")
+        codebook, stats, stats_cache = data
+        partials = make_environment(folder_loader(layout.path(Layout.partials)), autoescape=True)
+        content = _collect(errors, render_content, sources, layout, partials, stats, references)
         raise_all(errors)
-    content_env = make_environment(config.content_dir, autoescape=False)
-    partials_env = make_environment(config.templates_dir / "partials", autoescape=True)
-    content = _collect(errors, render_content, config.root, content_env, partials_env, stats, references)
-    raise_all(errors)
-    unused = [qid for qid in codebook.ids if qid not in content.questions_used]
-    warnings = content.warnings + tuple(
-        f"{config.survey.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
-        for qid in unused
+    assert content is not None
+    unused = (
+        f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
+        for qid in codebook.ids
+        if qid not in content.questions_used
     )
-    return Project(config, stats, content, warnings)
+    return Project(config, stats, content, templates, stats_cache, content.warnings + tuple(unused))
 
 
-def _collect(errors: list[ReportError], stage: Callable[..., T], *arguments: object) -> T | None:
-    """Run one stage; a user mistake is kept for the report and the stage's result is None."""
+def _collect(errors: list[ReportError], step: Callable[..., T], *arguments: object) -> T | None:
+    """Run one step; a user mistake is kept for the report and the step's result is None."""
     try:
-        return stage(*arguments)
+        return step(*arguments)
     except ReportError as error:
         errors.append(error)
         return None
 
 
-def _statistics(config: Config, codebook: Codebook) -> SurveyStats:
+def _references(layout: Layout) -> dict[str, Reference]:
+    """The references file; a project without one cites nothing."""
+    path = layout.path(Layout.references)
+    if not path.is_file():
+        return {}
+    return parse_references(read_text(path, Layout.references, ContentError, _CREATE), Layout.references)
+
+
+def _data(config: Config) -> tuple[Codebook, SurveyStats, StatsCache]:
+    """The codebook, read once, and the statistics of the responses."""
+    layout = config.layout
+    codebook_text = read_text(layout.path(layout.codebook), layout.codebook, DataError, _CREATE)
+    codebook = parse_codebook(codebook_text, layout.codebook)
+    return (codebook, *_statistics(config, codebook_text, codebook))
+
+
+def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple[SurveyStats, StatsCache]:
     """Statistics from the responses, or from the cache when data, codebook and code are unchanged."""
-    try:
-        responses = config.responses_path.read_bytes()
-    except OSError:
-        responses = b""  # load_survey reports the missing file with its name
+    layout = config.layout
+    hint = "Prüfen Sie [survey] responses in report.toml."
+    responses = read_bytes(layout.path(layout.responses), layout.responses, DataError, hint)
     key = cache_key(
         responses,
-        config.codebook_path.read_bytes(),
-        config.survey.responses,
+        codebook_text,
+        layout.responses,
         config.survey.id_column,
-        source_version("survey.py", "codebook.py", "stats.py"),
+        source_version(*STATS_SOURCES),
         version("pandas"),
     )
-    cached = config.build_dir / CACHE_DIR / f"stats-{key}.pickle"
-    stats = read_object(cached) if responses else None
-    if isinstance(stats, SurveyStats):
-        return stats
-    survey = load_survey(config.responses_path, config.survey.responses, codebook, config.survey.id_column)
-    stats = compute(survey)
-    for stale in cached.parent.glob("stats-*.pickle"):
-        stale.unlink(missing_ok=True)
-    write_object(cached, stats)
-    return stats
+    name = f"{Layout.cache}/stats-{key}.pickle"
+    cached = read_object(layout.path(name))
+    if isinstance(cached, SurveyStats):
+        return cached, StatsCache(name, None)
+    stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column))
+    return stats, StatsCache(name, dump_object(stats))
 
 
-def build(root: Path) -> BuildResult:
-    """Gather everything in memory, then write build/report.pdf and report.html atomically."""
-    # One worker draws the charts on the second core: it loads matplotlib while this process reads
-    # the project, and draws while this one loads WeasyPrint and lays out the pages.
-    chart_worker = ProcessPoolExecutor(max_workers=1)
-    collecting = gc.isenabled()
-    # WeasyPrint builds millions of short-lived objects with few cycles: the cyclic collector's full
-    # passes over them cost about a tenth of the build and free next to nothing (4 MiB here).
-    gc.disable()
-    try:
-        chart_worker.submit(warm_up)
-        project = prepare(root)
-        config = project.config
-        specs = [chart_spec(chart.kind, project.stats.questions[chart.question_id]) for chart in project.content.charts]
-        charts = start_charts(specs, _chart_style(config), config.build_dir / CACHE_DIR / "charts", chart_worker)
-        html, pdf, layout_warnings = _typeset(project, charts)
-        svgs = charts.result()
-    finally:
-        chart_worker.shutdown(wait=False, cancel_futures=True)
-        if collecting:
-            gc.enable()
-    _write_outputs(config.build_dir, svgs, html, pdf.data)
-    warnings = project.warnings + tuple(f"WeasyPrint: {message}" for message in layout_warnings)
-    return BuildResult(config.build_dir / PDF_NAME, config.build_dir / HTML_NAME, pdf.pages, warnings)
+def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> BuildResult:
+    """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
-
-def _typeset(project: Project, charts: PendingCharts) -> tuple[str, PdfResult, list[str]]:
+    Charts are drawn in `executor` while the pages are laid out (in this process without one)."""
     from .pdf import render_pdf
 
-    config = project.config
-    content = project.content
-    context = page_context(
-        config.report, config.brand, config.document_date, content.chapters, content.headings, "../templates/"
-    )
-    html = render_page(make_environment(config.templates_dir, autoescape=True), context)
-    assets = ChartFiles(config.build_dir / CHART_DIR, charts)
-    pdf, layout_warnings = render_pdf(html, config.build_dir, config.root, assets)
-    return html, pdf, layout_warnings
+    if executor is not None:
+        executor.submit(warm_up)  # loads matplotlib in the worker while this process reads the project
+    project = prepare(root, on_stage=on_stage)
+    config, content = project.config, project.content
+    layout = config.layout
+    with stage(on_stage, "charts"):
+        charts = start_charts(content.charts, _chart_style(config), layout.path(Layout.chart_cache), executor)
+    with stage(on_stage, "page"):
+        context = page_context(
+            config.report, config.brand, config.document_date, content.chapters, content.headings, layout
+        )
+        html = render_page(project.templates, context)
+    pdf, layout_warnings = render_pdf(html, layout, ChartFiles(layout, charts), on_stage)
+    with stage(on_stage, "charts-wait"):
+        svgs = charts.result()
+    with stage(on_stage, "write"):
+        _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
+    warnings = project.warnings + tuple(f"WeasyPrint: {message}" for message in layout_warnings)
+    return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
 
 
 class ChartFiles(Mapping[Path, bytes]):
     """The charts as WeasyPrint asks for them, by path under build/charts/; waits for each only when fetched."""
 
-    def __init__(self, directory: Path, charts: PendingCharts) -> None:
+    def __init__(self, layout: Layout, charts: PendingCharts) -> None:
         self._charts = charts
-        self._names = {(directory / name).resolve(): name for name in charts.names}
+        self._names = {(layout.path(Layout.charts) / name).resolve(): name for name in charts.names}
 
     def __getitem__(self, path: Path) -> bytes:
         return self._charts.get(self._names[path])
@@ -172,23 +187,26 @@ class ChartFiles(Mapping[Path, bytes]):
 
 
 def _chart_style(config: Config) -> ChartStyle:
-    font = config.templates_dir / "fonts" / "Lato-Regular.ttf"
+    font = config.layout.path(Layout.chart_font)
     if not font.is_file():
-        raise ReportError(
-            "Schriftdatei nicht gefunden.",
-            Location("templates/fonts/Lato-Regular.ttf"),
-            "Legen Sie die Schrift wieder in templates/fonts/.",
-        )
+        hint = f"Legen Sie die Schrift wieder in {Path(Layout.chart_font).parent.as_posix()}/."
+        raise TemplateError("Schriftdatei nicht gefunden.", Location(Layout.chart_font), hint)
     brand = config.brand
     return ChartStyle(str(font), brand.primary, brand.text, brand.muted, brand.palette)
 
 
-def _write_outputs(build_dir: Path, charts: dict[str, bytes], html: str, pdf: bytes) -> None:
-    build_dir.mkdir(parents=True, exist_ok=True)
-    for name, svg in charts.items():
-        write_atomic(build_dir / CHART_DIR / name, svg)
-    for stale in (build_dir / CHART_DIR).glob("*.svg"):
-        if stale.name not in charts:
-            stale.unlink()  # a chart dropped from the content leaves build/charts/ too
-    write_atomic(build_dir / HTML_NAME, html.encode("utf-8"))
-    write_atomic(build_dir / PDF_NAME, pdf)
+def _write_outputs(
+    folder: BuildFolder, stats_cache: StatsCache, charts: PendingCharts, svgs: dict[str, bytes], html: str, pdf: bytes
+) -> None:
+    """Caches first, the PDF last: a build that fails to write leaves the last good PDF in place."""
+    if stats_cache.fresh is not None:
+        folder.write(stats_cache.name, stats_cache.fresh)
+    folder.prune(Layout.cache, "stats-*.pickle", {Path(stats_cache.name).name})
+    for cache_name, svg in charts.new_cache_entries().items():
+        folder.write(f"{Layout.chart_cache}/{cache_name}", svg)
+    folder.prune(Layout.chart_cache, "*.svg", charts.cache_names)
+    for name, svg in svgs.items():
+        folder.write(f"{Layout.charts}/{name}", svg)
+    folder.prune(Layout.charts, "*.svg", svgs)  # a chart dropped from the content leaves build/charts/ too
+    folder.write(Layout.html, html.encode("utf-8"))
+    folder.write(Layout.pdf, pdf)

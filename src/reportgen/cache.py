@@ -1,11 +1,9 @@
-"""The build cache in build/.cache: results keyed by a hash of everything they depend on."""
+"""The build cache in build/.cache: results keyed by a hash of everything they depend on (read side)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +37,14 @@ def read_object(path: Path) -> Any | None:
         return None
 
 
-def write_object(path: Path, value: Any) -> None:
-    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+def dump_object(value: Any) -> bytes:
+    """The bytes `read_object` reads back."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then move it into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def read_cached(path: Path) -> bytes | None:
+    """A cached file's bytes, or None when there is none."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -9,10 +9,15 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__, fmt
-from .cache import write_atomic
+from .cache import read_cached
 from .stats import QuestionStats
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
 CM = 1 / 2.54
 
@@ -80,7 +85,9 @@ def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
 
 
 class PendingCharts:
-    """Charts read from the cache or being drawn in worker processes while the page is laid out."""
+    """Charts read from the cache or being drawn in worker processes while the page is laid out.
+
+    Nothing is written here: the build stores `result()` and `new_cache_entries()` through its writer."""
 
     def __init__(self, style: ChartStyle, cache_dir: Path | None) -> None:
         self._style = style
@@ -88,18 +95,29 @@ class PendingCharts:
         self._cache_dir = cache_dir
         self._cache_names: dict[str, str] = {}
         self._ready: dict[str, bytes] = {}
+        self._drawn: set[str] = set()
         self._futures: dict[str, Future[bytes]] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(self._cache_names)
 
+    @property
+    def cache_names(self) -> frozenset[str]:
+        """The cache files of every chart in the report: the cache keeps exactly these."""
+        return frozenset(self._cache_names.values())
+
+    @property
+    def drawn(self) -> int:
+        """How many charts were drawn rather than taken from the cache."""
+        return len(self._drawn) + len(self._futures)
+
     def start(self, spec: ChartSpec, executor: Executor | None) -> None:
         """Take the chart from the cache, or draw it in `executor` (in this process without one)."""
         cache_name = self._cache_names[spec.name] = f"{spec.digest(self._style_key)}.svg"
-        cached = self._cache_dir / cache_name if self._cache_dir is not None else None
-        if cached is not None and cached.is_file():
-            self._ready[spec.name] = cached.read_bytes()
+        cached = read_cached(self._cache_dir / cache_name) if self._cache_dir is not None else None
+        if cached is not None:
+            self._ready[spec.name] = cached
         elif executor is not None:
             self._futures[spec.name] = executor.submit(draw, spec, self._style)
         else:
@@ -112,15 +130,15 @@ class PendingCharts:
         return self._ready[name]
 
     def result(self) -> dict[str, bytes]:
-        """Every chart; the cache keeps exactly these."""
-        charts = {name: self.get(name) for name in self._cache_names}
-        if self._cache_dir is not None:
-            _prune(self._cache_dir, set(self._cache_names.values()))
-        return charts
+        """Every chart's SVG by file name."""
+        return {name: self.get(name) for name in self._cache_names}
+
+    def new_cache_entries(self) -> dict[str, bytes]:
+        """The charts drawn in this build, by cache file name."""
+        return {self._cache_names[name]: self.get(name) for name in sorted(self._drawn | set(self._futures))}
 
     def _finish(self, name: str, svg: bytes) -> None:
-        if self._cache_dir is not None:
-            write_atomic(self._cache_dir / self._cache_names[name], svg)
+        self._drawn.add(name)
         self._ready[name] = svg
 
 
@@ -132,18 +150,6 @@ def start_charts(
     for spec in {spec.name: spec for spec in specs}.values():
         pending.start(spec, executor)
     return pending
-
-
-def render_charts(specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None) -> dict[str, bytes]:
-    """SVG bytes per chart name, drawn in this process where the cache has none."""
-    return start_charts(specs, style, cache_dir).result()
-
-
-def _prune(cache_dir: Path, keep: set[str]) -> None:
-    """Charts no longer in the report leave the cache, so it never grows without bound."""
-    for path in cache_dir.glob("*.svg"):
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
 
 
 def warm_up() -> None:
@@ -164,7 +170,7 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
 
     font_manager.fontManager.addfont(style.font_file)
     family = font_manager.FontProperties(fname=style.font_file).get_name()
-    settings = {
+    settings: dict[Any, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": "reportgen",
         "font.family": family,
@@ -185,7 +191,7 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
     return buffer.getvalue()
 
 
-def _bar(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
+def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     axes = figure.add_subplot()
     positions = range(len(spec.counts))
     bars = axes.bar(positions, spec.counts, color=style.primary, width=0.65)
@@ -194,7 +200,7 @@ def _bar(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
     axes.set_xticks(list(positions), spec.labels)
     axes.set_ylabel("Absolute Häufigkeit")
     axes.set_xlabel("Antwortwert")
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    cast("MaxNLocator", axes.yaxis.get_major_locator()).set_params(integer=True)
     axes.set_ylim(0, max((*spec.counts, 1)) * 1.15)
     axes.spines[["top", "right"]].set_visible(False)
     axes.spines[["left", "bottom"]].set_color(style.muted)
@@ -203,7 +209,7 @@ def _bar(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
     axes.yaxis.set_major_formatter(lambda value, _: fmt.number(value))
 
 
-def _pie(figure: object, spec: ChartSpec, style: ChartStyle) -> None:
+def _pie(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     axes = figure.add_subplot()
     colours = [style.palette[index % len(style.palette)] for index in range(len(spec.counts))]
     wedges, _texts, autotexts = axes.pie(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .errors import Location, ReportError, did_you_mean, raise_all
-from .tomlfile import find_line, line_of, load_toml
+from .errors import DataError, Location, ReportError, did_you_mean, raise_all
+from .tomlfile import find_line, line_of, parse_toml
 
 KINDS = ("scale", "categorical", "text")
 _KEYS = {"kind", "text", "label", "scale", "categories", "missing"}
@@ -64,19 +63,19 @@ class Codebook:
         return tuple(question.id for question in self.questions)
 
 
-def load_codebook(path: Path, display_name: str) -> Codebook:
-    """Read and check the codebook; every problem names its line, all questions are checked."""
-    data, text = load_toml(path, display_name)
+def parse_codebook(text: str, display_name: str) -> Codebook:
+    """Parse and check the codebook's TOML source; every problem names its line, all questions are checked."""
+    data = parse_toml(text, display_name, DataError)
     errors: list[ReportError] = []
-    questions = []
+    questions: list[Question] = []
     for question_id, entry in data.items():
         try:
             questions.append(_question(_Source(question_id, display_name, text), entry))
-        except ReportError as error:
+        except DataError as error:
             errors.append(error)
     if not data:
         errors.append(
-            ReportError(
+            DataError(
                 "Das Codebuch enthält keine Frage.",
                 Location(display_name),
                 "Legen Sie für jede Spalte einen Abschnitt [spaltenname] an.",
@@ -98,9 +97,9 @@ class _Source:
     def line(self) -> int | None:
         return line_of(self.text, self.question_id)
 
-    def error(self, message: str, key: str | None = None, hint: str = "", line: int | None = None) -> ReportError:
+    def error(self, message: str, key: str | None = None, hint: str = "", line: int | None = None) -> DataError:
         where = line or (line_of(self.text, self.question_id, key) if key else self.line)
-        return ReportError(f"[{self.question_id}] {message}", Location(self.file, line=where), hint)
+        return DataError(f"[{self.question_id}] {message}", Location(self.file, line=where), hint)
 
 
 def _question(source: _Source, entry: Any) -> Question:
@@ -135,7 +134,7 @@ def _question(source: _Source, entry: Any) -> Question:
     return Question(qid, kind, question_text, label, categories, missing, source.line)
 
 
-def _kind(source: _Source, entry: dict) -> str:
+def _kind(source: _Source, entry: dict[str, Any]) -> str:
     kind = entry.get("kind")
     allowed = ", ".join(f'"{k}"' for k in KINDS)
     if kind is None:
@@ -143,10 +142,10 @@ def _kind(source: _Source, entry: dict) -> str:
     if kind not in KINDS:
         hint = " ".join(filter(None, [did_you_mean(str(kind), KINDS), f"Erlaubt sind: {allowed}."]))
         raise source.error(f"kind „{kind}“ ist unbekannt.", "kind", hint)
-    return kind
+    return str(kind)
 
 
-def _text(source: _Source, entry: dict, key: str, meaning: str, required: bool = False) -> str:
+def _text(source: _Source, entry: dict[str, Any], key: str, meaning: str, required: bool = False) -> str:
     value = entry.get(key)
     if value is None and not required:
         return ""
@@ -187,7 +186,7 @@ def _categories(source: _Source, raw: Any) -> tuple[Category, ...]:
     hint = 'Beispiel: categories = [{ code = 1, label = "männlich" }, { code = 2, label = "weiblich" }].'
     if not isinstance(raw, list) or not raw:
         raise source.error("categories fehlt oder ist leer.", "categories" if raw is not None else "kind", hint)
-    categories = []
+    categories: list[Category] = []
     for number, item in enumerate(raw, 1):
         if not isinstance(item, dict) or not _is_int(item.get("code")) or not _is_label(item.get("label")):
             raise source.error(

@@ -1,56 +1,142 @@
-"""report.toml -> a frozen Config; paths resolved against the project folder."""
+"""report.toml -> a frozen Config, checked against a declared schema; all problems reported at once."""
 
 from __future__ import annotations
 
 import datetime
 import os
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, ReportError, did_you_mean, raise_all
-from .tomlfile import line_of, load_toml
+from .errors import ConfigError, Location, ReportError, did_you_mean, raise_all
+from .files import read_text
+from .layout import Layout
+from .tomlfile import line_of, parse_toml
 
-CONFIG_NAME = "report.toml"
+# A problem with one value: the message and a hint how to fix it.
+Problem = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The key a value is checked for: its section and name, its default, and the project folder."""
+
+    section: str
+    key: str
+    default: Any
+    root: Path
+
+    @property
+    def where(self) -> str:
+        return f"[{self.section}] {self.key}"
+
+
+Validator = Callable[[Any, Setting], Problem | None]
+
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_COLOUR_HINT = "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“."
+
+
+def non_empty(value: str, setting: Setting) -> Problem | None:
+    """A text that must say something: not empty or only spaces."""
+    if value.strip():
+        return None
+    example = f"{setting.key} = {_shown(setting.default)}"
+    return f"{setting.where} ist leer.", f"Tragen Sie einen Wert ein, z. B. {example}."
+
+
+def colour(value: Any, setting: Setting) -> Problem | None:
+    """A hex colour such as #0b5d5b or #000."""
+    if isinstance(value, str) and _COLOUR.fullmatch(value):
+        return None
+    return f"{setting.where}: „{value}“ ist keine Farbe.", _COLOUR_HINT
+
+
+def colours(value: tuple[Any, ...], setting: Setting) -> Problem | None:
+    """A non-empty list of hex colours; the first bad one is reported."""
+    if not value:
+        return f"{setting.where} ist leer.", f'Geben Sie mindestens eine Farbe an, z. B. {setting.key} = ["#0b5d5b"].'
+    return next((problem for item in value if (problem := colour(item, setting))), None)
+
+
+def inside_project(value: str, setting: Setting) -> Problem | None:
+    """A relative path that stays inside the project folder."""
+    path = Path(value)
+    root = setting.root.resolve()
+    try:
+        inside = not path.is_absolute() and (root / path).resolve().is_relative_to(root)
+    except (OSError, ValueError):  # a NUL character or a path the system cannot resolve
+        inside = False
+    if inside:
+        return None
+    return (
+        f"{setting.where}: „{value}“ liegt außerhalb des Projektordners.",
+        f'Legen Sie die Datei ins Projekt und geben Sie den Pfad relativ an, z. B. "{Layout.responses}".',
+    )
+
+
+@dataclass(frozen=True)
+class Option:
+    """A key's declaration: the Python type of its value, a one-line doc and the checks beyond the type."""
+
+    type: type
+    doc: str
+    validators: tuple[Validator, ...] = ()
+
+
+def option(default: Any = MISSING, *, doc: str, type: type, validators: tuple[Validator, ...] = ()) -> Any:
+    """A section field declared with its default, doc, type and validators; no default makes it required."""
+    return field(default=default, metadata={"option": Option(type, doc, validators)})
 
 
 @dataclass(frozen=True)
 class ReportInfo:
     """[report]: what the title page, the PDF metadata and the footer say."""
 
-    title: str = field(metadata={"doc": "title of the study"})
-    subtitle: str = field(default="", metadata={"doc": "line under the title"})
-    commission: str = field(default="", metadata={"doc": "quoted commission sentence"})
-    project: str = field(default="", metadata={"doc": "project the study belongs to"})
-    publisher: str = field(default="", metadata={"doc": "who publishes the study"})
-    website: str = field(default="", metadata={"doc": "publisher's web address for the footer"})
-    author: str = field(default="", metadata={"doc": "PDF author; defaults to the publisher"})
-    place: str = field(default="", metadata={"doc": "place of publication"})
-    date: datetime.date | None = field(default=None, metadata={"doc": "date of the study"})
-    language: str = field(default="de", metadata={"doc": "document language"})
+    title: str = option(doc="title of the study", type=str, validators=(non_empty,))
+    subtitle: str = option("", doc="line under the title", type=str)
+    commission: str = option("", doc="quoted commission sentence", type=str)
+    project: str = option("", doc="project the study belongs to", type=str)
+    publisher: str = option("", doc="who publishes the study", type=str)
+    website: str = option("", doc="publisher's web address for the footer", type=str)
+    author: str = option("", doc="PDF author; defaults to the publisher", type=str)
+    place: str = option("", doc="place of publication", type=str)
+    # option() returns a dataclasses.field, which ruff only knows by the name `field`.
+    date: datetime.date | None = option(None, doc="date of the study; if unset, the build date", type=datetime.date)  # noqa: RUF009
+    language: str = option("de", doc="document language", type=str)
 
 
 @dataclass(frozen=True)
 class SurveyFiles:
     """[survey]: where the responses and the codebook are."""
 
-    responses: str = field(default="data/responses.csv", metadata={"doc": "CSV or XLSX"})
-    codebook: str = field(default="data/codebook.toml", metadata={"doc": "codebook TOML"})
-    id_column: str = field(default="id", metadata={"doc": "column with respondent ids"})
+    responses: str = option(
+        Layout.responses,
+        doc="responses as CSV or XLSX, relative to the project",
+        type=str,
+        validators=(non_empty, inside_project),
+    )
+    codebook: str = option(
+        Layout.codebook, doc="codebook TOML, relative to the project", type=str, validators=(non_empty, inside_project)
+    )
+    id_column: str = option("id", doc="column with respondent ids", type=str, validators=(non_empty,))
 
 
 @dataclass(frozen=True)
 class Brand:
     """[brand]: colours used by the stylesheet and the charts."""
 
-    primary: str = field(default="#0b5d5b", metadata={"doc": "headings, bars"})
-    accent: str = field(default="#f28c28", metadata={"doc": "highlights"})
-    text: str = field(default="#1f2a30", metadata={"doc": "body text"})
-    muted: str = field(default="#6b7b83", metadata={"doc": "captions, footer"})
-    palette: tuple[str, ...] = field(
-        default=("#0b5d5b", "#f28c28", "#5fa8a0", "#c9d6d3", "#8c5e3c", "#2f3e46"),
-        metadata={"doc": "pie chart slice colours"},
+    primary: str = option("#0b5d5b", doc="headings, bars", type=str, validators=(colour,))
+    accent: str = option("#f28c28", doc="highlights", type=str, validators=(colour,))
+    text: str = option("#1f2a30", doc="body text", type=str, validators=(colour,))
+    muted: str = option("#6b7b83", doc="captions, footer", type=str, validators=(colour,))
+    palette: tuple[str, ...] = option(
+        ("#0b5d5b", "#f28c28", "#5fa8a0", "#c9d6d3", "#8c5e3c", "#2f3e46"),
+        doc="pie chart slice colours",
+        type=tuple,
+        validators=(colours,),
     )
 
 
@@ -64,24 +150,9 @@ class Config:
     brand: Brand
 
     @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def responses_path(self) -> Path:
-        return self.root / self.survey.responses
-
-    @property
-    def codebook_path(self) -> Path:
-        return self.root / self.survey.codebook
+    def layout(self) -> Layout:
+        """Where this project's inputs and outputs are."""
+        return Layout(root=self.root, responses=self.survey.responses, codebook=self.survey.codebook)
 
     @property
     def document_date(self) -> datetime.date:
@@ -94,8 +165,7 @@ class Config:
         return datetime.date.today()
 
 
-_SECTIONS = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand}
-_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_SECTIONS: dict[str, type] = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand}
 # German words editors write for the English keys.
 _GERMAN_KEYS = {
     "titel": "title",
@@ -112,7 +182,6 @@ _GERMAN_KEYS = {
     "codebuch": "codebook",
     "farben": "palette",
 }
-_COLOUR_HINT = "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“."
 _GERMAN_TYPES = {
     bool: "Wahrheitswert",
     int: "ganze Zahl",
@@ -130,120 +199,106 @@ _TYPE_HINTS = {
     datetime.date: "Schreiben Sie das Datum ohne Anführungszeichen, z. B. {key} = 2025-03-31.",
     tuple: 'Schreiben Sie eine Liste, z. B. {key} = ["#0b5d5b", "#f28c28"].',
 }
+# TOML arrays arrive as lists; the config keeps tuples so that it stays immutable.
+_TOML_TYPES: dict[type, type] = {tuple: list}
+_REQUIRED = "…"
 
 
 def load_config(root: Path) -> Config:
     """Read and check `report.toml` in `root`; all problems are reported at once."""
-    if not (root / CONFIG_NAME).exists():
-        raise ReportError(
-            f"Kein Projekt: {CONFIG_NAME} fehlt in {root.resolve()}.",
-            Location(CONFIG_NAME),
-            "Starten Sie reportgen im Projektordner oder geben Sie ihn mit --project ORDNER an.",
-        )
-    data, text = load_toml(root / CONFIG_NAME, CONFIG_NAME)
-    errors: list[ReportError] = []
-    for name, value in data.items():
-        if name not in _SECTIONS:
-            errors.append(_stray_entry(text, name, value))
-    stray = {key for key in data if key not in _SECTIONS}
-    sections: dict[str, Any] = {}
-    for name, schema in _SECTIONS.items():
-        raw = data.get(name, {})
-        if not isinstance(raw, dict):
-            errors.append(_error(text, name, None, f"[{name}] muss ein Abschnitt sein, kein einzelner Wert."))
-            raw = {}
-        sections[name] = _build_section(schema, name, raw, text, root, errors, stray)
+    path = Layout(root).path(Layout.config)
+    hint = "Starten Sie reportgen im Projektordner oder geben Sie ihn mit --project ORDNER an."
+    if not path.exists():
+        raise ConfigError(f"Kein Projekt: {Layout.config} fehlt in {root.resolve()}.", Location(Layout.config), hint)
+    text = read_text(path, Layout.config, ConfigError, hint)
+    data = parse_toml(text, Layout.config, ConfigError)
+    source = _Source(text, root, tuple(name for name in data if name not in _SECTIONS))
+    errors: list[ReportError] = [_stray_entry(source, name, data[name]) for name in source.stray]
+    sections = {name: _read_section(source, name, data.get(name, {}), errors) for name in _SECTIONS}
     raise_all(errors)
     return Config(root=root.resolve(), **sections)
 
 
-def _stray_entry(text: str, name: str, value: Any) -> ReportError:
+def schema_docs() -> list[tuple[str, str, str, str]]:
+    """Every key of report.toml as (section, key, default written as TOML, doc); a required key has no default."""
+    return [
+        (section, schema_field.name, _toml_default(schema_field), _option(schema_field).doc)
+        for section, schema in _SECTIONS.items()
+        for schema_field in fields(schema)
+    ]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """report.toml as read: its text (for line numbers), its folder, and the names written above all sections."""
+
+    text: str
+    root: Path
+    stray: tuple[str, ...]
+
+    def error(self, table: str, key: str | None, message: str, hint: str = "") -> ConfigError:
+        return ConfigError(message, Location(Layout.config, line=line_of(self.text, table, key)), hint)
+
+
+def _stray_entry(source: _Source, name: str, value: Any) -> ConfigError:
     """A table or key outside [report], [survey] and [brand]."""
     known = ", ".join(f"[{section}]" for section in _SECTIONS)
     if isinstance(value, dict):
         hint = " ".join(filter(None, [did_you_mean(name, _SECTIONS), f"Erlaubt sind: {known}."]))
-        return _error(text, name, None, f"unbekannter Abschnitt [{name}].", hint)
+        return source.error(name, None, f"unbekannter Abschnitt [{name}].", hint)
     owner = next((section for section, schema in _SECTIONS.items() if name in _field_names(schema)), None)
     hint = (
         f"Schreiben Sie die Zeile unter [{owner}]." if owner else f"Jeder Schlüssel gehört in einen Abschnitt: {known}."
     )
-    return _error(text, name, None, f"„{name}“ steht außerhalb eines Abschnitts.", hint)
+    return source.error(name, None, f"„{name}“ steht außerhalb eines Abschnitts.", hint)
 
 
-def _build_section(
-    schema: type, name: str, raw: dict, text: str, root: Path, errors: list[ReportError], stray: set[str]
-) -> Any:
+def _read_section(source: _Source, name: str, raw: Any, errors: list[ReportError]) -> Any:
     """The section's dataclass, or None when a key is unknown, wrong or missing (errors are appended).
 
-    A required key written above all sections (`stray`) is reported once, as misplaced, not as missing.
+    A required key written above all sections is reported once, as misplaced, not as missing.
     """
-    known = {f.name: f for f in fields(schema)}
+    if not isinstance(raw, dict):
+        errors.append(source.error(name, None, f"[{name}] muss ein Abschnitt sein, kein einzelner Wert."))
+        raw = {}
+    schema = _SECTIONS[name]
+    known = {schema_field.name: schema_field for schema_field in fields(schema)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in known:
-            hint = " ".join(filter(None, [_suggestion(key, known), f"Erlaubt sind: {', '.join(known)}."]))
-            errors.append(_error(text, name, key, f"[{name}] unbekannter Schlüssel „{key}“.", hint))
-            continue
-        problem = _type_problem(name, key, value, _expected_type(known[key]))
-        problem = problem or _value_problem(name, key, value, root)
+        problem = _check(value, known[key], name, source.root) if key in known else _unknown_key(name, key, known)
         if problem:
-            errors.append(_error(text, name, key, *problem))
-            continue
-        values[key] = tuple(value) if isinstance(value, list) else value
-    for key in (key for key, f in known.items() if _is_required(f) and key not in raw and key not in stray):
-        example = f'Ergänzen Sie im Abschnitt [{name}] die Zeile {key} = "…".'
-        errors.append(_error(text, name, None, f"[{name}] {key} fehlt.", example))
-    if len(values) != len(raw) or any(_is_required(f) and key not in values for key, f in known.items()):
-        return None
-    return schema(**values)
+            errors.append(source.error(name, key, *problem))
+        else:
+            values[key] = tuple(value) if isinstance(value, list) else value
+    missing = [key for key, schema_field in known.items() if _is_required(schema_field) and key not in raw]
+    for key in (key for key in missing if key not in source.stray):
+        example = f'Ergänzen Sie im Abschnitt [{name}] die Zeile {key} = "{_REQUIRED}".'
+        errors.append(source.error(name, None, f"[{name}] {key} fehlt.", example))
+    return schema(**values) if len(values) == len(raw) and not missing else None
 
 
-def _suggestion(key: str, known: dict[str, Any]) -> str:
-    german = _GERMAN_KEYS.get(key.casefold())
-    return f"Meinten Sie „{german}“?" if german in known else did_you_mean(key, known)
+def _check(value: Any, schema_field: Field[Any], section: str, root: Path) -> Problem | None:
+    """The first problem with a value: its type, then each declared validator in order."""
+    declared = _option(schema_field)
+    setting = Setting(
+        section, schema_field.name, _REQUIRED if _is_required(schema_field) else schema_field.default, root
+    )
+    if type(value) is not _TOML_TYPES.get(declared.type, declared.type):
+        return _type_problem(value, declared.type, setting)
+    return next((problem for validate in declared.validators if (problem := validate(value, setting))), None)
 
 
-def _type_problem(section: str, key: str, value: Any, expected: type) -> tuple[str, str] | None:
-    matches = isinstance(value, list) if expected is tuple else isinstance(value, expected)
-    if matches and not isinstance(value, datetime.datetime):
-        return None
+def _type_problem(value: Any, expected: type, setting: Setting) -> Problem:
     got = _GERMAN_TYPES.get(type(value), type(value).__name__)
-    message = f"[{section}] {key}: erwartet {_GERMAN_TYPES[expected]}, gefunden {got} {_shown(value)}."
-    return message, _TYPE_HINTS.get(expected, "").format(key=key)
+    message = f"{setting.where}: erwartet {_GERMAN_TYPES[expected]}, gefunden {got} {_shown(value)}."
+    return message, _TYPE_HINTS.get(expected, "").format(key=setting.key)
 
 
-def _value_problem(section: str, key: str, value: Any, root: Path) -> tuple[str, str] | None:
-    """Checks beyond the type: required texts not empty, colours, paths inside the project."""
-    where = f"[{section}] {key}"
-    if section == "brand" and key == "palette":
-        bad = [item for item in value if not isinstance(item, str) or not _COLOUR.fullmatch(item)]
-        if not value:
-            return f"{where} ist leer.", 'Geben Sie mindestens eine Farbe an, z. B. palette = ["#0b5d5b"].'
-        if bad:
-            return f"{where}: „{bad[0]}“ ist keine Farbe.", _COLOUR_HINT
-    elif section == "brand" and not _COLOUR.fullmatch(value):
-        return f"{where}: „{value}“ ist keine Farbe.", _COLOUR_HINT
-    elif key in ("title", "id_column", "responses", "codebook") and not value.strip():
-        return f"{where} ist leer.", f"Tragen Sie einen Wert ein, z. B. {key} = {_shown(_default(section, key))}."
-    elif section == "survey" and key in ("responses", "codebook") and not _inside(root, value):
-        return (
-            f"{where}: „{value}“ liegt außerhalb des Projektordners.",
-            'Legen Sie die Datei ins Projekt und geben Sie den Pfad relativ an, z. B. "data/responses.csv".',
-        )
-    return None
-
-
-def _inside(root: Path, relative: str) -> bool:
-    path = Path(relative)
-    try:
-        return not path.is_absolute() and (root / path).resolve().is_relative_to(root.resolve())
-    except (OSError, ValueError):  # a NUL character or a path the system cannot resolve
-        return False
-
-
-def _default(section: str, key: str) -> Any:
-    schema_field = next(f for f in fields(_SECTIONS[section]) if f.name == key)
-    return "…" if _is_required(schema_field) else schema_field.default
+def _unknown_key(section: str, key: str, known: dict[str, Any]) -> Problem:
+    german = _GERMAN_KEYS.get(key.casefold())
+    suggestion = f"Meinten Sie „{german}“?" if german in known else did_you_mean(key, known)
+    hint = " ".join(filter(None, [suggestion, f"Erlaubt sind: {', '.join(known)}."]))
+    return f"[{section}] unbekannter Schlüssel „{key}“.", hint
 
 
 def _shown(value: Any) -> str:
@@ -254,22 +309,23 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _toml_default(schema_field: Field[Any]) -> str:
+    """A default as it would be written in report.toml; empty when there is none."""
+    if _is_required(schema_field) or schema_field.default is None:
+        return ""
+    if isinstance(schema_field.default, tuple):
+        return "[" + ", ".join(_shown(item) for item in schema_field.default) + "]"
+    return _shown(schema_field.default)
+
+
+def _option(schema_field: Field[Any]) -> Option:
+    declared: Option = schema_field.metadata["option"]
+    return declared
+
+
 def _field_names(schema: type) -> list[str]:
-    return [f.name for f in fields(schema)]
+    return [schema_field.name for schema_field in fields(schema)]
 
 
-def _expected_type(schema_field: Any) -> type:
-    annotation = str(schema_field.type)
-    if annotation.startswith("datetime.date"):
-        return datetime.date
-    if annotation.startswith("tuple"):
-        return tuple
-    return str
-
-
-def _is_required(schema_field: Any) -> bool:
+def _is_required(schema_field: Field[Any]) -> bool:
     return schema_field.default is MISSING and schema_field.default_factory is MISSING
-
-
-def _error(text: str, table: str, key: str | None, message: str, hint: str = "") -> ReportError:
-    return ReportError(message, Location(CONFIG_NAME, line=line_of(text, table, key)), hint)

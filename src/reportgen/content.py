@@ -1,33 +1,35 @@
-"""content/*.md -> Jinja (sandboxed, strict) -> Markdown -> HTML chapters with numbered headings."""
+"""content/*.md -> Jinja (sandboxed, strict) -> citations -> Markdown -> HTML chapters with numbered headings."""
 
 from __future__ import annotations
 
-import re
+import difflib
+import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
+from urllib.parse import unquote, urlsplit
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError as JinjaError
+from jinja2 import TemplateSyntaxError
 from markupsafe import Markup
 
-from .errors import Location, ReportError, did_you_mean, raise_all, relative_name
-from .helpers import ChartRequest, HelperError, Helpers
-from .markdown import Heading, MarkdownRenderer
+from .charts import ChartSpec
+from .citations import link_citations
+from .errors import ContentError, Location, ReportError, TemplateError, did_you_mean, raise_all
+from .files import read_text
+from .helpers import BIBLIOGRAPHY_MARKER, Helpers, helper_names
+from .layout import Layout
+from .markdown import Heading, MarkdownRenderer, Resource
 from .references import Reference
-from .templating import template_error, template_line
+from .templating import SourceLoader, make_environment, template_error, template_line
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .stats import SurveyStats
 
-CITATION_GROUP = re.compile(r"\[(@[A-Za-z0-9_][\w-]*(?:\s*;\s*@[A-Za-z0-9_][\w-]*)*)\]")
-# Content images are written relative to content/; the HTML lives in build/.
-CONTENT_FROM_BUILD = "../content/"
-_HTML_SOURCE = re.compile(
-    r"""<(?:img|source|link|script|iframe|object|embed)\b[^>]*?\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I
-)
-CITATION_NARRATIVE = re.compile(r"(?<![\w@\[/.])@([A-Za-z0-9_][\w-]*[A-Za-z0-9_])")
+IMAGE_HINT = "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png)."
 
 
 @dataclass(frozen=True)
@@ -39,197 +41,216 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class ContentSources:
+    """Every Markdown file in content/, read once: chapters in file-name order, and snippets (`_name.md`)."""
+
+    texts: Mapping[str, str]
+
+    @property
+    def chapters(self) -> tuple[str, ...]:
+        return tuple(name for name in sorted(self.texts) if not name.startswith("_"))
+
+
+@dataclass(frozen=True)
 class RenderedContent:
     """All chapters, their headings (for the table of contents) and what they need."""
 
     chapters: tuple[Chapter, ...]
     headings: tuple[Heading, ...]
-    charts: tuple[ChartRequest, ...]
+    charts: tuple[ChartSpec, ...]
     cited: tuple[str, ...]
     questions_used: frozenset[str]
     warnings: tuple[str, ...]
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """The chapters, in file-name order."""
-    return sorted(path for path in content_dir.glob("*.md") if not path.name.startswith("_"))
+def read_sources(layout: Layout) -> ContentSources:
+    """Read every content/*.md once; a folder without chapters is an error."""
+    folder = layout.path(Layout.content)
+    paths = sorted(path for path in folder.glob("*.md") if path.is_file() and not path.name.startswith("."))
+    texts = {path.name: read_text(path, f"{Layout.content}/{path.name}", ContentError, "") for path in paths}
+    sources = ContentSources(texts)
+    if not sources.chapters:
+        hint = "Legen Sie mindestens eine Datei content/01-kapitel.md an."
+        raise ContentError("Keine Kapitel gefunden.", Location(f"{Layout.content}/"), hint)
+    return sources
 
 
 def render_content(
-    root: Path,
-    content_env: Environment,
-    partials_env: Environment,
+    sources: ContentSources,
+    layout: Layout,
+    partials: Environment,
     stats: SurveyStats,
-    references: dict[str, Reference],
+    references: Mapping[str, Reference],
 ) -> RenderedContent:
     """Render every chapter in order; figure, table and heading numbers run across files."""
-    files = content_files(root / "content")
-    cited, errors = check_sources(root, references)
-    helpers = Helpers(stats, references, cited, partials_env)
-    markdown = MarkdownRenderer(resource_prefix=CONTENT_FROM_BUILD)
-    chapters = []
-    for path in files:
-        name = relative_name(path, root)
+    environment = make_environment(SourceLoader(sources.texts), autoescape=False)
+    charts_href = layout.href(Layout.charts)
+    helpers = Helpers(stats, references, partials, charts_href)
+    markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content))
+    checks = _Chapters(references, markdown, layout.root)
+    chapters: list[Chapter] = []
+    cited: dict[str, None] = {}
+    errors: list[ReportError] = []
+    for name in sources.chapters:
         try:
-            text = _render_template(content_env, path.name, name, helpers)
+            text = _render_template(environment, name, helpers)
         except ReportError as error:
             errors.append(error)
             continue
-        text = _replace_citations(text, references)
-        chapters.append(Chapter(name, Markup(markdown.render(text))))
+        drawn = frozenset(charts_href + spec.name for spec in helpers.charts)
+        html = _chapter_html(sources.texts[name], text, f"{Layout.content}/{name}", checks, drawn)
+        errors.extend(html.errors)
+        cited.update(dict.fromkeys(html.cited))
+        chapters.append(Chapter(f"{Layout.content}/{name}", html.html))
     raise_all(errors)
-    warnings = tuple(
-        f"content/literatur.toml, Zeile {ref.line}: Eintrag „{key}“ wird nirgends zitiert."
+    bibliography = helpers.render_bibliography(tuple(cited))
+    return RenderedContent(
+        tuple(_with_bibliography(chapter, bibliography) for chapter in chapters),
+        tuple(markdown.headings),
+        helpers.charts,
+        tuple(cited),
+        helpers.questions_used,
+        _uncited(references, cited),
+    )
+
+
+def _with_bibliography(chapter: Chapter, bibliography: Markup) -> Chapter:
+    """The bibliography where the editor put `{{ bibliography() }}` (Markdown may have eaten its line breaks)."""
+    return Chapter(chapter.file, Markup(chapter.html.replace(BIBLIOGRAPHY_MARKER.strip(), bibliography.strip())))
+
+
+def check_sources(
+    sources: ContentSources, layout: Layout, references: Mapping[str, Reference] | None
+) -> list[ReportError]:
+    """What can be checked in the chapters without the data (when it could not be read): citations
+    (unless the references could not be read either) and images, on the text as written."""
+    errors: list[ReportError] = []
+    checks = _Chapters(references, MarkdownRenderer(), layout.root)
+    for name in sources.chapters:
+        text = sources.texts[name]
+        html = _chapter_html(text, text, f"{Layout.content}/{name}", checks, frozenset())
+        errors.extend(html.errors)
+    return errors
+
+
+@dataclass(frozen=True)
+class _Chapters:
+    """What turning rendered chapters into HTML needs: references (None: unreadable), the renderer, the project."""
+
+    references: Mapping[str, Reference] | None
+    markdown: MarkdownRenderer
+    root: Path
+
+
+@dataclass(frozen=True)
+class _ChapterHtml:
+    html: Markup
+    cited: tuple[str, ...]
+    errors: tuple[ReportError, ...]
+
+
+def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, charts: frozenset[str]) -> _ChapterHtml:
+    """Citations linked, Markdown rendered, images checked; problems at the editor's line in `source`.
+
+    `charts` are the URLs of the charts the helpers put in: drawn by reportgen, not files of the editor's."""
+    lines = source_lines(source, text)
+    errors: list[ReportError] = []
+    cited: tuple[str, ...] = ()
+    if checks.references is not None:
+        linked = link_citations(text, checks.references)
+        text, cited = linked.text, linked.cited
+        errors.extend(
+            _unknown_citation(item.key, checks.references, Location(display_name, line=lines[item.line - 1]))
+            for item in linked.unknown
+        )
+    rendered = checks.markdown.render(text)
+    resources = tuple(resource for resource in rendered.resources if resource.url not in charts)
+    errors.extend(_resource_errors(resources, lines, display_name, checks.root))
+    return _ChapterHtml(Markup(rendered.html), cited, tuple(errors))
+
+
+def source_lines(source: str, rendered: str) -> list[int]:
+    """For each line of the rendered text, the line of the source it came from (1-based).
+
+    Lines without template code come through unchanged and are matched exactly; a line produced by
+    template code maps to the source line of its expression (the first of a changed run)."""
+    before, after = source.splitlines(), rendered.splitlines()
+    mapped = [1] * (len(after) + 1)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            offset = j - j1 if tag == "equal" else min(j - j1, max(i2 - i1 - 1, 0))
+            mapped[j] = min(i1 + offset, max(len(before) - 1, 0)) + 1
+    mapped[len(after)] = max(len(before), 1)
+    return mapped
+
+
+def _unknown_citation(key: str, references: Mapping[str, Reference], location: Location) -> ContentError:
+    suggestion = did_you_mean(key, references)
+    fix = f"Ergänzen Sie [{key}] in {Layout.references}."
+    hint = f"{suggestion} Sonst ergänzen Sie [{key}] in {Layout.references}." if suggestion else fix
+    return ContentError(f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.", location, hint)
+
+
+def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> tuple[str, ...]:
+    return tuple(
+        f"{Layout.references}, Zeile {ref.line}: Eintrag „{key}“ wird nirgends zitiert."
         for key, ref in references.items()
         if key not in cited
     )
-    return RenderedContent(
-        tuple(chapters),
-        tuple(markdown.headings),
-        tuple(helpers.charts),
-        tuple(cited),
-        frozenset(helpers.questions_used),
-        warnings,
-    )
 
 
-def check_sources(root: Path, references: dict[str, Reference] | None) -> tuple[list[str], list[ReportError]]:
-    """What can be checked in the chapters without the data: citations (unless the references
-    could not be read) and images. Returns the cited keys in order and the problems found."""
-    files = content_files(root / "content")
-    if not files:
-        hint = "Legen Sie mindestens eine Datei content/01-kapitel.md an."
-        raise ReportError("Keine Kapitel gefunden.", Location("content/"), hint)
-    sources = {path: _read(path, root) for path in files}
-    errors: list[ReportError] = []
-    cited = _check_citations(sources, root, references, errors) if references is not None else []
-    for path, text in sources.items():
-        errors.extend(_check_images(text, relative_name(path, root), root))
-    return cited, errors
-
-
-def _read(path: Path, root: Path) -> str:
+def _render_template(environment: Environment, name: str, helpers: Helpers) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReportError(
-            "Die Datei ist kein UTF-8-Text.", Location(relative_name(path, root)), "Speichern Sie sie als UTF-8."
-        ) from None
-
-
-def _check_citations(
-    sources: dict[Path, str], root: Path, references: dict[str, Reference], errors: list[ReportError]
-) -> list[str]:
-    """Citation keys in order of first use; each unknown key is an error at its line."""
-    cited: list[str] = []
-    for path, text in sources.items():
-        for number, line in enumerate(text.splitlines(), 1):
-            for key in _keys_in(line):
-                if key not in references:
-                    suggestion = did_you_mean(key, references)
-                    errors.append(
-                        ReportError(
-                            f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.",
-                            Location(relative_name(path, root), line=number),
-                            f"{suggestion} Sonst ergänzen Sie [{key}] in content/literatur.toml."
-                            if suggestion
-                            else f"Ergänzen Sie [{key}] in content/literatur.toml.",
-                        )
-                    )
-                elif key not in cited:
-                    cited.append(key)
-    return cited
-
-
-def _keys_in(line: str) -> list[str]:
-    keys = []
-    for group in CITATION_GROUP.findall(line):
-        keys.extend(part.strip()[1:] for part in group.split(";"))
-    keys.extend(CITATION_NARRATIVE.findall(CITATION_GROUP.sub("", line)))
-    return keys
-
-
-def _replace_citations(text: str, references: dict[str, Reference]) -> str:
-    def link(key: str, label: str) -> str:
-        return f'<a class="citation" href="#ref-{key}">{label}</a>'
-
-    def group(match: re.Match[str]) -> str:
-        keys = [part.strip()[1:] for part in match.group(1).split(";")]
-        if any(key not in references for key in keys):
-            return match.group(0)  # already reported with its line
-        items = [link(key, f"{references[key].author}, {references[key].year}") for key in keys]
-        return "(" + "; ".join(items) + ")"
-
-    def narrative(match: re.Match[str]) -> str:
-        reference = references[match.group(1)]
-        return f"{link(reference.key, reference.author)} ({reference.year})"
-
-    text = CITATION_GROUP.sub(group, text)
-    return CITATION_NARRATIVE.sub(lambda m: narrative(m) if m.group(1) in references else m.group(0), text)
-
-
-def _render_template(environment: Environment, template_name: str, display_name: str, helpers: Helpers) -> str:
-    try:
-        template = environment.get_template(template_name)
+        template = environment.get_template(name)
         return template.render(helpers.namespace())
-    except HelperError as error:
-        line = template_line(error, template_name)
-        raise ReportError(error.message, Location(display_name, line=line), error.hint) from None
-    except TemplateError as error:
-        hint = f"Verfügbar sind: {', '.join(helpers.names())}."
-        raise template_error(error, template_name, display_name, hint) from None
+    except ReportError as error:
+        _placed(error, name)
+    except TemplateSyntaxError as error:
+        in_partial = error.name is not None and error.name.endswith(".j2")
+        folder, kind = (Layout.partials, TemplateError) if in_partial else (Layout.content, ContentError)
+        raise template_error(error, folder, name, kind) from None
+    except JinjaError as error:
+        hint = f"Verfügbar sind: {', '.join(helper_names())}."
+        raise template_error(error, Layout.content, name, ContentError, hint) from None
     except (TypeError, ValueError) as error:
-        raise ReportError(
+        raise ContentError(
             f"Falscher Aufruf: {error}.",
-            Location(display_name, line=template_line(error, template_name)),
+            Location(f"{Layout.content}/{name}", line=template_line(error, name)),
             "Prüfen Sie Anzahl und Art der Argumente (siehe README).",
         ) from None
 
 
-def _check_images(text: str, name: str, root: Path) -> list[ReportError]:
+def _placed(error: ReportError, name: str) -> NoReturn:
+    """A helper's error has no place yet: it happened at the chapter line that called the helper."""
+    if error.location is not None:
+        raise error
+    raise error.at(Location(f"{Layout.content}/{name}", line=template_line(error, name))) from None
+
+
+def _resource_errors(
+    resources: tuple[Resource, ...], lines: list[int], display_name: str, root: Path
+) -> list[ReportError]:
     """Every image in a chapter must be a file inside content/; nothing else is ever fetched."""
-    errors = []
-    for line, url in _resource_urls(text):
-        problem = _resource_problem(url, root)
+    errors: list[ReportError] = []
+    for resource in resources:
+        problem = _resource_problem(resource.url, root)
         if problem:
-            errors.append(
-                ReportError(
-                    problem,
-                    Location(name, line=line),
-                    "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png).",
-                )
-            )
+            line = lines[min(resource.line, len(lines)) - 1]
+            errors.append(ContentError(problem, Location(display_name, line=line), IMAGE_HINT))
     return errors
 
 
-def _resource_urls(text: str) -> list[tuple[int, str]]:
-    from markdown_it import MarkdownIt
-
-    urls = []
-    for token in MarkdownIt("commonmark", {"html": True}).enable("table").parse(text):
-        line = token.map[0] + 1 if token.map else 1
-        for child in token.children or []:
-            if child.type == "image":
-                urls.append((line, str(child.attrGet("src") or "")))
-        for offset, source_line in enumerate(
-            token.content.splitlines() if token.type in ("html_block", "inline") else []
-        ):
-            urls.extend((line + offset, match) for match in _HTML_SOURCE.findall(source_line))
-    return urls
-
-
 def _resource_problem(url: str, root: Path) -> str:
-    from urllib.parse import unquote, urlsplit
-
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("//"):
         return f"Bild mit externer Adresse „{url}“ ist nicht erlaubt."
     if url.startswith("/") or url.startswith("\\"):
         return f"Bild mit absolutem Pfad „{url}“ ist nicht erlaubt."
-    content_dir = (root / "content").resolve()
-    path = (content_dir / unquote(parts.path)).resolve()
+    relative = unquote(parts.path)
+    path = (root / Layout.content / relative).resolve()
     if not path.is_relative_to(root.resolve()):
         return f"Bild „{url}“ liegt außerhalb des Projekts."
     if not path.is_file():
-        return f"Bild nicht gefunden: content/{unquote(parts.path)}."
+        return f"Bild nicht gefunden: {posixpath.join(Layout.content, relative)}."
     return ""

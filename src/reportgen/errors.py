@@ -1,10 +1,12 @@
-"""The one error family for mistakes a user can make, each with a place to fix."""
+"""The one error family for mistakes a user can make, each with a place to fix, and the recurring messages."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Location:
 
 
 class ReportError(Exception):
-    """A problem in the user's input: printed as one line, exit status 2."""
+    """A problem in the user's input: printed as one line, exit status 2. Raise one of its kinds."""
 
     def __init__(self, message: str, location: Location | None = None, hint: str = "") -> None:
         super().__init__(message)
@@ -36,12 +38,46 @@ class ReportError(Exception):
         self.location = location
         self.hint = hint
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message, self.location, self.hint))
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text} {self.hint}" if self.hint else text
+
+    def at(self, location: Location) -> Self:
+        """The same problem, placed where the caller knows it happened."""
+        return type(self)(self.message, location, self.hint)
+
+    def at_line(self, line: int | None) -> Self:
+        """The same problem at another line of its file."""
+        if self.location is None:
+            return self
+        return self.at(dataclasses.replace(self.location, line=line))
+
+
+class ConfigError(ReportError):
+    """report.toml: a missing, unknown or wrong setting."""
+
+
+class DataError(ReportError):
+    """data/: the responses or the codebook."""
+
+
+class ContentError(ReportError):
+    """content/: a chapter, a helper call, a citation, an image or the references file."""
+
+
+class TemplateError(ReportError):
+    """templates/: the page template, its partials, fonts and stylesheet."""
+
+
+class RenderError(ReportError):
+    """Laying out the PDF: a resource the document asks for that may not or cannot be loaded."""
+
+
+class OutputError(ReportError):
+    """build/: the outputs cannot be written."""
 
 
 class ReportErrors(ReportError):
@@ -51,7 +87,7 @@ class ReportErrors(ReportError):
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.errors,))
 
     def __str__(self) -> str:
@@ -76,12 +112,17 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     return f"Meinten Sie „{folded[close[0]]}“?" if close else ""
 
 
-def relative_name(path: object, root: object) -> str:
-    """A path as the user knows it: relative to the project, with forward slashes."""
-    from pathlib import Path
+# Recurring messages: each is worded here once.
 
-    path, root = Path(str(path)), Path(str(root))
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+
+def file_missing(kind: type[ReportError], location: Location, hint: str) -> ReportError:
+    return kind("Datei nicht gefunden.", location, hint)
+
+
+def file_unreadable(kind: type[ReportError], location: Location, error: OSError, hint: str) -> ReportError:
+    reason = error.strerror or type(error).__name__
+    return kind(f"Die Datei lässt sich nicht lesen ({reason}).", location, hint)
+
+
+def not_utf8(kind: type[ReportError], location: Location) -> ReportError:
+    return kind("Die Datei ist kein UTF-8-Text.", location, "Speichern Sie sie im Editor mit der Kodierung UTF-8.")

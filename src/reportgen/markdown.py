@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import cast
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
 NUMBERED_LEVELS = 2
+# Resources in raw HTML: every one must be checked like a Markdown image.
+_HTML_SOURCE = re.compile(
+    r"""<(?:img|source|link|script|iframe|object|embed)\b[^>]*?\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I
+)
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _TYPOGRAPHY = (
     (re.compile(r"(\d) (%|‰)"), "\\1\u00a0\\2"),
@@ -29,6 +35,22 @@ class Heading:
     anchor: str
 
 
+@dataclass(frozen=True)
+class Resource:
+    """A file a chapter asks for (an image, or a source in raw HTML), at a line of the rendered text."""
+
+    line: int
+    url: str
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """One chapter's HTML and the resources it refers to."""
+
+    html: str
+    resources: tuple[Resource, ...]
+
+
 class MarkdownRenderer:
     """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
 
@@ -41,8 +63,9 @@ class MarkdownRenderer:
         self._anchors: set[str] = set()
         self.headings: list[Heading] = []
 
-    def render(self, text: str) -> str:
+    def render(self, text: str) -> RenderedMarkdown:
         tokens = self._markdown.parse(text)
+        resources = tuple(resource for token in tokens for resource in _resources(token))
         for token in tokens:
             if token.type == "inline":
                 self._typography(token)
@@ -50,7 +73,7 @@ class MarkdownRenderer:
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
-        return self._markdown.renderer.render(tokens, self._markdown.options, {})
+        return RenderedMarkdown(self._markdown.renderer.render(tokens, self._markdown.options, {}), resources)
 
     def _heading(self, opening: Token, inline: Token) -> None:
         level = int(opening.tag[1])
@@ -58,7 +81,8 @@ class MarkdownRenderer:
         number = "" if "unnumbered" in classes else self._number(level)
         children = inline.children or []
         text = "".join(child.content for child in children if child.type in ("text", "code_inline")).strip()
-        html = Markup(self._markdown.renderer.renderInline(children, self._markdown.options, {}).strip())
+        renderer = cast(RendererHTML, self._markdown.renderer)
+        html = Markup(renderer.renderInline(children, self._markdown.options, {}).strip())
         anchor = self._unique(anchor or "sec-" + (number.replace(".", "-") if number else _slug(text)))
         opening.attrSet("id", anchor)
         if classes:
@@ -109,6 +133,16 @@ class MarkdownRenderer:
             if child.type == "text":
                 for pattern, replacement in _TYPOGRAPHY:
                     child.content = pattern.sub(replacement, child.content)
+
+
+def _resources(token: Token) -> list[Resource]:
+    """Images and raw-HTML sources in one block token, with their lines."""
+    line = token.map[0] + 1 if token.map else 1
+    found = [Resource(line, str(child.attrGet("src") or "")) for child in token.children or [] if child.type == "image"]
+    if token.type in ("html_block", "inline"):
+        for offset, source_line in enumerate(token.content.splitlines()):
+            found.extend(Resource(line + offset, url) for url in _HTML_SOURCE.findall(source_line))
+    return found
 
 
 def _slug(text: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError as JinjaError
 
+from .errors import TemplateError
+from .layout import Layout
 from .templating import template_error
 
 if TYPE_CHECKING:
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
     from .content import Chapter
     from .markdown import Heading
 
-PAGE_TEMPLATE = "report.html.j2"
+PAGE_TEMPLATE = posixpath.relpath(Layout.page_template, Layout.templates)
 TOC_LEVELS = 2
 
 
@@ -40,11 +43,11 @@ def page_context(
     date: datetime.date,
     chapters: tuple[Chapter, ...],
     headings: tuple[Heading, ...],
-    asset_prefix: str,
+    layout: Layout,
 ) -> PageContext:
     """Assets are referenced relative to the HTML file, so the document holds no absolute path."""
     toc = tuple(heading for heading in headings if heading.level <= TOC_LEVELS)
-    return PageContext(report, brand, date, chapters, toc, f"{asset_prefix}style.css", f"{asset_prefix}logo.svg")
+    return PageContext(report, brand, date, chapters, toc, layout.href(Layout.stylesheet), layout.href(Layout.logo))
 
 
 def render_page(environment: Environment, context: PageContext) -> str:
@@ -52,14 +55,14 @@ def render_page(environment: Environment, context: PageContext) -> str:
     try:
         template = environment.get_template(PAGE_TEMPLATE)
         return template.render(**{field: getattr(context, field) for field in context.__dataclass_fields__})
-    except TemplateError as error:
+    except JinjaError as error:
         hint = "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + "."
-        raise template_error(error, PAGE_TEMPLATE, f"templates/{PAGE_TEMPLATE}", hint) from None
+        raise template_error(error, Layout.templates, PAGE_TEMPLATE, TemplateError, hint) from None
 
 
 def check_page_template(environment: Environment) -> None:
     """Compile the page template, so `check` finds its syntax errors without rendering."""
     try:
         environment.get_template(PAGE_TEMPLATE)
-    except TemplateError as error:
-        raise template_error(error, PAGE_TEMPLATE, f"templates/{PAGE_TEMPLATE}") from None
+    except JinjaError as error:
+        raise template_error(error, Layout.templates, PAGE_TEMPLATE, TemplateError) from None

@@ -12,7 +12,9 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import Location, ReportError
+from .errors import Location, RenderError, ReportError
+from .layout import Layout
+from .timing import StageHook, stage
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -25,7 +27,7 @@ class PdfResult:
     pages: int
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
     """Serves in-memory assets and files inside the project; refuses every other URL."""
 
     def __init__(self, root: Path, assets: Mapping[Path, bytes]) -> None:
@@ -34,7 +36,7 @@ class ConfinedFetcher(URLFetcher):
         self._assets = assets
         self.refused: list[ReportError] = []
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             path = self._resolve(url)
         except ReportError as error:
@@ -46,7 +48,7 @@ class ConfinedFetcher(URLFetcher):
     def _resolve(self, url: str) -> Path:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise ReportError(
+            raise RenderError(
                 f"Externe Adresse nicht erlaubt: {url}",
                 hint="Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf.",
             )
@@ -54,13 +56,13 @@ class ConfinedFetcher(URLFetcher):
         if path in self._assets:
             return path
         if not path.is_relative_to(self._root):
-            raise ReportError(
+            raise RenderError(
                 f"Datei außerhalb des Projekts nicht erlaubt: {unquote(parts.path)}",
                 hint="Verwenden Sie nur Dateien innerhalb des Projektordners.",
             )
         name = path.relative_to(self._root).as_posix()
         if not path.is_file():
-            raise ReportError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
+            raise RenderError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
         return path
 
 
@@ -77,17 +79,22 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, base_dir: Path, root: Path, assets: Mapping[Path, bytes]) -> tuple[PdfResult, list[str]]:
+def render_pdf(
+    html: str, layout: Layout, assets: Mapping[Path, bytes], on_stage: StageHook | None = None
+) -> tuple[PdfResult, list[str]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised."""
-    fetcher = ConfinedFetcher(root, assets)
+    fetcher = ConfinedFetcher(layout.root, assets)
+    base_url = layout.path(Layout.html).parent.as_uri() + "/"
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        html_document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-        # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
-        document = html_document.render(pdf_variant=PDF_VARIANT)
-        data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
+        with stage(on_stage, "layout"):
+            html_document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
+            document = html_document.render(pdf_variant=PDF_VARIANT)
+        with stage(on_stage, "pdf"):
+            data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:

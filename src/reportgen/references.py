@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from .errors import Location, ReportError, raise_all
-from .tomlfile import line_of, load_toml
+from .errors import ContentError, Location, ReportError, raise_all
+from .tomlfile import line_of, parse_toml
 
-REFERENCES_NAME = "literatur.toml"
 _FIELDS = ("author", "year", "title", "publisher", "place", "url", "note")
 
 
@@ -31,23 +29,21 @@ class Reference:
         return (self.author.casefold(), self.year, self.title.casefold())
 
 
-def load_references(path: Path, display_name: str) -> dict[str, Reference]:
-    """Read `content/literatur.toml`; a missing file means no references."""
-    if not path.is_file():
-        return {}
-    data, text = load_toml(path, display_name)
+def parse_references(text: str, display_name: str) -> dict[str, Reference]:
+    """The entries of `content/literatur.toml`, each checked; all problems reported at once."""
+    data = parse_toml(text, display_name, ContentError)
     errors: list[ReportError] = []
     references = {}
     for key, entry in data.items():
         line = line_of(text, key)
         location = Location(display_name, line=line)
         if not isinstance(entry, dict):
-            errors.append(ReportError(f"[{key}] muss ein Abschnitt mit author und year sein.", location))
+            errors.append(ContentError(f"[{key}] muss ein Abschnitt mit author und year sein.", location))
             continue
         unknown = sorted(set(entry) - set(_FIELDS))
         if unknown:
             errors.append(
-                ReportError(
+                ContentError(
                     f"[{key}] unbekanntes Feld „{unknown[0]}“.",
                     Location(display_name, line=line_of(text, key, unknown[0])),
                     f"Erlaubt sind: {', '.join(_FIELDS)}.",
@@ -56,7 +52,7 @@ def load_references(path: Path, display_name: str) -> dict[str, Reference]:
             continue
         if not str(entry.get("author", "")).strip() or not str(entry.get("year", "")).strip():
             errors.append(
-                ReportError(
+                ContentError(
                     f"[{key}] braucht author und year.", location, 'Beispiel: author = "VDI ZRE" und year = 2021.'
                 )
             )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .codebook import Question
 from .survey import Survey
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -86,18 +90,19 @@ def _question_stats(survey: Survey, question: Question) -> QuestionStats:
     return QuestionStats(question, frequencies, descriptives(column, question))
 
 
-def frequency_table(column: object, question: Question) -> FrequencyTable:
+def frequency_table(column: pd.Series, question: Question) -> FrequencyTable:
     """Counts per category in codebook order (texts alphabetically), like SPSS FREQUENCIES."""
     total = len(column)
     valid_values = column.dropna()
     valid = len(valid_values)
+    pairs: list[tuple[str, int | None, int]]  # (label, code, count)
     if question.kind == "text":
         counts = valid_values.value_counts()
         pairs = [(str(text), None, int(counts[text])) for text in sorted(counts.index, key=str.casefold)]
     else:
         counts = valid_values.value_counts()
         pairs = [(c.label, c.code, int(counts.get(float(c.code), 0))) for c in question.categories]
-    rows = []
+    rows: list[FrequencyRow] = []
     cumulative = 0
     for label, code, count in pairs:
         cumulative += count
@@ -114,7 +119,7 @@ def frequency_table(column: object, question: Question) -> FrequencyTable:
     return FrequencyTable(tuple(rows), total - valid, total)
 
 
-def descriptives(column: object, question: Question) -> Descriptives:
+def descriptives(column: pd.Series, question: Question) -> Descriptives:
     """Mean and sample SD (n − 1) over valid codes of scale items; counts for the rest."""
     valid_values = column.dropna()
     valid, missing = len(valid_values), len(column) - len(valid_values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
 from .errors import Location, ReportError
@@ -41,39 +40,15 @@ _TRANSLATIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def load_toml(path: Path, display_name: str) -> tuple[dict[str, Any], str]:
-    """Parse a TOML file; a syntax error becomes a ReportError with its line."""
-    text = read_text(path, display_name)
+def parse_toml(text: str, display_name: str, kind: type[ReportError]) -> dict[str, Any]:
+    """Parse TOML source; a syntax error becomes a `kind` error with its line."""
     try:
-        return tomllib.loads(text), text
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _syntax_error(str(error), text, display_name) from None
+        raise _syntax_error(str(error), text, display_name, kind) from None
 
 
-def read_text(path: Path, display_name: str) -> str:
-    """A UTF-8 text file (BOM allowed); a missing or undecodable file names what to do."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportError("Datei nicht gefunden.", Location(display_name), "Legen Sie die Datei an.") from None
-    except OSError as error:
-        raise ReportError(
-            f"Die Datei lässt sich nicht lesen ({error.strerror or type(error).__name__}).",
-            Location(display_name),
-            "Prüfen Sie, ob der Pfad auf eine Datei zeigt und sie lesbar ist.",
-        ) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ReportError(
-            "Die Datei ist kein UTF-8-Text.",
-            Location(display_name, line=line),
-            "Speichern Sie sie im Editor mit der Kodierung UTF-8.",
-        ) from None
-
-
-def _syntax_error(raw_message: str, text: str, display_name: str) -> ReportError:
+def _syntax_error(raw_message: str, text: str, display_name: str, kind: type[ReportError]) -> ReportError:
     match = _POSITION.search(raw_message)
     line = int(match.group(1)) if match and match.group(1) else len(text.rstrip().splitlines()) or None
     column = f" (Zeichen {match.group(2)})" if match and match.group(2) else ""
@@ -83,7 +58,7 @@ def _syntax_error(raw_message: str, text: str, display_name: str) -> ReportError
         if re.match(pattern, reason):
             message, hint = german, german_hint
             break
-    return ReportError(f"TOML-Syntaxfehler: {message}{column}.", Location(display_name, line=line), hint)
+    return kind(f"TOML-Syntaxfehler: {message}{column}.", Location(display_name, line=line), hint)
 
 
 def line_of(text: str, table: str, key: str | None = None) -> int | None:

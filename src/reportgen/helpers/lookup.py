@@ -1,0 +1,81 @@
+"""The questions the helpers quote: looked up by id, codes checked, wrong calls worded for editors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..errors import ContentError
+
+if TYPE_CHECKING:
+    from ..stats import QuestionStats, SurveyStats
+
+Code = int | str
+
+
+def helper_error(message: str, hint: str = "") -> ContentError:
+    """A wrong helper call; content.py places it at the editor's line."""
+    return ContentError(message, None, hint)
+
+
+class Questions:
+    """The statistics of every question, and which of them the chapters quoted."""
+
+    def __init__(self, stats: SurveyStats) -> None:
+        self._stats = stats
+        self._used: set[str] = set()
+
+    @property
+    def respondents(self) -> int:
+        """Everyone in the responses, whatever they answered."""
+        return self._stats.respondents
+
+    @property
+    def used(self) -> frozenset[str]:
+        """The ids looked up so far."""
+        return frozenset(self._used)
+
+    def ids(self, *, with_text: bool = True) -> list[str]:
+        """Every question id in codebook order, optionally without the free-text questions."""
+        return [qid for qid, stats in self._stats.questions.items() if with_text or stats.question.kind != "text"]
+
+    def get(self, question_id: str) -> QuestionStats:
+        """One question's statistics; an unknown id names the known ones."""
+        if not isinstance(question_id, str) or question_id not in self._stats.questions:
+            known = ", ".join(self._stats.questions)
+            raise helper_error(f"Unbekannte Frage „{question_id}“.", f"Bekannte Fragen (Codebuch): {known}.")
+        self._used.add(question_id)
+        return self._stats.questions[question_id]
+
+    def scale(self, question_id: str) -> QuestionStats:
+        """One scale question's statistics; any other kind is an error."""
+        stats = self.get(question_id)
+        if not stats.question.is_scale:
+            raise helper_error(
+                f"„{question_id}“ ist keine Skalenfrage.",
+                'Mittelwert, SD und Skalenpunkte gibt es nur für kind = "scale".',
+            )
+        return stats
+
+
+def checked_codes(stats: QuestionStats, codes: Sequence[Code], helper: str, allow_empty: bool = False) -> list[Code]:
+    """`codes` as given, each a code or an exact category label of the question."""
+    if not codes and not allow_empty:
+        raise helper_error(f'{helper}() braucht mindestens einen Code, z. B. {helper}("{stats.question.id}", 4, 5).')
+    known = set(stats.question.codes) | _labels(stats)
+    for code in codes:
+        # A list or a bool from the template is no code, and must not end in a TypeError.
+        if not isinstance(code, int | str) or isinstance(code, bool) or code not in known:
+            raise unknown_code(stats, code, helper)
+    return list(codes)
+
+
+def unknown_code(stats: QuestionStats, code: object, helper: str) -> ContentError:
+    """`code` is no code of the question: the message lists the allowed ones."""
+    allowed = ", ".join(str(c) for c in stats.question.codes) or ", ".join(sorted(_labels(stats)))
+    hint = f"Erlaubt sind: {allowed}." if allowed else f"„{stats.question.id}“ hat keine Codes."
+    return helper_error(f"{helper}(): „{code}“ ist kein Code der Frage „{stats.question.id}“.", hint)
+
+
+def _labels(stats: QuestionStats) -> set[str]:
+    return {row.label for row in stats.frequencies.rows} | {c.label for c in stats.question.categories}

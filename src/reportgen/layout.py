@@ -1,0 +1,53 @@
+"""Where everything lives in a project: the one owner of every input and output name.
+
+Names are project-relative POSIX paths, the way messages show them; `path()` turns one into a file system
+path and `href()` into a URL as seen from the HTML document in build/.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The project folder and the names of its inputs and outputs."""
+
+    root: Path
+    responses: str = "data/responses.csv"
+    codebook: str = "data/codebook.toml"
+
+    config: ClassVar[str] = "report.toml"
+    content: ClassVar[str] = "content"
+    references: ClassVar[str] = "content/literatur.toml"
+    templates: ClassVar[str] = "templates"
+    partials: ClassVar[str] = "templates/partials"
+    page_template: ClassVar[str] = "templates/report.html.j2"
+    stylesheet: ClassVar[str] = "templates/style.css"
+    logo: ClassVar[str] = "templates/logo.svg"
+    chart_font: ClassVar[str] = "templates/fonts/Lato-Regular.ttf"
+    build: ClassVar[str] = "build"
+    pdf: ClassVar[str] = "build/report.pdf"
+    html: ClassVar[str] = "build/report.html"
+    charts: ClassVar[str] = "build/charts"
+    cache: ClassVar[str] = "build/.cache"
+    chart_cache: ClassVar[str] = "build/.cache/charts"
+
+    def path(self, name: str) -> Path:
+        """A project-relative name as a path below the project folder."""
+        return self.root / name
+
+    def href(self, name: str) -> str:
+        """A project-relative name as a relative URL from the HTML document, with a trailing slash for folders."""
+        relative = posixpath.relpath(name, posixpath.dirname(self.html))
+        return relative + "/" if name in (self.content, self.templates, self.charts) else relative
+
+    def name_of(self, path: Path) -> str:
+        """A path as the user knows it: relative to the project, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.name

@@ -1,0 +1,300 @@
+"""Reading a responses table: the file's bytes -> a frame of stripped strings indexed by spreadsheet row."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from .errors import DataError, Location, ReportError, raise_all
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEADER_ROW = 1
+DELIMITERS = (";", ",", "\t")
+EXPORT_HINT = "Exportieren Sie die Antworten erneut als CSV oder XLSX mit Kopfzeile."
+_MAX_ROW_ERRORS = 10
+_SEP_LINE = re.compile(r"sep=(.)\s*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Parsed records: `numbers[i]` is the spreadsheet row of `cells[i]`."""
+
+    numbers: list[int]
+    cells: list[list[str]]
+
+    @classmethod
+    def from_top(cls, cells: list[list[str]]) -> _Rows:
+        """Records that start at the header row, one spreadsheet row each."""
+        return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells)
+
+
+_Reader = Callable[[bytes, Location], _Rows]
+_Record = tuple[int, list[str]]
+
+
+def read_table(raw: bytes, display_name: str) -> pd.DataFrame:
+    """A responses file's bytes -> a frame of stripped strings; the format comes from the name's suffix.
+
+    CSV is accepted as German Excel exports come: `;`, `,` or tab as delimiter (detected), UTF-8 with or
+    without BOM, UTF-16 with BOM, or Windows-1252, any line ends; XLSX is read with openpyxl. The frame's
+    index holds the spreadsheet row numbers (the header is row 1 unless blank rows precede it);
+    `attrs["header_row"]` the header's. Reading the file, and reporting a missing one, is the caller's job.
+    """
+    location = Location(display_name)
+    rows = _reader_for(display_name)(raw, location)
+    return _to_frame(rows, location)
+
+
+def _reader_for(display_name: str) -> _Reader:
+    """The reader registered for the suffix; any other name (.txt, .tsv, none) is read as CSV."""
+    return _READERS.get(PurePath(display_name).suffix.lower(), _read_csv)
+
+
+# CSV
+
+
+def _read_csv(raw: bytes, location: Location) -> _Rows:
+    _refuse_binary(raw, location)
+    text = _decode(raw, location)
+    first_line, _, rest = text.partition("\n")
+    declared = _SEP_LINE.fullmatch(first_line.strip())
+    if declared:  # Excel's "sep=;" line: Excel hides it, so rows are counted without it
+        return _parse_csv(rest, declared.group(1), location)
+    return _parse_csv(text, _detect_delimiter(text), location)
+
+
+def _refuse_binary(raw: bytes, location: Location) -> None:
+    """Spreadsheets saved under a .csv name, and other binary files, get a specific message."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError(
+            f"Die Datei ist eine Excel-Arbeitsmappe (XLSX), heißt aber „{PurePath(location.file).name}“.",
+            location,
+            "Benennen Sie sie in .xlsx um und passen Sie [survey] responses in report.toml an.",
+        )
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            "Die Datei ist im alten Excel-Format (.xls).",
+            location,
+            "Speichern Sie sie in Excel als „Arbeitsmappe (.xlsx)“ oder „CSV (Trennzeichen-getrennt)“.",
+        )
+
+
+def _decode(raw: bytes, location: Location) -> str:
+    """UTF-16 with BOM, UTF-8 (BOM optional) or Windows-1252; control characters mean binary data."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _try_decode(raw, "utf-16")
+    else:
+        text = _try_decode(raw, "utf-8-sig")
+        if text is None and b"\x00" not in raw:
+            text = _try_decode(raw, "cp1252")
+    control = _CONTROL.search(text) if text is not None else None
+    if text is None or control is not None:
+        row = len(_LINE_BREAK.findall(text, 0, control.start())) + 1 if text is not None and control else None
+        raise DataError(
+            "Die Datei ist keine Textdatei (CSV)" + (" – sie enthält Steuerzeichen." if row else "."),
+            Location(location.file, row=row),
+            "Speichern Sie die Tabelle in Excel als „CSV (Trennzeichen-getrennt)“ oder als XLSX.",
+        )
+    return text
+
+
+def _try_decode(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _detect_delimiter(text: str) -> str:
+    """csv.Sniffer on the header line: column names hold no decimal commas, unlike the answers."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(header, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        return ","  # one column only: any delimiter reads it the same
+
+
+def _parse_csv(text: str, delimiter: str, location: Location) -> _Rows:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    cells: list[list[str]] = []
+    try:
+        for row in reader:
+            cells.append([cell.strip() for cell in row])
+    except csv.Error as error:
+        raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
+    return _Rows.from_top(cells)
+
+
+def _quote_error(reason: str, location: Location) -> DataError:
+    hint = (
+        'Prüfen Sie die Anführungszeichen in dieser Zeile: Text mit Trennzeichen steht in "…", '
+        'ein " im Text wird verdoppelt ("").'
+    )
+    if "end of data" in reason or "newline inside" in reason:
+        return DataError("Ein Anführungszeichen wird bis zum Dateiende nicht geschlossen.", location, hint)
+    if "expected after" in reason:
+        return DataError("Nach einem schließenden Anführungszeichen fehlt das Trennzeichen.", location, hint)
+    if "field larger" in reason:
+        return DataError("Ein Feld ist übermäßig lang.", location, hint)
+    return DataError(f"Die Zeile lässt sich nicht lesen ({reason}).", location, hint)
+
+
+# XLSX
+
+
+def _read_xlsx(raw: bytes, location: Location) -> _Rows:
+    """The first worksheet's cell values (cached results for formulas)."""
+    import openpyxl
+
+    if not raw.startswith(b"PK"):
+        raise DataError(
+            "Die Datei ist keine XLSX-Arbeitsmappe.",
+            location,
+            "Speichern Sie sie in Excel als „Excel-Arbeitsmappe (.xlsx)“; ist sie eine CSV-Datei, benennen Sie sie "
+            "in .csv um und passen Sie [survey] responses in report.toml an.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
+            workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+            sheet = workbook.worksheets[0]
+            cells = [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl and zipfile raise many kinds for a broken file
+        raise DataError(
+            f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).",
+            location,
+            "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“.",
+        ) from None
+    return _Rows.from_top(cells)
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# The one place that maps a file format to its reader.
+_READERS: dict[str, _Reader] = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
+
+
+# Records -> frame: header checks, row widths, blank rows skipped.
+
+
+def _to_frame(rows: _Rows, location: Location) -> pd.DataFrame:
+    """Header checks, row widths, blank rows skipped -> frame indexed by spreadsheet row."""
+    import pandas as pd
+
+    records = [(number, row) for number, row in zip(rows.numbers, rows.cells, strict=True) if _filled(row)]
+    if not records:
+        raise DataError("Die Datei ist leer.", location, EXPORT_HINT)
+    (header_row, header), body = records[0], records[1:]
+    keep = _named_columns(header, header_row, body, location)
+    raise_all(_width_errors(header, body, location))
+    names = [header[index] for index in keep]
+    if keep == list(range(len(header))):
+        data = [row[: len(header)] + [""] * (len(header) - len(row)) for _, row in body]
+    else:
+        data = [[_cell(row, index) for index in keep] for _, row in body]
+    frame = pd.DataFrame(data, columns=names, index=[number for number, _ in body], dtype=object)
+    frame.attrs["header_row"] = header_row
+    return frame
+
+
+def _named_columns(header: list[str], header_row: int, body: list[_Record], location: Location) -> list[int]:
+    """Indices of the named columns; unnamed empty ones are dropped, unnamed filled ones and doubles refused."""
+    errors: list[ReportError] = []
+    keep: list[int] = []
+    seen: dict[str, str] = {}
+    for index, name in enumerate(header):
+        letter = column_letter(index)
+        if not name:
+            if any(_cell(row, index) for _, row in body):
+                errors.append(
+                    DataError(
+                        f"Spalte {letter} enthält Werte, hat aber keinen Namen.",
+                        Location(location.file, row=header_row),
+                        "Tragen Sie in der Kopfzeile einen Namen ein oder löschen Sie die Spalte.",
+                    )
+                )
+        elif name in seen:
+            errors.append(
+                DataError(
+                    f"Die Spalte steht doppelt in der Kopfzeile (Spalten {seen[name]} und {letter}).",
+                    Location(location.file, row=header_row, column=name),
+                    "Benennen oder löschen Sie eine der beiden Spalten.",
+                )
+            )
+        else:
+            seen[name] = letter
+            keep.append(index)
+    raise_all(errors)
+    return keep
+
+
+def _width_errors(header: list[str], body: list[_Record], location: Location) -> list[ReportError]:
+    """Rows with more filled fields than the header, or fewer fields: usually a stray delimiter or line break."""
+    width = _width(header)
+    wrong = [(number, row) for number, row in body if len(row) < width or (len(row) > width and _width(row) > width)]
+    errors: list[ReportError] = [
+        DataError(
+            f"Die Zeile hat {_fields(len(row) if len(row) < width else _width(row))}, die Kopfzeile {width}.",
+            Location(location.file, row=number),
+            "Steht ein Trennzeichen in einem Text, setzen Sie den Text in Anführungszeichen; "
+            "ein Zeilenumbruch in einer Zelle teilt die Zeile.",
+        )
+        for number, row in wrong[:_MAX_ROW_ERRORS]
+    ]
+    if len(wrong) > _MAX_ROW_ERRORS:
+        rest = row_list(number for number, _ in wrong[_MAX_ROW_ERRORS:])
+        errors.append(DataError(f"… ebenso die Zeilen {rest}.", Location(location.file)))
+    return errors
+
+
+def _fields(count: int) -> str:
+    return "1 Feld" if count == 1 else f"{count} Felder"
+
+
+def _filled(row: list[str]) -> bool:
+    return any(row) and any(cell.strip() for cell in row)
+
+
+def _width(row: list[str]) -> int:
+    """Fields up to the last filled one: Excel may add empty fields at the end of a row."""
+    filled = [index for index, cell in enumerate(row) if cell.strip()]
+    return filled[-1] + 1 if filled else 0
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of the column at 0-based `index`: A, B, …, Z, AA, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def row_list(rows: Iterable[int | None], limit: int = 80) -> str:
+    """Row numbers for a message, "7, 8, 9", cut after about `limit` characters with ", …"."""
+    text = ", ".join(str(row) for row in rows)
+    return text if len(text) <= limit else text[:limit].rsplit(",", 1)[0] + ", …"

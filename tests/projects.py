@@ -1,0 +1,99 @@
+"""Test projects: tiny ones from a dict of files, copies of the study, and edits of their files."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("report.toml", "data", "content", "templates")
+
+# A tiny project: one scale item, one categorical question, two references, one chapter.
+TINY_CODEBOOK = """\
+[item]
+kind = "scale"
+text = "Ein Item"
+label = "Item"
+scale = { min = 1, max = 5 }
+missing = [-9]
+
+[gruppe]
+kind = "categorical"
+text = "Welche Gruppe?"
+label = "Gruppe"
+categories = [
+  { code = 1, label = "A" },
+  { code = 2, label = "B" },
+]
+"""
+
+# item: 1, 2, 3, 3, 4, 4, 5 and one missing (-9) → valid 7; counts 1:1 2:1 3:2 4:2 5:1
+TINY_RESPONSES = """\
+id,item,gruppe
+R1,1,1
+R2,2,1
+R3,3,1
+R4,3,2
+R5,4,2
+R6,4,2
+R7,5,2
+R8,-9,1
+"""
+
+TINY_REFERENCES = """\
+[mueller-2020]
+author = "Müller"
+year = 2020
+
+[schmidt-2021]
+author = "Schmidt"
+year = 2021
+"""
+
+TINY_FILES: dict[str, str] = {
+    "report.toml": '[report]\ntitle = "Kleine Studie"\ndate = 2025-01-31\n',
+    "data/codebook.toml": TINY_CODEBOOK,
+    "data/responses.csv": TINY_RESPONSES,
+    "content/literatur.toml": TINY_REFERENCES,
+    "content/01-kapitel.md": "# Ergebnisse\n\n{{ n() }} Befragte; {{ share('item', 4, 5) }} stimmen zu.\n",
+}
+
+Edit = str | bytes | Callable[[str], str | bytes] | None
+
+
+def apply_files(root: Path, files: dict[str, Edit]) -> Path:
+    """Replace (text or bytes), edit (a function of the old text) or delete (None) files below `root`."""
+    for relative, edit in files.items():
+        path = root / relative
+        if edit is None:
+            path.unlink()
+            continue
+        if callable(edit):
+            edit = edit(path.read_text(encoding="utf-8") if path.exists() else "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(edit, bytes):
+            path.write_bytes(edit)
+        else:
+            path.write_text(edit, encoding="utf-8")
+    return root
+
+
+def copy_study(target: Path) -> Path:
+    """The study project (config, data, content, templates) copied into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def make_tiny(target: Path, files: dict[str, Edit] | None = None) -> Path:
+    """A tiny project in `target`: the study's templates, TINY_FILES, then `files` applied on top."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "templates", target / "templates")
+    apply_files(target, dict(TINY_FILES))
+    return apply_files(target, files or {})
