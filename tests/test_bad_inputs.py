@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import REPO, Edit, apply_files, copy_study
+from projects import REPO, Edit, apply_files, copy_study
 from reportgen.cli import main
 
 CONTENT = "content/99-fehler.md"

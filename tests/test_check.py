@@ -1,37 +1,71 @@
-"""`reportgen check`: every stage that can be checked is checked, quickly, without rendering."""
+"""`reportgen check`: every stage that can be checked is checked, quickly, without rendering or writing."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
+from projects import TINY_RESPONSES
 from reportgen.cli import main
 
 
-def test_check_reports_problems_of_data_template_and_content_together(make_project, capsys) -> None:
-    root = make_project()
-    responses = root / "data" / "responses.csv"
-    lines = responses.read_text("utf-8").splitlines()
-    cells = lines[3].split(",")
-    cells[1] = "7"  # row 4 as a spreadsheet counts, column strategie: off the 0–5 scale
-    lines[3] = ",".join(cells)
-    responses.write_text("\n".join(lines) + "\n", "utf-8")
-    page = root / "templates" / "report.html.j2"
-    page.write_text("{% if %}\n" + page.read_text("utf-8"), "utf-8")
-    chapter = root / "content" / "01-einleitung.md"
-    chapter.write_text(chapter.read_text("utf-8") + "\n![x](http://example.com/a.png)\n\n[@fehlt-2020]\n", "utf-8")
+def tree(root: Path) -> dict[str, str]:
+    """Every file and folder below `root`, with a hash of each file's content."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "/"
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def test_check_reports_problems_of_data_template_and_content_together(tiny_project, capsys) -> None:
+    responses = TINY_RESPONSES.splitlines()
+    responses[3] = "R3,7,1"  # row 4 as a spreadsheet counts, column item: off the 1–5 scale
+    root = tiny_project(
+        {
+            "data/responses.csv": "\n".join(responses) + "\n",
+            "templates/report.html.j2": lambda page: "{% if %}\n" + page,
+            "content/01-kapitel.md": lambda text: text + "\n![x](http://example.com/a.png)\n\n[@unbekannt]\n",
+        }
+    )
 
     assert main(["--project", str(root), "check"]) == 2
-    errors = capsys.readouterr().err.splitlines()
-    assert any(line.startswith("Fehler: data/responses.csv, Zeile 4, Spalte „strategie“: „7“") for line in errors)
-    assert any(line.startswith("Fehler: templates/report.html.j2, Zeile 1: Vorlagen-Syntaxfehler") for line in errors)
-    assert any("content/01-einleitung.md" in line and "@fehlt-2020" in line for line in errors)
-    assert any("content/01-einleitung.md" in line and "http://example.com/a.png" in line for line in errors)
-    assert len(errors) == 4
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Fehler: ")]
+    assert sorted(errors) == sorted(
+        [
+            "Fehler: data/responses.csv, Zeile 4, Spalte „item“: „7“ liegt außerhalb der Skala 1–5. "
+            "Erlaubt sind ganze Zahlen von 1 bis 5, -9 (fehlend) oder eine leere Zelle.",
+            "Fehler: templates/report.html.j2, Zeile 1: Vorlagen-Syntaxfehler: "
+            "Expected an expression, got 'end of statement block'. "
+            "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}.",
+            "Fehler: content/01-kapitel.md, Zeile 7: Zitat @unbekannt hat keinen Eintrag im Literaturverzeichnis. "
+            "Ergänzen Sie [unbekannt] in content/literatur.toml.",
+            "Fehler: content/01-kapitel.md, Zeile 5: Bild mit externer Adresse „http://example.com/a.png“ ist nicht "
+            "erlaubt. Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png).",
+        ]
+    )
 
 
-def test_check_loads_neither_weasyprint_nor_matplotlib(make_project) -> None:
-    root = make_project()
+def test_check_writes_nothing_and_says_the_same_twice(tiny_project, capsys) -> None:
+    root = tiny_project()
+    before = tree(root)
+
+    assert main(["--project", str(root), "check"]) == 0
+    first = capsys.readouterr()
+    assert tree(root) == before  # no build/, no cache, no file anywhere in the project
+    assert main(["--project", str(root), "check"]) == 0
+    assert capsys.readouterr() == first
+    assert first.out == "Keine Fehler gefunden (1 Kapitel, 8 Befragte).\n"
+    assert first.err.splitlines() == [
+        "Warnung: content/literatur.toml, Zeile 1: Eintrag „mueller-2020“ wird nirgends zitiert.",
+        "Warnung: content/literatur.toml, Zeile 5: Eintrag „schmidt-2021“ wird nirgends zitiert.",
+        "Warnung: data/codebook.toml, Zeile 8: Frage „gruppe“ wird im Bericht nicht verwendet.",
+    ]
+
+
+def test_check_loads_neither_weasyprint_nor_matplotlib(tiny_project) -> None:
+    root = tiny_project({"content/01-kapitel.md": lambda text: text + "\n{{ bar_chart('item') }}\n"})
     program = (
         "import sys\n"
         "from reportgen.cli import main\n"
@@ -41,4 +75,3 @@ def test_check_loads_neither_weasyprint_nor_matplotlib(make_project) -> None:
     )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "loaded:"
-    assert not (root / "build" / "report.pdf").exists()

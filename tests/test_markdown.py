@@ -1,4 +1,4 @@
-"""MarkdownRenderer: heading numbers across chapters, unnumbered headings, unique ids, German typography."""
+"""MarkdownRenderer: heading numbers across chapters, unnumbered headings, unique ids, German typography, resources."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from reportgen.markdown import MarkdownRenderer
+from reportgen.markdown import MarkdownRenderer, Resource
 
 NBSP = "\u00a0"
 
@@ -17,8 +17,8 @@ def _ids(html: str) -> list[str]:
 
 def test_numbering_continues_across_render_calls() -> None:
     renderer = MarkdownRenderer()
-    first = renderer.render("# Einleitung\n\n## Ziel\n\n## Vorgehen\n")
-    second = renderer.render("# Ergebnisse\n\n## Überblick\n\n### Frage 1\n")
+    first = renderer.render("# Einleitung\n\n## Ziel\n\n## Vorgehen\n").html
+    second = renderer.render("# Ergebnisse\n\n## Überblick\n\n### Frage 1\n").html
     assert [(h.level, h.number, h.text) for h in renderer.headings] == [
         (1, "1", "Einleitung"),
         (2, "1.1", "Ziel"),
@@ -44,7 +44,7 @@ def test_a_new_renderer_starts_at_one() -> None:
 
 def test_unnumbered_heading_has_no_number_and_takes_none() -> None:
     renderer = MarkdownRenderer()
-    html = renderer.render("# Fazit\n\n# Literaturverzeichnis {.unnumbered}\n\n# Anhang\n")
+    html = renderer.render("# Fazit\n\n# Literaturverzeichnis {.unnumbered}\n\n# Anhang\n").html
     assert [(h.number, h.text) for h in renderer.headings] == [
         ("1", "Fazit"),
         ("", "Literaturverzeichnis"),  # the attribute block is not part of the text
@@ -66,9 +66,9 @@ def test_unnumbered_h2_inside_numbered_chapter() -> None:
 def test_heading_ids_are_unique_across_chapters() -> None:
     renderer = MarkdownRenderer()
     htmls = [
-        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n"),
-        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n"),
-        renderer.render("# Kapitel {#eigen}\n\n## Abschnitt {#eigen}\n\n# Noch eins\n"),
+        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n").html,
+        renderer.render("# Anhang {.unnumbered}\n\n## Tabellen {.unnumbered}\n").html,
+        renderer.render("# Kapitel {#eigen}\n\n## Abschnitt {#eigen}\n\n# Noch eins\n").html,
     ]
     ids = [anchor for html in htmls for anchor in _ids(html)]
     assert len(ids) == len(renderer.headings) == 7
@@ -79,7 +79,7 @@ def test_heading_ids_are_unique_across_chapters() -> None:
 
 
 def test_german_quotes_from_straight_quotes() -> None:
-    html = MarkdownRenderer().render("Das Werk heißt \"Zero Impact Factory\" und 'klein'.\n")
+    html = MarkdownRenderer().render("Das Werk heißt \"Zero Impact Factory\" und 'klein'.\n").html
     assert "„Zero Impact Factory“" in html
     assert "‚klein‘" in html
     assert '"' not in html.replace('="', "").replace('">', "")
@@ -95,26 +95,70 @@ def test_german_quotes_from_straight_quotes() -> None:
     ],
 )
 def test_no_break_space_before_percent(source: str, expected: str) -> None:
-    html = MarkdownRenderer().render(source + "\n")
+    html = MarkdownRenderer().render(source + "\n").html
     assert expected in html
     assert re.search(r"\d %", html) is None
 
 
 def test_abbreviations_get_a_narrow_no_break_space() -> None:
-    html = MarkdownRenderer().render("Werte, z. B. Mittelwerte, d. h. Kennzahlen.\n")
+    html = MarkdownRenderer().render("Werte, z. B. Mittelwerte, d. h. Kennzahlen.\n").html
     assert "z.\u202fB." in html
     assert "d.\u202fh." in html
 
 
 def test_heading_with_percent_keeps_number_and_gets_no_break_space() -> None:
     renderer = MarkdownRenderer()
-    html = renderer.render("# 84 % Zustimmung\n")
+    html = renderer.render("# 84 % Zustimmung\n").html
     assert renderer.headings[0].number == "1"
     assert f"84{NBSP}% Zustimmung</h1>" in html
 
 
 def test_heading_text_for_toc_is_the_typeset_text() -> None:
     renderer = MarkdownRenderer()
-    html = renderer.render('# Das "Ziel" und *mehr*\n')
+    html = renderer.render('# Das "Ziel" und *mehr*\n').html
     assert "Das „Ziel“ und <em>mehr</em></h1>" in html
     assert renderer.headings[0].text == "Das „Ziel“ und mehr"
+
+
+def test_images_and_raw_html_sources_are_resources_at_their_lines() -> None:
+    text = (
+        "# Titel\n"  # 1
+        "\n"
+        "![Foto](bilder/foto.png)\n"  # 3
+        "\n"
+        "<figure>\n"  # 5
+        '<img src="bilder/block.png" alt="Block">\n'  # 6
+        "</figure>\n"
+        "\n"
+        'Ein <img src="inline.svg" alt="Inline"> im Satz.\n'  # 9
+        "\n"
+        "| Bild |\n"
+        "|---|\n"
+        "| ![Zelle](zelle.png) |\n"  # 13
+    )
+    rendered = MarkdownRenderer(resource_prefix="../content/").render(text)
+    # The URLs as the editor wrote them: content/ checks them relative to itself.
+    assert rendered.resources == (
+        Resource(3, "bilder/foto.png"),
+        Resource(6, "bilder/block.png"),
+        Resource(9, "inline.svg"),
+        Resource(13, "zelle.png"),
+    )
+    assert 'src="../content/bilder/foto.png"' in rendered.html
+    assert 'src="../content/zelle.png"' in rendered.html
+
+
+def test_text_without_images_has_no_resources() -> None:
+    rendered = MarkdownRenderer().render('# Titel\n\nEin [Link](https://example.com) und <a href="#x">Anker</a>.\n')
+    assert rendered.resources == ()
+
+
+def test_image_on_a_later_line_of_a_paragraph_is_at_that_line() -> None:
+    rendered = MarkdownRenderer().render("Ein Absatz\nüber drei Zeilen\nmit ![Bild](bild.png) am Ende.\n")
+    assert rendered.resources == (Resource(3, "bild.png"),)
+
+
+def test_code_is_not_a_resource() -> None:
+    """An <img> shown as code is text in the report, nothing is fetched for it."""
+    text = 'So bindet man ein Bild ein: `<img src="beispiel.png">`.\n\n```\n<img src="block.png">\n```\n'
+    assert MarkdownRenderer().render(text).resources == ()

@@ -9,9 +9,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import ReportError, ReportErrors
+from .timing import StageHook
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 EXIT_USER_ERROR = 2
 
@@ -50,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build(root: Path) -> int:
+def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResult:
+    """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes."""
     from .build import build
 
     collecting = gc.isenabled()
@@ -60,11 +66,15 @@ def _build(root: Path) -> int:
     # One worker draws the charts on the second core while this process lays out the pages.
     chart_worker = ProcessPoolExecutor(max_workers=1)
     try:
-        result = build(root, executor=chart_worker)
+        return build(root, executor=chart_worker, on_stage=on_stage)
     finally:
         chart_worker.shutdown(wait=False, cancel_futures=True)
         if collecting:
             gc.enable()
+
+
+def _build(root: Path) -> int:
+    result = build_as_command(root)
     _print_warnings(result.warnings)
     shown = (
         result.pdf.relative_to(result.pdf.parent.parent)
