@@ -65,7 +65,10 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
 
     monkeypatch.setattr(build_module, "build", fake_build)
     monkeypatch.chdir(tmp_path)
-    gc.enable() if collecting else gc.disable()
+    if collecting:
+        gc.enable()
+    else:
+        gc.disable()
 
     assert cli.main(["build"]) == 0
     assert gc.isenabled() is collecting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
-from .errors import ContentError, DataError, Location, ReportError, TemplateError, raise_all
+from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, raise_all
 from .files import read_bytes, read_text
 from .layout import Layout
 from .page import check_page_template, page_context, render_page
@@ -142,6 +143,17 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
     return stats, StatsCache(name, dump_object(stats))
 
 
+def check(root: Path, *, on_stage: StageHook | None = None) -> Project:
+    """`prepare()`, then keep fresh statistics in the cache so the next check or build need not read the data.
+
+    The statistics cache is the only file a check creates (build/.cache/stats-<hash>.pickle)."""
+    project = prepare(root, on_stage=on_stage)
+    folder = BuildFolder(project.config.layout)
+    with contextlib.suppress(OutputError):  # a read-only project can still be checked; the cache only saves time
+        _store_stats(folder, project.stats_cache)
+    return project
+
+
 def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> BuildResult:
     """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
@@ -167,6 +179,13 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
     warnings = project.warnings + tuple(f"WeasyPrint: {message}" for message in layout_warnings)
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
+
+
+def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:
+    """The statistics cache holds the current statistics only."""
+    if stats_cache.fresh is not None:
+        folder.write(stats_cache.name, stats_cache.fresh)
+    folder.prune(Layout.cache, "stats-*.pickle", {Path(stats_cache.name).name})
 
 
 class ChartFiles(Mapping[Path, bytes]):
@@ -199,9 +218,7 @@ def _write_outputs(
     folder: BuildFolder, stats_cache: StatsCache, charts: PendingCharts, svgs: dict[str, bytes], html: str, pdf: bytes
 ) -> None:
     """Caches first, the PDF last: a build that fails to write leaves the last good PDF in place."""
-    if stats_cache.fresh is not None:
-        folder.write(stats_cache.name, stats_cache.fresh)
-    folder.prune(Layout.cache, "stats-*.pickle", {Path(stats_cache.name).name})
+    _store_stats(folder, stats_cache)
     for cache_name, svg in charts.new_cache_entries().items():
         folder.write(f"{Layout.chart_cache}/{cache_name}", svg)
     folder.prune(Layout.chart_cache, "*.svg", charts.cache_names)

@@ -49,9 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for every error")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     commands.add_parser("build", help="build build/report.pdf and build/report.html").set_defaults(command=_build)
-    commands.add_parser("check", help="check data, codebook, content and config without rendering").set_defaults(
-        command=_check
-    )
+    commands.add_parser(
+        "check",
+        help="check data, codebook, content and config without rendering (writes only the statistics cache in build/.cache/)",
+    ).set_defaults(command=_check)
     return parser
 
 
@@ -86,9 +87,9 @@ def _build(root: Path) -> int:
 
 
 def _check(root: Path) -> int:
-    from .build import prepare
+    from .build import check
 
-    project = prepare(root)
+    project = check(root)
     _print_warnings(project.warnings)
     print(f"Keine Fehler gefunden ({len(project.content.chapters)} Kapitel, {project.stats.respondents} Befragte).")
     return 0

@@ -25,24 +25,31 @@ class BuildFolder:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, data)
         except OSError as error:
-            raise OutputError(
-                f"Die Datei lässt sich nicht schreiben ({error.strerror or type(error).__name__}).",
-                Location(name),
-                "Prüfen Sie, ob der Ordner build/ beschreibbar ist und genug Speicherplatz frei ist.",
-            ) from None
+            raise _unwritable(name, error) from None
 
     def prune(self, folder: str, pattern: str, keep: Collection[str]) -> None:
         """Delete the files in `folder` matching `pattern` whose names are not in `keep`."""
         directory = self._confined(folder)
         for stale in directory.glob(pattern):
             if stale.name not in keep:
-                stale.unlink(missing_ok=True)
+                try:
+                    stale.unlink(missing_ok=True)
+                except OSError as error:
+                    raise _unwritable(f"{folder}/{stale.name}", error) from None
 
     def _confined(self, name: str) -> Path:
         path = self._layout.path(name).resolve()
         if not path.is_relative_to(self._root):
             raise OutputError(f"„{name}“ liegt nicht im Ordner build/.", Location(name))
         return path
+
+
+def _unwritable(name: str, error: OSError) -> OutputError:
+    return OutputError(
+        f"Die Datei lässt sich nicht schreiben ({error.strerror or type(error).__name__}).",
+        Location(name),
+        "Prüfen Sie, ob der Ordner build/ beschreibbar ist und genug Speicherplatz frei ist.",
+    )
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

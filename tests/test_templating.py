@@ -1,0 +1,149 @@
+"""templating: one sandboxed, strict environment; Jinja errors as report errors at file and line."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from jinja2 import TemplateNotFound, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from reportgen.errors import ContentError, Location, ReportError, TemplateError
+from reportgen.templating import SourceLoader, folder_loader, make_environment, template_error, template_line
+
+SYNTAX_HINT = "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}."
+
+
+def environment(sources: dict[str, str], autoescape: bool = False) -> SandboxedEnvironment:
+    return make_environment(SourceLoader(sources), autoescape)
+
+
+def render_error(sources: dict[str, str], name: str) -> Exception:
+    with pytest.raises(Exception) as caught:
+        environment(sources).get_template(name).render()
+    return caught.value
+
+
+def as_report_error(
+    sources: dict[str, str], name: str, kind: type[ReportError] = ContentError, hint: str = "Tipp."
+) -> ReportError:
+    return template_error(render_error(sources, name), "content", name, kind, hint)
+
+
+def test_source_loader_serves_known_names() -> None:
+    loader = SourceLoader({"a.md": "Hallo"})
+    source, filename, uptodate = loader.get_source(environment({}), "a.md")
+    assert (source, filename, uptodate()) == ("Hallo", "a.md", True)
+
+
+def test_source_loader_refuses_unknown_names() -> None:
+    with pytest.raises(TemplateNotFound):
+        SourceLoader({"a.md": "Hallo"}).get_source(environment({}), "b.md")
+
+
+def test_source_loader_filename_lets_template_line_find_the_line() -> None:
+    error = render_error({"a.md": "eins\nzwei\n{{ fehlt }}\n"}, "a.md")
+    assert template_line(error, "a.md") == 3
+
+
+def test_folder_loader_reads_by_name(tmp_path: Path) -> None:
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "kopf.html.j2").write_text("Kopf {{ n }}", encoding="utf-8")
+    env = make_environment(folder_loader(tmp_path), autoescape=True)
+    assert env.get_template("partials/kopf.html.j2").render(n=3) == "Kopf 3"
+
+
+def test_sandbox_refuses_private_attributes() -> None:
+    with pytest.raises(SecurityError):
+        environment({"a.md": "{{ ''.__class__ }}"}).get_template("a.md").render()
+
+
+def test_undefined_names_raise() -> None:
+    with pytest.raises(UndefinedError):
+        environment({"a.md": "{{ fehlt }}"}).get_template("a.md").render()
+
+
+def test_undefined_attributes_raise() -> None:
+    with pytest.raises(UndefinedError):
+        environment({"a.md": "{{ report.fehlt }}"}).get_template("a.md").render(report={})
+
+
+def test_comments_use_double_hash_and_leave_markdown_attributes() -> None:
+    env = environment({"a.md": "{## ein Kommentar ##}## Titel {#kap-1}\n"})
+    assert env.get_template("a.md").render() == "## Titel {#kap-1}\n"
+
+
+def test_autoescape_is_chosen_by_the_caller() -> None:
+    sources = {"a": "{{ text }}"}
+    assert environment(sources, autoescape=True).get_template("a").render(text="A & B") == "A &amp; B"
+    assert environment(sources, autoescape=False).get_template("a").render(text="A & B") == "A & B"
+
+
+def test_german_number_filters_are_registered() -> None:
+    env = environment(
+        {
+            "a": (
+                "{{ 1234.5 | number(1) }}|{{ 3 | integer_or_decimal }}|{{ 2.5 | integer_or_decimal }}|"
+                "{{ 0.84 | percent }}|{{ 0.525 | percent_value }}|{{ d | month_year }}"
+            )
+        }
+    )
+    rendered = env.get_template("a").render(d=datetime.date(2025, 1, 31))
+    assert rendered == "1.234,5|3|2,50|84\u00a0%|52,5|Januar 2025"
+
+
+def test_syntax_error_names_folder_file_and_line() -> None:
+    error = as_report_error({"a.md": "eins\n\n{% if %}\n"}, "a.md")
+    assert type(error) is ContentError
+    assert error.location == Location("content/a.md", line=3)
+    assert str(error) == (
+        "content/a.md, Zeile 3: Vorlagen-Syntaxfehler: Expected an expression, got 'end of statement block'. "
+        + SYNTAX_HINT
+    )
+
+
+def test_syntax_error_in_an_included_file_names_that_file() -> None:
+    sources = {"a.md": "eins\n{% include '_teil.md' %}\n", "_teil.md": "x\n{{ }}\n"}
+    error = as_report_error(sources, "a.md")
+    assert error.location == Location("content/_teil.md", line=2)
+
+
+def test_undefined_name_names_folder_file_and_line() -> None:
+    error = as_report_error({"a.md": "eins\nzwei {{ nix }}\n"}, "a.md", hint="Verfügbar sind: n.")
+    assert type(error) is ContentError
+    assert str(error) == "content/a.md, Zeile 2: Unbekannter Name: 'nix' is undefined. Verfügbar sind: n."
+
+
+def test_missing_include_names_the_missing_template_and_the_include_line() -> None:
+    error = as_report_error({"a.md": "a\n\n{% include 'fehlt.md' %}\n"}, "a.md")
+    assert str(error) == "content/a.md, Zeile 3: Vorlage „fehlt.md“ nicht gefunden. Tipp."
+
+
+def test_missing_template_itself() -> None:
+    with pytest.raises(TemplateNotFound) as caught:
+        environment({}).get_template("report.html.j2")
+    error = template_error(caught.value, "templates", "report.html.j2", TemplateError)
+    assert type(error) is TemplateError
+    assert str(error) == "templates/report.html.j2: Vorlage „report.html.j2“ nicht gefunden."
+
+
+def test_sandbox_violation_message() -> None:
+    error = as_report_error({"a.md": "x\n{{ ''.__class__ }}\n"}, "a.md")
+    assert str(error) == (
+        "content/a.md, Zeile 2: Nicht erlaubter Zugriff in der Vorlage: "
+        "access to attribute '__class__' of 'str' object is unsafe. "
+        "Verwenden Sie nur die im README beschriebenen Funktionen."
+    )
+
+
+def test_other_runtime_error() -> None:
+    error = as_report_error({"a.md": "a\nb\n{{ 1 / 0 }}\n"}, "a.md")
+    assert str(error) == "content/a.md, Zeile 3: Vorlagenfehler: division by zero. Tipp."
+
+
+@pytest.mark.parametrize("kind", [ContentError, TemplateError])
+def test_the_kind_passed_is_the_kind_returned(kind: type[ReportError]) -> None:
+    assert type(as_report_error({"a.md": "{{ nix }}"}, "a.md", kind)) is kind
+    assert type(as_report_error({"a.md": "{% if %}"}, "a.md", kind)) is kind
