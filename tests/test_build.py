@@ -1,94 +1,209 @@
-"""What a build writes: only build/, atomically, reproducibly, with no absolute paths."""
+"""What a build writes: only build/, atomically, reproducibly, with no absolute paths; how it runs for a library caller."""
 
 from __future__ import annotations
 
+import base64
+import errno
+import gc
 import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reportgen import build as build_module
-from reportgen.build import build
+from projects import TINY_CODEBOOK, TINY_RESPONSES
+from reportgen import charts, writer
+from reportgen.build import build, prepare
+from reportgen.charts import ChartSpec, ChartStyle
 from reportgen.cli import main
+from reportgen.errors import OutputError
+from reportgen.layout import Layout
+
+pytestmark = pytest.mark.slow  # every test here builds a whole PDF
+
+# A chart, an image and the bibliography: every kind of file a build writes or reads besides the text.
+CHAPTER = """\
+# Ergebnisse
+
+{{ n() }} Befragte; {{ share('item', 4, 5) }} stimmen zu [@mueller-2020; @schmidt-2021].
+
+![Ein Punkt](bilder/punkt.png)
+
+{{ bar_chart('item') }}
+
+{{ bibliography() }}
+"""
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+FILES: dict[str, str | bytes] = {"content/01-kapitel.md": CHAPTER, "content/bilder/punkt.png": PNG}
+STAGES = ["config", "data", "content", "charts", "page", "layout", "pdf", "charts-wait", "write"]
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """Hash of every file outside build/."""
+def snapshot(root: Path, *, inside_build: bool = False) -> dict[str, str]:
+    """Hash of every file outside build/ (or only of those inside)."""
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.relative_to(root).parts[0] != "build"
+        if path.is_file() and (path.relative_to(root).parts[0] == Layout.build) == inside_build
     }
 
 
-def test_build_writes_only_inside_build_and_leaves_inputs_alone(make_project) -> None:
-    root = make_project()
+@pytest.fixture
+def gc_state() -> Iterator[None]:
+    collecting = gc.isenabled()
+    yield
+    if collecting:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_build_writes_only_inside_build_and_leaves_inputs_alone(tiny_project) -> None:
+    root = tiny_project(FILES)
     before = snapshot(root)
     result = build(root)
     assert snapshot(root) == before
-    assert result.pdf == root.resolve() / "build" / "report.pdf"
-    assert result.html.is_file()
-    assert not list((root / "build").glob(".*.tmp"))
+    layout = Layout(root.resolve())
+    assert (result.pdf, result.html) == (layout.path(Layout.pdf), layout.path(Layout.html))
+    written = set(snapshot(root, inside_build=True))
+    chart_cache = {name for name in written if name.startswith(Layout.chart_cache + "/")}
+    assert len(chart_cache) == 1
+    assert written - chart_cache == {
+        Layout.pdf,
+        Layout.html,
+        f"{Layout.charts}/bar-item.svg",
+        prepare(root).stats_cache.name,
+    }
+    assert not list(root.rglob("*.tmp"))
 
 
-def test_output_holds_no_absolute_path(make_project) -> None:
-    root = make_project()
+def test_output_holds_no_absolute_path(tiny_project) -> None:
+    root = tiny_project(FILES)
     result = build(root)
     absolute = str(root.resolve()).encode()
     assert absolute not in result.pdf.read_bytes()
     assert absolute not in result.html.read_bytes()
 
 
-def test_date_comes_from_source_date_epoch_without_config_date(make_project, monkeypatch) -> None:
-    root = make_project()
-    config = root / "report.toml"
-    config.write_text(
-        "\n".join(line for line in config.read_text("utf-8").splitlines() if not line.startswith("date =")), "utf-8"
-    )
+@pytest.mark.usefixtures("gc_state")
+@pytest.mark.parametrize("collecting", [True, False])
+def test_library_build_leaves_gc_alone_and_draws_in_this_process(
+    tiny_project, monkeypatch: pytest.MonkeyPatch, collecting: bool
+) -> None:
+    """The process pool and the GC switch belong to the CLI; a library caller gets neither."""
+    root = tiny_project(FILES)
+    drawing_processes: list[int] = []
+    original = charts.draw
+
+    def recording_draw(spec: ChartSpec, style: ChartStyle) -> bytes:
+        drawing_processes.append(os.getpid())
+        return original(spec, style)
+
+    monkeypatch.setattr(charts, "draw", recording_draw)
+    if collecting:
+        gc.enable()
+    else:
+        gc.disable()
+    during: set[bool] = set()
+
+    result = build(root, on_stage=lambda name, seconds: during.add(gc.isenabled()))
+    assert gc.isenabled() is collecting
+    assert during == {collecting}
+    assert result.charts_drawn == 1
+    assert drawing_processes == [os.getpid()]
+    assert multiprocessing.active_children() == []
+
+
+def test_on_stage_hears_every_stage_in_order(tiny_project) -> None:
+    root = tiny_project(FILES)
+    heard: list[tuple[str, float]] = []
+    build(root, on_stage=lambda name, seconds: heard.append((name, seconds)))
+    assert [name for name, _ in heard] == STAGES
+    assert all(seconds >= 0 for _, seconds in heard)
+
+
+def test_chart_worker_of_the_cli_gives_the_same_pdf(tiny_project) -> None:
+    in_process = build(tiny_project(FILES, name="library")).pdf.read_bytes()
+    root = tiny_project(FILES, name="cli")
+    assert main(["--project", str(root), "build"]) == 0
+    assert Layout(root).path(Layout.pdf).read_bytes() == in_process
+
+
+def test_date_comes_from_source_date_epoch_without_config_date(tiny_project, monkeypatch) -> None:
+    root = tiny_project({"report.toml": '[report]\ntitle = "Kleine Studie"\n'})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 UTC
     html = build(root).html.read_text("utf-8")
     assert "November 2023" in html
     assert 'content="2023-11-14"' in html
 
 
-def test_failed_layout_leaves_previous_pdf_intact(make_project, monkeypatch) -> None:
-    root = make_project()
+def test_failed_layout_leaves_previous_build_intact(tiny_project, monkeypatch) -> None:
+    root = tiny_project(FILES)
     good = build(root).pdf.read_bytes()
+    before = snapshot(root, inside_build=True)
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("reportgen.pdf.render_pdf", interrupted)
-    (root / "content" / "01-einleitung.md").write_text("# Neu\n\nGeändert.\n", "utf-8")
+    (root / "content" / "01-kapitel.md").write_text("# Neu\n\nGeändert.\n", "utf-8")
     assert main(["--project", str(root), "build"]) == 130
-    assert (root / "build" / "report.pdf").read_bytes() == good
-    assert not list((root / "build").rglob("*.tmp"))
+    assert Layout(root).path(Layout.pdf).read_bytes() == good
+    assert snapshot(root, inside_build=True) == before  # nothing in build/ was touched
+    assert not list(root.rglob("*.tmp"))
 
 
-def test_interrupted_write_leaves_previous_pdf_intact(make_project, monkeypatch) -> None:
-    root = make_project()
+def test_interrupted_write_leaves_previous_pdf_intact(tiny_project, monkeypatch) -> None:
+    root = tiny_project(FILES)
     good = build(root).pdf.read_bytes()
-    original = build_module.write_atomic
+    original = writer._write_atomic
 
     def failing_write(path: Path, data: bytes) -> None:
-        if path.name == "report.pdf":
-            raise OSError("disk full")
+        if path.name == Path(Layout.pdf).name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         original(path, data)
 
-    monkeypatch.setattr(build_module, "write_atomic", failing_write)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(writer, "_write_atomic", failing_write)
+    (root / "content" / "01-kapitel.md").write_text(CHAPTER.replace("Ergebnisse", "Neu"), "utf-8")
+    with pytest.raises(OutputError) as raised:
         build(root)
-    assert (root / "build" / "report.pdf").read_bytes() == good
+    assert str(raised.value) == (
+        f"build/report.pdf: Die Datei lässt sich nicht schreiben ({os.strerror(errno.ENOSPC)}). "
+        "Prüfen Sie, ob der Ordner build/ beschreibbar ist und genug Speicherplatz frei ist."
+    )
+    assert Layout(root).path(Layout.pdf).read_bytes() == good
+    assert not list(root.rglob("*.tmp"))
 
 
-def test_excel_export_builds_the_same_study(make_project, study_build) -> None:
+def test_excel_export_builds_the_same_pdf(tiny_project) -> None:
     """cp1252, `;`, CRLF and decimal commas, as German Excel saves a CSV: the same PDF, byte for byte."""
-    root = make_project()
-    responses = root / "data" / "responses.csv"
-    rows = [line.split(",") for line in responses.read_text("utf-8").splitlines()]
-    gender = rows[0].index("geschlecht")
+    labels = {"1": "männlich", "2": "weiblich"}
+    codebook = TINY_CODEBOOK.replace('label = "A"', f'label = "{labels["1"]}"').replace(
+        'label = "B"', f'label = "{labels["2"]}"'
+    )
+    chapter = CHAPTER.replace("{{ bar_chart('item') }}", "{{ bar_chart('item') }}\n\n{{ pie_chart('gruppe') }}")
+    files: dict[str, str | bytes] = {**FILES, "content/01-kapitel.md": chapter, "data/codebook.toml": codebook}
+    rows = [line.split(",") for line in TINY_RESPONSES.splitlines()]
+    group = rows[0].index("gruppe")
     for row in rows[1:]:
-        row[gender] = {"1": "männlich", "2": "weiblich"}[row[gender]]  # labels instead of codes
+        row[group] = labels[row[group]]  # labels instead of codes
     excel = "\r\n".join(";".join(f"{cell},0" if cell.isdigit() else cell for cell in row) for row in rows)
-    responses.write_bytes((excel + "\r\n").encode("cp1252"))
-    assert build(root).pdf.read_bytes() == study_build.pdf.read_bytes()
+
+    plain = build(tiny_project(files, name="plain")).pdf.read_bytes()
+    exported = tiny_project({**files, "data/responses.csv": (excel + "\r\n").encode("cp1252")}, name="excel")
+    assert build(exported).pdf.read_bytes() == plain
+
+
+def test_image_in_raw_html_that_check_accepts_is_built(tiny_project) -> None:
+    """`check` resolves an <img> in a chapter against content/, as it does a Markdown image; so must the build."""
+    root = tiny_project(
+        {
+            "content/bilder/punkt.png": PNG,
+            "content/01-kapitel.md": '# Bild\n\n<img src="bilder/punkt.png" alt="Punkt">\n',
+        }
+    )
+    prepare(root)
+    assert build(root).pages > 1

@@ -1,19 +1,39 @@
-"""The build cache never serves a stale result, and a cached rebuild equals a cold build."""
+"""The build cache never serves a stale result, keeps only what the last build used, and a cached rebuild equals
+a cold build."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from projects import TINY_CODEBOOK, TINY_RESPONSES
 from reportgen import build as build_module
 from reportgen import charts
-from reportgen.build import build, prepare
-from reportgen.charts import ChartSpec, ChartStyle, render_charts
+from reportgen.build import Project, build, prepare
+from reportgen.charts import ChartSpec, ChartStyle, PendingCharts, start_charts
+from reportgen.layout import Layout
+from reportgen.writer import BuildFolder
 
 REPO = Path(__file__).resolve().parent.parent
-FONT = str(REPO / "templates" / "fonts" / "Lato-Regular.ttf")
+FONT = str(REPO / Layout.chart_font)
+# Two charts, a citation and the bibliography, so a build uses every cache and draws without warnings.
+CHARTS_CHAPTER = """\
+# Ergebnisse
+
+{{ n() }} Befragte; {{ share('item', 4, 5) }} stimmen zu [@mueller-2020; @schmidt-2021].
+
+{{ bar_chart('item') }}
+
+{{ pie_chart('gruppe') }}
+
+{{ bibliography() }}
+"""
 
 
 def style(primary: str = "#0b5d5b", font: str = FONT) -> ChartStyle:
@@ -24,6 +44,10 @@ def spec(counts: tuple[int, ...] = (1, 2, 3)) -> ChartSpec:
     return ChartSpec("bar", "frage", ("0", "1", "2"), counts, sum(counts), "Frage")
 
 
+def fake_svg(chart: ChartSpec, chart_style: ChartStyle) -> bytes:
+    return f"<svg>{chart.counts}{chart_style.primary}</svg>".encode()
+
+
 @pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> list[ChartSpec]:
     """Records every chart actually drawn (instead of drawing it)."""
@@ -31,17 +55,45 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[ChartSpec]:
 
     def fake_draw(chart: ChartSpec, chart_style: ChartStyle) -> bytes:
         calls.append(chart)
-        return f"<svg>{chart.counts}{chart_style.primary}</svg>".encode()
+        return fake_svg(chart, chart_style)
 
     monkeypatch.setattr(charts, "draw", fake_draw)
     return calls
 
 
+def chart_run(root: Path, specs: Iterable[ChartSpec], chart_style: ChartStyle) -> PendingCharts:
+    """Start charts against the project's chart cache and store the new entries, as a build does."""
+    layout = Layout(root)
+    pending = start_charts(specs, chart_style, layout.path(Layout.chart_cache))
+    pending.result()
+    folder = BuildFolder(layout)
+    for name, svg in pending.new_cache_entries().items():
+        folder.write(f"{Layout.chart_cache}/{name}", svg)
+    return pending
+
+
+def prepare_and_store(root: Path) -> Project:
+    """`prepare` (which writes nothing), then store fresh statistics in the cache, as a build does."""
+    project = prepare(root)
+    if project.stats_cache.fresh is not None:
+        BuildFolder(project.config.layout).write(project.stats_cache.name, project.stats_cache.fresh)
+    return project
+
+
+def svg_names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.glob("*.svg"))
+
+
+# Charts
+
+
 def test_unchanged_chart_is_read_from_cache(tmp_path: Path, drawn: list[ChartSpec]) -> None:
-    first = render_charts([spec()], style(), tmp_path)
-    second = render_charts([spec()], style(), tmp_path)
+    first = chart_run(tmp_path, [spec()], style())
+    second = chart_run(tmp_path, [spec()], style())
     assert len(drawn) == 1
-    assert first == second
+    assert (first.drawn, second.drawn) == (1, 0)
+    assert first.result() == second.result() == {spec().name: fake_svg(spec(), style())}
+    assert second.new_cache_entries() == {}
 
 
 @pytest.mark.parametrize(
@@ -54,80 +106,84 @@ def test_unchanged_chart_is_read_from_cache(tmp_path: Path, drawn: list[ChartSpe
 def test_changed_data_or_style_is_redrawn(
     tmp_path: Path, drawn: list[ChartSpec], changed_spec: ChartSpec, changed_style: ChartStyle
 ) -> None:
-    render_charts([spec()], style(), tmp_path)
-    result = render_charts([changed_spec], changed_style, tmp_path)
+    chart_run(tmp_path, [spec()], style())
+    result = chart_run(tmp_path, [changed_spec], changed_style)
     assert len(drawn) == 2
-    assert result[changed_spec.name] == f"<svg>{changed_spec.counts}{changed_style.primary}</svg>".encode()
+    assert result.drawn == 1
+    assert result.result() == {changed_spec.name: fake_svg(changed_spec, changed_style)}
 
 
 def test_changed_font_file_is_redrawn(tmp_path: Path, drawn: list[ChartSpec]) -> None:
     font = tmp_path / "font.ttf"
     shutil.copy(FONT, font)
-    render_charts([spec()], style(font=str(font)), tmp_path / "cache")
+    chart_run(tmp_path, [spec()], style(font=str(font)))
     font.write_bytes(font.read_bytes() + b"\0")
-    render_charts([spec()], style(font=str(font)), tmp_path / "cache")
+    assert chart_run(tmp_path, [spec()], style(font=str(font))).drawn == 1
     assert len(drawn) == 2
 
 
 def test_new_drawing_code_is_redrawn(tmp_path: Path, drawn: list[ChartSpec], monkeypatch: pytest.MonkeyPatch) -> None:
-    render_charts([spec()], style(), tmp_path)
+    chart_run(tmp_path, [spec()], style())
     monkeypatch.setattr(charts, "drawing_version", lambda: "another version")
-    render_charts([spec()], style(), tmp_path)
+    assert chart_run(tmp_path, [spec()], style()).drawn == 1
     assert len(drawn) == 2
 
 
-def test_charts_no_longer_used_leave_the_cache(tmp_path: Path, drawn: list[ChartSpec]) -> None:
-    render_charts([spec()], style(), tmp_path)
-    render_charts([spec((5, 5, 5))], style(), tmp_path)
-    assert len(list(tmp_path.glob("*.svg"))) == 1
+def test_the_cache_keeps_only_the_charts_in_use(tmp_path: Path, drawn: list[ChartSpec]) -> None:
+    first = chart_run(tmp_path, [spec()], style())
+    second = chart_run(tmp_path, [spec((5, 5, 5))], style())
+    assert second.cache_names == set(second.new_cache_entries())
+    assert first.cache_names.isdisjoint(second.cache_names)
+    assert len(second.cache_names) == 1
 
 
-def test_changed_response_is_not_served_from_the_stats_cache(make_project) -> None:
-    root = make_project()
-    assert prepare(root).stats.questions["zukunft"].descriptives.mean == pytest.approx(111 / 25)
+def test_charts_drawn_in_an_executor_count_as_drawn(tmp_path: Path, drawn: list[ChartSpec]) -> None:
+    cache = Layout(tmp_path).path(Layout.chart_cache)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        pending = start_charts([spec(), spec()], style(), cache, executor)  # the same chart twice: drawn once
+        assert pending.drawn == 1
+        assert pending.result() == {spec().name: fake_svg(spec(), style())}
+    assert list(pending.new_cache_entries()) == list(pending.cache_names)
+    assert len(drawn) == 1
+
+
+# Statistics
+
+
+def test_changed_response_is_not_served_from_the_stats_cache(tiny_project) -> None:
+    root = tiny_project()
+    assert prepare_and_store(root).stats.questions["item"].descriptives.mean == pytest.approx(22 / 7)
     responses = root / "data" / "responses.csv"
-    lines = responses.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    column = header.index("zukunft")
-    row = next(i for i, line in enumerate(lines[1:], 1) if line.split(",")[column] == "5")
-    cells = lines[row].split(",")
-    cells[column] = "1"
-    lines[row] = ",".join(cells)
-    responses.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    # 111 − 5 + 1 = 107
-    assert prepare(root).stats.questions["zukunft"].descriptives.mean == pytest.approx(107 / 25)
+    assert "R7,5,2\n" in TINY_RESPONSES
+    responses.write_text(TINY_RESPONSES.replace("R7,5,2\n", "R7,1,2\n"), encoding="utf-8")
+    # 22 − 5 + 1 = 18
+    assert prepare(root).stats.questions["item"].descriptives.mean == pytest.approx(18 / 7)
 
 
-def test_changed_codebook_is_not_served_from_the_stats_cache(make_project) -> None:
-    root = make_project()
-    assert prepare(root).stats.questions["zukunft"].question.label == "Zukunftserwartungen"
+def test_changed_codebook_is_not_served_from_the_stats_cache(tiny_project) -> None:
+    root = tiny_project()
+    assert prepare_and_store(root).stats.questions["item"].question.label == "Item"
     codebook = root / "data" / "codebook.toml"
-    codebook.write_text(codebook.read_text(encoding="utf-8").replace('"Zukunftserwartungen"', '"Zukunft"'), "utf-8")
-    assert prepare(root).stats.questions["zukunft"].question.label == "Zukunft"
+    codebook.write_text(TINY_CODEBOOK.replace('label = "Item"', 'label = "Artikel"'), encoding="utf-8")
+    assert prepare(root).stats.questions["item"].question.label == "Artikel"
 
 
-def test_stats_cache_is_used_when_nothing_changed(make_project, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project()
-    prepare(root)
+def test_stats_cache_is_used_when_nothing_changed(tiny_project, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tiny_project()
+    prepare_and_store(root)
 
     def fail(*_: object) -> None:
         raise AssertionError("the survey was read again although nothing changed")
 
     monkeypatch.setattr(build_module, "load_survey", fail)
-    assert prepare(root).stats.respondents == 25
+    project = prepare(root)
+    assert project.stats.respondents == 8
+    assert project.stats_cache.fresh is None  # nothing new to store
 
 
-def test_cached_rebuild_equals_cold_build_elsewhere(make_project) -> None:
-    first = make_project(name="first")
-    build(first)
-    cached = build(first).pdf.read_bytes()
-    cold = build(make_project(name="second")).pdf.read_bytes()
-    assert cached == cold
-
-
-def test_new_statistics_code_is_not_served_from_the_stats_cache(make_project, monkeypatch) -> None:
-    root = make_project()
-    prepare(root)
+def test_new_statistics_code_is_not_served_from_the_stats_cache(tiny_project, monkeypatch) -> None:
+    root = tiny_project()
+    prepare_and_store(root)
     reads = []
     original = build_module.load_survey
 
@@ -139,3 +195,63 @@ def test_new_statistics_code_is_not_served_from_the_stats_cache(make_project, mo
     monkeypatch.setattr(build_module, "source_version", lambda *modules: "another reportgen")
     prepare(root)
     assert len(reads) == 1
+
+
+def test_unreadable_stats_cache_is_recomputed(tiny_project) -> None:
+    root = tiny_project()
+    name = prepare(root).stats_cache.name
+    BuildFolder(Layout(root)).write(name, b"not a cache")
+    project = prepare(root)
+    assert project.stats.questions["item"].descriptives.mean == pytest.approx(22 / 7)
+    assert project.stats_cache.fresh is not None  # the build will replace the broken file
+
+
+class _Payload:
+    """Unpickling this creates a folder: what a cache file in a received project could do instead."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_stats_cache_in_a_received_project_runs_no_code(tiny_project, tmp_path: Path) -> None:
+    """The cache file's name follows from the project's own files, so whoever sent the project can plant one."""
+    root = tiny_project()
+    marker = tmp_path / "code-ran"
+    BuildFolder(Layout(root)).write(prepare(root).stats_cache.name, pickle.dumps(_Payload(marker)))
+    assert prepare(root).stats.respondents == 8
+    assert not marker.exists()
+
+
+# Whole builds
+
+
+@pytest.mark.slow
+def test_cached_rebuild_equals_cold_build_elsewhere(tiny_project, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"content/01-kapitel.md": CHARTS_CHAPTER}
+    first = tiny_project(files, name="first")
+    cold = build(first)
+    assert cold.charts_drawn == 2
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "load_survey", lambda *_: pytest.fail("the survey was read again"))
+        cached = build(first)
+    assert cached.charts_drawn == 0
+    elsewhere = build(tiny_project(files, name="second"))
+    assert cached.pdf.read_bytes() == cold.pdf.read_bytes() == elsewhere.pdf.read_bytes()
+
+
+@pytest.mark.slow
+def test_rebuild_keeps_only_the_charts_and_caches_it_used(tiny_project) -> None:
+    root = tiny_project({"content/01-kapitel.md": CHARTS_CHAPTER})
+    layout = Layout(root)
+    build(root)
+    (root / "content" / "01-kapitel.md").write_text(CHARTS_CHAPTER.replace("{{ pie_chart('gruppe') }}", ""), "utf-8")
+    (root / "data" / "responses.csv").write_text(TINY_RESPONSES.replace("R7,5,2\n", "R7,1,2\n"), "utf-8")
+
+    assert build(root).charts_drawn == 1  # the bar chart's data changed; the pie chart is gone
+    assert svg_names(layout.path(Layout.charts)) == ["bar-item.svg"]
+    assert len(svg_names(layout.path(Layout.chart_cache))) == 1
+    stats_files = sorted(path.name for path in layout.path(Layout.cache).glob("stats-*.pickle"))
+    assert stats_files == [Path(prepare(root).stats_cache.name).name]

@@ -35,7 +35,6 @@ if __name__ == "__main__":
     import tempfile
 
     from projects import copy_study
-
     from reportgen.build import build
 
     with tempfile.TemporaryDirectory() as folder:

@@ -20,7 +20,7 @@ def test_valid_toml_is_parsed() -> None:
 
 def test_missing_equals_sign() -> None:
     # "b 2": the "2" in column 3 is where an "=" was expected.
-    error = syntax_error('a = 1\nb 2\n')
+    error = syntax_error("a = 1\nb 2\n")
     assert error.location == Location("report.toml", line=2)
     assert str(error) == (
         "report.toml, Zeile 2: TOML-Syntaxfehler: nach dem Schlüssel fehlt das Gleichheitszeichen (Zeichen 3). "
@@ -80,7 +80,7 @@ def test_impossible_date() -> None:
 
 
 def test_text_without_quotes() -> None:
-    error = syntax_error('[report]\ntitle = Kleine Studie\n')
+    error = syntax_error("[report]\ntitle = Kleine Studie\n")
     assert str(error) == (
         "report.toml, Zeile 2: TOML-Syntaxfehler: ungültiger Wert (Zeichen 9). "
         'Texte stehen in Anführungszeichen ("…"), Daten als JJJJ-MM-TT.'
@@ -100,6 +100,8 @@ def test_german_date_is_reported_in_german() -> None:
     error = syntax_error("[report]\ndate = 31.01.2025\n")
     assert error.location == Location("report.toml", line=2)
     assert "Expected newline" not in error.message
+    assert error.message == "TOML-Syntaxfehler: nach dem Wert steht noch etwas in derselben Zeile (Zeichen 13)."
+    assert "JJJJ-MM-TT" in error.hint
 
 
 @pytest.mark.parametrize("kind", [ConfigError, DataError, ContentError])

@@ -90,6 +90,10 @@ class ReportErrors(ReportError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.errors,))
 
+    def at(self, location: Location) -> Self:
+        """Each problem that has no place yet, placed at `location`."""
+        return type(self)(error if error.location else error.at(location) for error in self.errors)
+
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
 

@@ -31,6 +31,11 @@ _TRANSLATIONS: tuple[tuple[str, str, str], ...] = (
     (r"Unclosed inline table", "ein { … } wird nicht geschlossen", "Prüfen Sie Kommas und die Klammer „}“."),
     (r"Invalid date or datetime", "ungültiges Datum", "Schreiben Sie Daten als JJJJ-MM-TT, z. B. 2025-03-31."),
     (
+        r"Expected newline or end of document after a statement",
+        "nach dem Wert steht noch etwas in derselben Zeile",
+        'Jede Zeile enthält genau einen Eintrag; Texte stehen in "…", Daten als JJJJ-MM-TT, z. B. 2025-03-31.',
+    ),
+    (
         r"Invalid statement",
         "unverständliche Zeile",
         'Jede Zeile ist [abschnitt], schluessel = "Wert" oder # Kommentar.',

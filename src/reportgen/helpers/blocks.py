@@ -90,13 +90,8 @@ class BlockBuilders:
         return BIBLIOGRAPHY_MARKER
 
     def render_bibliography(self, cited: Sequence[str]) -> Markup:
-        """The Literaturverzeichnis block for the cited keys, sorted by author, year and title."""
-        unknown = [key for key in cited if key not in self._references]
-        if unknown:
-            raise helper_error(
-                f"Zitat @{unknown[0]} hat keinen Eintrag im Literaturverzeichnis.",
-                f"Ergänzen Sie [{unknown[0]}] in content/literatur.toml.",
-            )
+        """The Literaturverzeichnis block for the cited keys (all known: unknown ones are reported at their line),
+        sorted by author, year and title."""
         entries = sorted((self._references[key] for key in dict.fromkeys(cited)), key=lambda ref: ref.sort_key)
         return self._block("bibliography.html.j2", entries=entries)
 

@@ -1,0 +1,126 @@
+"""page: the typed context for the page template, and the page template filled or its mistakes reported."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from projects import make_tiny
+from reportgen.config import Brand, ReportInfo
+from reportgen.content import Chapter
+from reportgen.errors import Location, TemplateError
+from reportgen.layout import Layout
+from reportgen.markdown import Heading
+from reportgen.page import PageContext, check_page_template, page_context, render_page
+from reportgen.templating import SourceLoader, folder_loader, make_environment
+
+DATE = datetime.date(2025, 1, 31)
+REPORT = ReportInfo(title="Wärme & Strom", publisher="Institut", date=DATE)
+HEADINGS = (
+    Heading(1, "1", "Einleitung", Markup("Einleitung"), "einleitung"),
+    Heading(2, "1.1", "Ziele", Markup("Ziele"), "ziele"),
+    Heading(3, "1.1.1", "Detail", Markup("Detail"), "detail"),
+    Heading(1, "2", "Ergebnisse", Markup("<em>Ergebnisse</em>"), "ergebnisse"),
+)
+CHAPTERS = (Chapter("content/01-einleitung.md", Markup('<h1 id="einleitung">Einleitung</h1>')),)
+FIELDS = "report, brand, date, chapters, toc, stylesheet, logo"
+
+PAGE = """\
+<link href="{{ stylesheet }}"><img src="{{ logo }}">
+<title>{{ report.title }}</title>
+{% for heading in toc %}
+<a href="#{{ heading.anchor }}">{{ heading.number }} {{ heading.html }}</a>
+{% endfor %}
+{% for chapter in chapters %}
+{{ chapter.html }}
+{% endfor %}
+<p>{{ date | month_year }} {{ brand.primary }}</p>
+"""
+
+
+def context(tmp_path: Path) -> PageContext:
+    return page_context(REPORT, Brand(), DATE, CHAPTERS, HEADINGS, Layout(tmp_path))
+
+
+def page_environment(page: str) -> SandboxedEnvironment:
+    return make_environment(SourceLoader({"report.html.j2": page}), autoescape=True)
+
+
+def test_assets_are_relative_to_the_html_in_build(tmp_path: Path) -> None:
+    page = context(tmp_path)
+    assert page.stylesheet == "../templates/style.css"
+    assert page.logo == "../templates/logo.svg"
+
+
+def test_toc_keeps_levels_one_and_two(tmp_path: Path) -> None:
+    assert [heading.anchor for heading in context(tmp_path).toc] == ["einleitung", "ziele", "ergebnisse"]
+
+
+def test_context_passes_the_rest_through(tmp_path: Path) -> None:
+    page = context(tmp_path)
+    assert (page.report, page.brand, page.date, page.chapters) == (REPORT, Brand(), DATE, CHAPTERS)
+
+
+def test_render_page_fills_the_template(tmp_path: Path) -> None:
+    html = render_page(page_environment(PAGE), context(tmp_path))
+    assert html == (
+        '<link href="../templates/style.css"><img src="../templates/logo.svg">\n'
+        "<title>Wärme &amp; Strom</title>\n"
+        '<a href="#einleitung">1 Einleitung</a>\n'
+        '<a href="#ziele">1.1 Ziele</a>\n'
+        '<a href="#ergebnisse">2 <em>Ergebnisse</em></a>\n'
+        '<h1 id="einleitung">Einleitung</h1>\n'
+        "<p>Januar 2025 #0b5d5b</p>\n"
+    )
+
+
+def test_render_page_with_the_project_template(tmp_path: Path) -> None:
+    root = make_tiny(tmp_path / "tiny")
+    environment = make_environment(folder_loader(root / "templates"), autoescape=True)
+    html = render_page(environment, context(root))
+    assert '<html lang="de">' in html
+    assert '<link rel="stylesheet" href="../templates/style.css">' in html
+    assert '<a href="#ziele">' in html
+    assert 'href="#detail"' not in html
+
+
+def test_undefined_name_in_the_page_template(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render_page(page_environment("<p>\n{{ report.title }}\n{{ fusszeile }}\n"), context(tmp_path))
+    error = caught.value
+    assert error.location == Location("templates/report.html.j2", line=3)
+    assert str(error) == (
+        f"templates/report.html.j2, Zeile 3: Unbekannter Name: 'fusszeile' is undefined. Verfügbar sind: {FIELDS}."
+    )
+
+
+def test_missing_partial_in_the_page_template(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render_page(page_environment("a\n{% include 'partials/fuss.html.j2' %}\n"), context(tmp_path))
+    assert str(caught.value) == (
+        f"templates/report.html.j2, Zeile 2: Vorlage „partials/fuss.html.j2“ nicht gefunden. Verfügbar sind: {FIELDS}."
+    )
+
+
+def test_check_page_template_accepts_a_valid_template_without_rendering_it() -> None:
+    check_page_template(page_environment("{{ gibt_es_nicht }}"))
+
+
+def test_check_page_template_reports_a_syntax_error() -> None:
+    with pytest.raises(TemplateError) as caught:
+        check_page_template(page_environment("<html>\n\n{% for %}\n"))
+    assert str(caught.value) == (
+        "templates/report.html.j2, Zeile 3: Vorlagen-Syntaxfehler: Expected an expression, "
+        "got 'end of statement block'. "
+        "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}."
+    )
+
+
+def test_check_page_template_reports_a_missing_template() -> None:
+    with pytest.raises(TemplateError) as caught:
+        check_page_template(make_environment(SourceLoader({}), autoescape=True))
+    assert str(caught.value) == "templates/report.html.j2: Vorlage „report.html.j2“ nicht gefunden."

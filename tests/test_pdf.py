@@ -1,0 +1,115 @@
+"""pdf: tiny HTML strings laid out by WeasyPrint, with every resource confined to the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen.errors import Location, RenderError
+from reportgen.layout import Layout
+from reportgen.pdf import render_pdf
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+OUTSIDE_HINT = "Verwenden Sie nur Dateien innerhalb des Projektordners."
+
+
+def document(body: str, head: str = "") -> str:
+    return f'<!DOCTYPE html><html lang="de"><head><title>Test</title>{head}</head><body>{body}</body></html>'
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    root = tmp_path / "projekt"
+    (root / "build").mkdir(parents=True)
+    (root / "templates").mkdir()
+    return Layout(root)
+
+
+def refused(html: str, layout: Layout) -> RenderError:
+    with pytest.raises(RenderError) as caught:
+        render_pdf(html, layout, {})
+    return caught.value
+
+
+def test_pdf_bytes_and_page_count(layout: Layout) -> None:
+    html = document('<p>Seite eins</p><p style="break-before: page">Seite zwei</p>')
+    result, warnings = render_pdf(html, layout, {})
+    assert result.data.startswith(b"%PDF-")
+    assert result.pages == 2
+    assert warnings == []
+
+
+def test_in_memory_asset_is_served(layout: Layout) -> None:
+    chart = (layout.path(Layout.charts) / "abb-1.svg").resolve()
+    served: list[Path] = []
+
+    class Watched(dict[Path, bytes]):
+        def __getitem__(self, path: Path) -> bytes:
+            served.append(path)
+            return super().__getitem__(path)
+
+    result, warnings = render_pdf(document('<img src="charts/abb-1.svg" alt="Abb. 1">'), layout, Watched({chart: SVG}))
+    assert served == [chart]
+    assert warnings == []
+    assert result.pages == 1
+    assert not chart.exists()  # served from memory, nothing written
+
+
+def test_project_file_is_served(layout: Layout) -> None:
+    layout.path(Layout.logo).write_bytes(SVG)
+    _, warnings = render_pdf(document('<img src="../templates/logo.svg" alt="Logo">'), layout, {})
+    assert warnings == []
+
+
+def test_file_outside_the_project_is_refused(layout: Layout, tmp_path: Path) -> None:
+    (tmp_path / "fremd.svg").write_bytes(SVG)
+    error = refused(document('<img src="../../fremd.svg" alt="x">'), layout)
+    assert error.location is None
+    assert str(error) == f"Datei außerhalb des Projekts nicht erlaubt: {tmp_path / 'fremd.svg'} {OUTSIDE_HINT}"
+
+
+def test_absolute_file_url_outside_the_project_is_refused(layout: Layout) -> None:
+    error = refused(document('<img src="file:///etc/passwd" alt="x">'), layout)
+    assert str(error) == f"Datei außerhalb des Projekts nicht erlaubt: /etc/passwd {OUTSIDE_HINT}"
+
+
+def test_symlink_out_of_the_project_is_refused(layout: Layout, tmp_path: Path) -> None:
+    (tmp_path / "fremd.svg").write_bytes(SVG)
+    (layout.path(Layout.templates) / "link.svg").symlink_to(tmp_path / "fremd.svg")
+    error = refused(document('<img src="../templates/link.svg" alt="x">'), layout)
+    assert str(error).startswith("Datei außerhalb des Projekts nicht erlaubt: ")
+
+
+def test_http_url_is_refused(layout: Layout) -> None:
+    error = refused(document('<img src="http://example.com/logo.png" alt="x">'), layout)
+    assert str(error) == (
+        "Externe Adresse nicht erlaubt: http://example.com/logo.png "
+        "Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf."
+    )
+
+
+def test_external_stylesheet_is_refused(layout: Layout) -> None:
+    error = refused(document("<p>x</p>", '<link rel="stylesheet" href="https://cdn.example/a.css">'), layout)
+    assert str(error) == (
+        "Externe Adresse nicht erlaubt: https://cdn.example/a.css "
+        "Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf."
+    )
+
+
+def test_missing_file_is_refused_with_its_project_name(layout: Layout) -> None:
+    error = refused(document('<img src="charts/fehlt.svg" alt="x">'), layout)
+    assert error.location == Location("build/charts/fehlt.svg")
+    assert str(error) == "build/charts/fehlt.svg: Datei nicht gefunden: build/charts/fehlt.svg Prüfen Sie den Pfad."
+
+
+def test_weasyprint_warnings_are_returned(layout: Layout) -> None:
+    _, warnings = render_pdf(document("<p>x</p>", "<style>p { colr: red; }</style>"), layout, {})
+    assert warnings == ["Ignored `colr: red` at 1:5, unknown property."]
+
+
+def test_stage_hook_hears_layout_then_pdf(layout: Layout) -> None:
+    stages: list[tuple[str, float]] = []
+    render_pdf(document("<p>x</p>"), layout, {}, lambda name, seconds: stages.append((name, seconds)))
+    assert [name for name, _ in stages] == ["layout", "pdf"]
+    assert all(seconds >= 0 for _, seconds in stages)
