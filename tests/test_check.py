@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from projects import TINY_RESPONSES
+from reportgen.build import prepare
 from reportgen.cli import main
+from reportgen.layout import Layout
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -47,21 +49,38 @@ def test_check_reports_problems_of_data_template_and_content_together(tiny_proje
     )
 
 
-def test_check_writes_nothing_and_says_the_same_twice(tiny_project, capsys) -> None:
+def test_check_writes_only_the_statistics_cache_and_says_the_same_twice(tiny_project, capsys) -> None:
     root = tiny_project()
     before = tree(root)
 
     assert main(["--project", str(root), "check"]) == 0
     first = capsys.readouterr()
-    assert tree(root) == before  # no build/, no cache, no file anywhere in the project
+    after_first = tree(root)
+    created = {name for name in after_first if name not in before}
+    # the one documented write: the statistics cache, so that the next check or build skips the data
+    files = [name for name in created if after_first[name] != "/"]
+    assert len(files) == 1
+    assert Path(files[0]).parent.as_posix() == Layout.cache
+    assert Path(files[0]).name.startswith("stats-")
+    assert created - set(files) == {Layout.build, Layout.cache}
+    assert {name: after_first[name] for name in before} == before
     assert main(["--project", str(root), "check"]) == 0
     assert capsys.readouterr() == first
+    assert tree(root) == after_first
     assert first.out == "Keine Fehler gefunden (1 Kapitel, 8 Befragte).\n"
     assert first.err.splitlines() == [
         "Warnung: content/literatur.toml, Zeile 1: Eintrag „mueller-2020“ wird nirgends zitiert.",
         "Warnung: content/literatur.toml, Zeile 5: Eintrag „schmidt-2021“ wird nirgends zitiert.",
         "Warnung: data/codebook.toml, Zeile 8: Frage „gruppe“ wird im Bericht nicht verwendet.",
     ]
+
+
+def test_prepare_writes_nothing(tiny_project) -> None:
+    """The library's check: every input read and checked, the statistics computed, nothing stored."""
+    root = tiny_project()
+    before = tree(root)
+    assert prepare(root).stats.respondents == 8
+    assert tree(root) == before
 
 
 def test_check_loads_neither_weasyprint_nor_matplotlib(tiny_project) -> None:

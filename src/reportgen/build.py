@@ -172,7 +172,7 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
             config.report, config.brand, config.document_date, content.chapters, content.headings, layout
         )
         html = render_page(project.templates, context)
-    pdf, layout_warnings = render_pdf(html, layout, ChartFiles(layout, charts), on_stage)
+    pdf, layout_warnings = render_pdf(html, layout, ChartFiles(charts), on_stage)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()
     with stage(on_stage, "write"):
@@ -188,17 +188,17 @@ def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:
     folder.prune(Layout.cache, "stats-*.pickle", {Path(stats_cache.name).name})
 
 
-class ChartFiles(Mapping[Path, bytes]):
-    """The charts as WeasyPrint asks for them, by path under build/charts/; waits for each only when fetched."""
+class ChartFiles(Mapping[str, bytes]):
+    """The charts as WeasyPrint asks for them, by project-relative name; waits for each only when fetched."""
 
-    def __init__(self, layout: Layout, charts: PendingCharts) -> None:
+    def __init__(self, charts: PendingCharts) -> None:
         self._charts = charts
-        self._names = {(layout.path(Layout.charts) / name).resolve(): name for name in charts.names}
+        self._names = {f"{Layout.charts}/{name}": name for name in charts.names}
 
-    def __getitem__(self, path: Path) -> bytes:
-        return self._charts.get(self._names[path])
+    def __getitem__(self, name: str) -> bytes:
+        return self._charts.get(self._names[name])
 
-    def __iter__(self) -> Iterator[Path]:
+    def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
     def __len__(self) -> int:

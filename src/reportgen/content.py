@@ -163,9 +163,8 @@ def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, 
             _unknown_citation(item.key, checks.references, Location(display_name, line=lines[item.line - 1]))
             for item in linked.unknown
         )
-    rendered = checks.markdown.render(text)
-    resources = tuple(resource for resource in rendered.resources if resource.url not in charts)
-    errors.extend(_resource_errors(resources, lines, display_name, checks.root))
+    rendered = checks.markdown.render(text, charts)
+    errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root))
     return _ChapterHtml(Markup(rendered.html), cited, tuple(errors))
 
 

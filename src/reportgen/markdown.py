@@ -63,13 +63,16 @@ class MarkdownRenderer:
         self._anchors: set[str] = set()
         self.headings: list[Heading] = []
 
-    def render(self, text: str) -> RenderedMarkdown:
+    def render(self, text: str, generated: frozenset[str] = frozenset()) -> RenderedMarkdown:
+        """HTML and the editor's resources; `generated` are URLs reportgen itself put in (its charts)."""
         tokens = self._markdown.parse(text)
-        resources = tuple(resource for token in tokens for resource in _resources(token))
+        resources = tuple(
+            resource for token in tokens for resource in _resources(token) if resource.url not in generated
+        )
         for token in tokens:
             if token.type == "inline":
                 self._typography(token)
-                self._relocate_images(token)
+            self._relocate(token, generated)
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
@@ -121,11 +124,28 @@ class MarkdownRenderer:
         self._anchors.add(candidate)
         return candidate
 
-    def _relocate_images(self, inline: Token) -> None:
-        for child in inline.children or []:
-            source = str(child.attrGet("src") or "") if child.type == "image" else ""
-            if source and ":" not in source and not source.startswith(("/", "#")):
-                child.attrSet("src", self._resource_prefix + source)
+    def _relocate(self, token: Token, generated: frozenset[str]) -> None:
+        """The editor's relative resources are written from content/; the HTML document lives elsewhere."""
+
+        def relocated(url: str) -> str:
+            if url in generated or not url or ":" in url or url.startswith(("/", "#")):
+                return url
+            return self._resource_prefix + url
+
+        def relocate_html(html: str) -> str:
+            def attribute(match: re.Match[str]) -> str:
+                start, end = (offset - match.start() for offset in match.span(1))
+                return match.group(0)[:start] + relocated(match.group(1)) + match.group(0)[end:]
+
+            return _HTML_SOURCE.sub(attribute, html)
+
+        if token.type == "html_block":
+            token.content = relocate_html(token.content)
+        for child in token.children or []:
+            if child.type == "image":
+                child.attrSet("src", relocated(str(child.attrGet("src") or "")))
+            elif child.type == "html_inline":
+                child.content = relocate_html(child.content)
 
     @staticmethod
     def _typography(inline: Token) -> None:
@@ -136,13 +156,27 @@ class MarkdownRenderer:
 
 
 def _resources(token: Token) -> list[Resource]:
-    """Images and raw-HTML sources in one block token, with their lines."""
+    """Images and raw-HTML sources in one block token, each at its own line (code is never a resource)."""
     line = token.map[0] + 1 if token.map else 1
-    found = [Resource(line, str(child.attrGet("src") or "")) for child in token.children or [] if child.type == "image"]
-    if token.type in ("html_block", "inline"):
-        for offset, source_line in enumerate(token.content.splitlines()):
-            found.extend(Resource(line + offset, url) for url in _HTML_SOURCE.findall(source_line))
+    if token.type == "html_block":
+        return _html_sources(token.content, line)
+    found: list[Resource] = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "image":
+            found.append(Resource(line, str(child.attrGet("src") or "")))
+        elif child.type == "html_inline":
+            found.extend(_html_sources(child.content, line))
     return found
+
+
+def _html_sources(html: str, line: int) -> list[Resource]:
+    return [
+        Resource(line + offset, url)
+        for offset, html_line in enumerate(html.splitlines())
+        for url in _HTML_SOURCE.findall(html_line)
+    ]
 
 
 def _slug(text: str) -> str:

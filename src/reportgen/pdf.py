@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -27,10 +28,22 @@ class PdfResult:
     pages: int
 
 
-class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
-    """Serves in-memory assets and files inside the project; refuses every other URL."""
+# WeasyPrint sees the project under this fixed folder, whatever the real one is: resource URLs (and the names
+# WeasyPrint derives from them, e.g. for images) are then the same in every checkout, and so is the PDF.
+VIRTUAL_ROOT = PurePosixPath("/reportgen-project")
 
-    def __init__(self, root: Path, assets: Mapping[Path, bytes]) -> None:
+
+def base_url(layout: Layout) -> str:
+    """The HTML document's URL in the virtual project folder."""
+    return (VIRTUAL_ROOT / posixpath.dirname(Layout.html)).as_uri() + "/"
+
+
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
+    """Serves in-memory assets and files inside the project; refuses every other URL.
+
+    `assets` are keyed by project-relative name (`build/charts/bar-x.svg`)."""
+
+    def __init__(self, root: Path, assets: Mapping[str, bytes]) -> None:
         super().__init__(allowed_protocols=("file",))
         self._root = root.resolve()
         self._assets = assets
@@ -38,36 +51,44 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
-            path = self._resolve(url)
+            name = self._name(url)
+            body = self._assets[name] if name in self._assets else self._file(name).read_bytes()
         except ReportError as error:
             self.refused.append(error)
             raise
-        body = self._assets[path] if path in self._assets else path.read_bytes()
-        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(path)})
+        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(name)})
 
-    def _resolve(self, url: str) -> Path:
+    def _name(self, url: str) -> str:
+        """The project-relative name a URL stands for."""
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise RenderError(
                 f"Externe Adresse nicht erlaubt: {url}",
                 hint="Legen Sie Bilder ins Projekt und verweisen Sie relativ darauf.",
             )
-        path = Path(unquote(parts.path)).resolve()
-        if path in self._assets:
-            return path
-        if not path.is_relative_to(self._root):
-            raise RenderError(
-                f"Datei außerhalb des Projekts nicht erlaubt: {unquote(parts.path)}",
-                hint="Verwenden Sie nur Dateien innerhalb des Projektordners.",
-            )
-        name = path.relative_to(self._root).as_posix()
+        path = PurePosixPath(posixpath.normpath(unquote(parts.path)))
+        if not path.is_relative_to(VIRTUAL_ROOT) or path == VIRTUAL_ROOT:
+            raise _outside(unquote(parts.path))
+        return path.relative_to(VIRTUAL_ROOT).as_posix()
+
+    def _file(self, name: str) -> Path:
+        path = (self._root / name).resolve()
+        if not path.is_relative_to(self._root):  # a link inside the project that points out of it
+            raise _outside(name)
         if not path.is_file():
             raise RenderError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
         return path
 
 
-def _mime_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def _outside(path: str) -> RenderError:
+    return RenderError(
+        f"Datei außerhalb des Projekts nicht erlaubt: {path}",
+        hint="Verwenden Sie nur Dateien innerhalb des Projektordners.",
+    )
+
+
+def _mime_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class _Collector(logging.Handler):
@@ -80,17 +101,18 @@ class _Collector(logging.Handler):
 
 
 def render_pdf(
-    html: str, layout: Layout, assets: Mapping[Path, bytes], on_stage: StageHook | None = None
+    html: str, layout: Layout, assets: Mapping[str, bytes], on_stage: StageHook | None = None
 ) -> tuple[PdfResult, list[str]]:
-    """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised."""
+    """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
+
+    `assets` are files not (yet) on disk, by project-relative name."""
     fetcher = ConfinedFetcher(layout.root, assets)
-    base_url = layout.path(Layout.html).parent.as_uri() + "/"
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         with stage(on_stage, "layout"):
-            html_document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            html_document = weasyprint.HTML(string=html, base_url=base_url(layout), url_fetcher=fetcher)
             # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
             document = html_document.render(pdf_variant=PDF_VARIANT)
         with stage(on_stage, "pdf"):
