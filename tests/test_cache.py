@@ -16,8 +16,10 @@ from projects import TINY_CODEBOOK, TINY_RESPONSES
 from reportgen import build as build_module
 from reportgen import charts
 from reportgen.build import Project, build, prepare
+from reportgen.cache import dump_value, read_value
 from reportgen.charts import ChartSpec, ChartStyle, PendingCharts, start_charts
 from reportgen.layout import Layout
+from reportgen.stats import SurveyStats
 from reportgen.writer import BuildFolder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -253,5 +255,22 @@ def test_rebuild_keeps_only_the_charts_and_caches_it_used(tiny_project) -> None:
     assert build(root).charts_drawn == 1  # the bar chart's data changed; the pie chart is gone
     assert svg_names(layout.path(Layout.charts)) == ["bar-item.svg"]
     assert len(svg_names(layout.path(Layout.chart_cache))) == 1
-    stats_files = sorted(path.name for path in layout.path(Layout.cache).glob("stats-*.pickle"))
+    stats_files = sorted(path.name for path in layout.path(Layout.cache).glob("stats-*"))
     assert stats_files == [Path(prepare(root).stats_cache.name).name]
+
+
+def test_stats_survive_the_cache_unchanged(tiny_project, tmp_path: Path) -> None:
+    stats = prepare(tiny_project()).stats
+    path = tmp_path / "stats.json"
+    path.write_bytes(dump_value(stats))
+    assert read_value(path, SurveyStats) == stats  # every count, share, label and code as computed
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [b"", b"not json", b'{"respondents": "viele", "questions": {}}', b"[1, 2, 3]", b'{"respondents": 8}'],
+)
+def test_a_cache_entry_of_the_wrong_shape_is_not_used(tmp_path: Path, planted: bytes) -> None:
+    path = tmp_path / "stats.json"
+    path.write_bytes(planted)
+    assert read_value(path, SurveyStats) is None

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from jinja2 import Environment
 
-from .cache import cache_key, dump_object, read_object, source_version
+from .cache import cache_key, dump_value, read_value, source_version
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
@@ -135,18 +135,18 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
         source_version(*STATS_SOURCES),
         version("pandas"),
     )
-    name = f"{Layout.cache}/stats-{key}.pickle"
-    cached = read_object(layout.path(name))
-    if isinstance(cached, SurveyStats):
+    name = f"{Layout.cache}/stats-{key}.json"
+    cached = read_value(layout.path(name), SurveyStats)
+    if cached is not None:
         return cached, StatsCache(name, None)
     stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column))
-    return stats, StatsCache(name, dump_object(stats))
+    return stats, StatsCache(name, dump_value(stats))
 
 
 def check(root: Path, *, on_stage: StageHook | None = None) -> Project:
     """`prepare()`, then keep fresh statistics in the cache so the next check or build need not read the data.
 
-    The statistics cache is the only file a check creates (build/.cache/stats-<hash>.pickle)."""
+    The statistics cache is the only file a check creates (build/.cache/stats-<hash>.json)."""
     project = prepare(root, on_stage=on_stage)
     folder = BuildFolder(project.config.layout)
     with contextlib.suppress(OutputError):  # a read-only project can still be checked; the cache only saves time
@@ -185,7 +185,7 @@ def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:
     """The statistics cache holds the current statistics only."""
     if stats_cache.fresh is not None:
         folder.write(stats_cache.name, stats_cache.fresh)
-    folder.prune(Layout.cache, "stats-*.pickle", {Path(stats_cache.name).name})
+    folder.prune(Layout.cache, "stats-*", {Path(stats_cache.name).name})
 
 
 class ChartFiles(Mapping[str, bytes]):

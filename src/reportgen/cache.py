@@ -1,13 +1,17 @@
-"""The build cache in build/.cache: results keyed by a hash of everything they depend on (read side)."""
+"""The build cache in build/.cache: results keyed by a hash of everything they depend on (read side).
+
+Cached values are data checked against their type on reading (JSON via msgspec), never pickles: a project may
+arrive with its build/ folder, and reading a cache must not run code from it."""
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from . import __version__
+
+T = TypeVar("T")
 
 
 def source_version(*modules: str) -> str:
@@ -28,18 +32,24 @@ def cache_key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-def read_object(path: Path) -> Any | None:
-    """A cached object, or None when it is missing or unreadable (then it is simply recomputed)."""
-    try:
-        with path.open("rb") as stream:
-            return pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+def read_value(path: Path, kind: type[T]) -> T | None:
+    """A cached value of type `kind`, or None when it is missing, unreadable or not of that type."""
+    import msgspec
+
+    raw = read_cached(path)
+    if raw is None:
         return None
+    try:
+        return msgspec.json.decode(raw, type=kind)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None  # recomputed and replaced
 
 
-def dump_object(value: Any) -> bytes:
-    """The bytes `read_object` reads back."""
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def dump_value(value: object) -> bytes:
+    """The bytes `read_value` reads back."""
+    import msgspec
+
+    return msgspec.json.encode(value)
 
 
 def read_cached(path: Path) -> bytes | None:
