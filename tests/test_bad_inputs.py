@@ -22,6 +22,9 @@ import pytest
 from projects import REPO, Edit, apply_files, copy_study
 from reportgen.cli import main
 
+# Every test here reads or compares against a whole built PDF.
+pytestmark = pytest.mark.slow
+
 CONTENT = "content/99-fehler.md"
 RESPONSES = "data/responses.csv"
 CODEBOOK = "data/codebook.toml"

@@ -13,6 +13,9 @@ import pytest
 
 from reportgen.build import BuildResult
 
+# Every test here reads or compares against a whole built PDF.
+pytestmark = pytest.mark.slow
+
 FOOTER = "Entreprenerdy GmbH · www.entreprenerdy.com"
 
 # (number, heading text) of every h1 and h2, in document order: what the table of contents lists.
