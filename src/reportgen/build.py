@@ -158,8 +158,6 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
     Charts are drawn in `executor` while the pages are laid out (in this process without one)."""
-    from .pdf import render_pdf
-
     if executor is not None:
         executor.submit(warm_up)  # loads matplotlib in the worker while this process reads the project
     project = prepare(root, on_stage=on_stage)
@@ -167,6 +165,7 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     layout = config.layout
     with stage(on_stage, "charts"):
         charts = start_charts(content.charts, _chart_style(config), layout.path(Layout.chart_cache), executor)
+    from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
     with stage(on_stage, "page"):
         context = page_context(
             config.report, config.brand, config.document_date, content.chapters, content.headings, layout
