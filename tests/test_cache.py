@@ -15,8 +15,9 @@ import pytest
 from projects import TINY_CODEBOOK, TINY_RESPONSES
 from reportgen import build as build_module
 from reportgen import charts
+from reportgen import survey as survey_module
 from reportgen.build import Project, build, prepare
-from reportgen.cache import dump_value, read_value
+from reportgen.cache import dump_value, library_stamp, read_value
 from reportgen.charts import ChartSpec, ChartStyle, PendingCharts, start_charts
 from reportgen.layout import Layout
 from reportgen.stats import SurveyStats
@@ -177,7 +178,7 @@ def test_stats_cache_is_used_when_nothing_changed(tiny_project, monkeypatch: pyt
     def fail(*_: object) -> None:
         raise AssertionError("the survey was read again although nothing changed")
 
-    monkeypatch.setattr(build_module, "load_survey", fail)
+    monkeypatch.setattr(survey_module, "load_survey", fail)
     project = prepare(root)
     assert project.stats.respondents == 8
     assert project.stats_cache.fresh is None  # nothing new to store
@@ -187,13 +188,13 @@ def test_new_statistics_code_is_not_served_from_the_stats_cache(tiny_project, mo
     root = tiny_project()
     prepare_and_store(root)
     reads = []
-    original = build_module.load_survey
+    original = survey_module.load_survey
 
     def counting(*arguments: object) -> object:
         reads.append(arguments)
         return original(*arguments)
 
-    monkeypatch.setattr(build_module, "load_survey", counting)
+    monkeypatch.setattr(survey_module, "load_survey", counting)
     monkeypatch.setattr(build_module, "source_version", lambda *modules: "another reportgen")
     prepare(root)
     assert len(reads) == 1
@@ -237,7 +238,7 @@ def test_cached_rebuild_equals_cold_build_elsewhere(tiny_project, monkeypatch: p
     cold = build(first)
     assert cold.charts_drawn == 2
     with monkeypatch.context() as patch:
-        patch.setattr(build_module, "load_survey", lambda *_: pytest.fail("the survey was read again"))
+        patch.setattr(survey_module, "load_survey", lambda *_: pytest.fail("the survey was read again"))
         cached = build(first)
     assert cached.charts_drawn == 0
     elsewhere = build(tiny_project(files, name="second"))
@@ -274,3 +275,14 @@ def test_a_cache_entry_of_the_wrong_shape_is_not_used(tmp_path: Path, planted: b
     path = tmp_path / "stats.json"
     path.write_bytes(planted)
     assert read_value(path, SurveyStats) is None
+
+
+def test_library_stamp_changes_when_the_library_is_reinstalled(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "fakelib"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = library_stamp("fakelib")
+    os.utime(package / "__init__.py", ns=(1, 1))  # a reinstall writes the files anew
+    assert library_stamp("fakelib") != before
+    assert library_stamp("no_such_library_here") == "no_such_library_here: not installed"

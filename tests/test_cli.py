@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -36,7 +37,7 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[Pool]:
         created.append(Pool(max_workers))
         return created[-1]
 
-    monkeypatch.setattr(cli, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
     return created
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config, schema_docs
+from reportgen.config import load_config, schema_docs, schema_table_markdown
 from reportgen.errors import ConfigError, ReportError, ReportErrors
 from reportgen.layout import Layout
 
@@ -291,10 +291,20 @@ def test_every_key_is_documented() -> None:
 
 def test_schema_docs_show_defaults_as_toml() -> None:
     defaults = {(section, key): default for section, key, default, _ in schema_docs()}
-    assert defaults["report", "title"] == ""  # required
+    assert defaults["report", "title"] is None  # required
     assert defaults["report", "date"] == ""  # unset
     assert defaults["survey", "responses"] == '"data/responses.csv"'
     assert defaults["brand", "palette"].startswith('["#0b5d5b", "#f28c28", ')
+
+
+def test_readme_lists_every_key() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = schema_table_markdown()
+    assert f"<!-- config -->\n{table}\n<!-- /config -->" in readme, (
+        "README.md's report.toml table differs from the schema; replace it with the output of "
+        "python -c 'from reportgen.config import schema_table_markdown; print(schema_table_markdown())'"
+    )
+    assert "| `[report] title` | (required) |" in table
 
 
 def test_documented_defaults_are_valid(tmp_path: Path) -> None:

@@ -6,13 +6,12 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
 from jinja2 import Environment
 
-from .cache import cache_key, dump_value, read_value, source_version
+from .cache import cache_key, dump_value, library_stamp, read_value, source_version
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
@@ -22,8 +21,7 @@ from .files import read_bytes, read_text
 from .layout import Layout
 from .page import check_page_template, page_context, render_page
 from .references import Reference, parse_references
-from .stats import SurveyStats, compute
-from .survey import load_survey
+from .stats import SurveyStats
 from .templating import folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
@@ -133,12 +131,15 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
         layout.responses,
         config.survey.id_column,
         source_version(*STATS_SOURCES),
-        version("pandas"),
+        library_stamp("pandas"),
     )
     name = f"{Layout.cache}/stats-{key}.json"
     cached = read_value(layout.path(name), SurveyStats)
     if cached is not None:
         return cached, StatsCache(name, None)
+    from .stats import compute  # reading and checking the responses needs pandas: only on a cache miss
+    from .survey import load_survey
+
     stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column))
     return stats, StatsCache(name, dump_value(stats))
 
@@ -166,6 +167,7 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     with stage(on_stage, "charts"):
         charts = start_charts(content.charts, _chart_style(config), layout.path(Layout.chart_cache), executor)
     from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
+
     with stage(on_stage, "page"):
         context = page_context(
             config.report, config.brand, config.document_date, content.chapters, content.headings, layout

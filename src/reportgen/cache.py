@@ -6,6 +6,7 @@ arrive with its build/ folder, and reading a cache must not run code from it."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +21,16 @@ def source_version(*modules: str) -> str:
     for module in modules:
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()
+
+
+def library_stamp(package: str) -> str:
+    """Where an installed library lives and when it was installed, without importing it (or importlib.metadata,
+    which alone costs a check about 30 ms): any upgrade or reinstall rewrites its files and changes the stamp."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return f"{package}: not installed"
+    status = Path(spec.origin).stat()
+    return f"{spec.origin}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def cache_key(*parts: bytes | str) -> str:

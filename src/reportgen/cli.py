@@ -7,7 +7,6 @@ import gc
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResult:
     """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from .build import build
 
     collecting = gc.isenabled()

@@ -219,13 +219,22 @@ def load_config(root: Path) -> Config:
     return Config(root=root.resolve(), **sections)
 
 
-def schema_docs() -> list[tuple[str, str, str, str]]:
-    """Every key of report.toml as (section, key, default written as TOML, doc); a required key has no default."""
+def schema_docs() -> list[tuple[str, str, str | None, str]]:
+    """Every key of report.toml as (section, key, default written as TOML, doc); None for a required key."""
     return [
         (section, schema_field.name, _toml_default(schema_field), _option(schema_field).doc)
         for section, schema in _SECTIONS.items()
         for schema_field in fields(schema)
     ]
+
+
+def schema_table_markdown() -> str:
+    """The README's table of report.toml keys, generated from the schema."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for section, key, default, doc in schema_docs():
+        shown = "(required)" if default is None else f"`{default}`" if default else ""
+        rows.append(f"| `[{section}] {key}` | {shown} | {doc} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -309,9 +318,11 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _toml_default(schema_field: Field[Any]) -> str:
-    """A default as it would be written in report.toml; empty when there is none."""
-    if _is_required(schema_field) or schema_field.default is None:
+def _toml_default(schema_field: Field[Any]) -> str | None:
+    """A default as it would be written in report.toml; empty when it is unset, None when the key is required."""
+    if _is_required(schema_field):
+        return None
+    if schema_field.default is None:
         return ""
     if isinstance(schema_field.default, tuple):
         return "[" + ", ".join(_shown(item) for item in schema_field.default) + "]"

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .codebook import Question
-from .survey import Survey
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .survey import Survey
 
 
 @dataclass(frozen=True)
