@@ -10,17 +10,16 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from reportgen import fmt
 from reportgen.charts import chart_spec
 from reportgen.codebook import Category, Question
 from reportgen.errors import ContentError
 from reportgen.helpers import BIBLIOGRAPHY_MARKER, GROUPS, Helpers, helper, helper_names, registered
 from reportgen.references import Reference
 from reportgen.stats import Descriptives, FrequencyRow, FrequencyTable, QuestionStats, SurveyStats
+from reportgen.templating import SourceLoader, folder_loader, make_environment
 
 PARTIALS = Path(__file__).resolve().parent.parent / "templates" / "partials"
 NBSP = "\u00a0"
@@ -71,23 +70,7 @@ def survey_stats() -> SurveyStats:
 
 
 def partials() -> SandboxedEnvironment:
-    # Built here rather than with reportgen.templating, which is being reworked; same delimiters and filters.
-    environment = SandboxedEnvironment(
-        loader=FileSystemLoader(PARTIALS),
-        undefined=StrictUndefined,
-        autoescape=True,
-        comment_start_string="{##",
-        comment_end_string="##}",
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters.update(
-        number=fmt.number,
-        integer_or_decimal=fmt.integer_or_decimal,
-        percent=fmt.percent,
-        percent_value=fmt.percent_value,
-    )
-    return environment
+    return make_environment(folder_loader(PARTIALS), autoescape=True)
 
 
 @pytest.fixture
@@ -159,7 +142,9 @@ def test_a_helper_without_docstring_is_refused_at_definition() -> None:
 
 
 def test_helpers_are_callable_in_the_sandbox(helpers: Helpers) -> None:
-    template = SandboxedEnvironment(undefined=StrictUndefined).from_string("{{ share('item', 4, 5) }} von {{ n() }}")
+    template = make_environment(SourceLoader({}), autoescape=False).from_string(
+        "{{ share('item', 4, 5) }} von {{ n() }}"
+    )
     assert template.render(helpers.namespace()) == f"43{NBSP}% von 8"
 
 
