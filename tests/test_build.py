@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import errno
 import gc
 import hashlib
 import multiprocessing
@@ -14,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from projects import TINY_CODEBOOK, TINY_RESPONSES
-from reportgen import charts, writer
+from reportgen import charts
 from reportgen.build import build, prepare
 from reportgen.charts import ChartSpec, ChartStyle
 from reportgen.cli import main
-from reportgen.errors import OutputError
 from reportgen.layout import Layout
 
 pytestmark = pytest.mark.slow  # every test here builds a whole PDF
@@ -163,28 +161,6 @@ def test_failed_layout_leaves_previous_build_intact(tiny_project, monkeypatch) -
     assert main(["--project", str(root), "build"]) == 130
     assert Layout(root).path(Layout.pdf).read_bytes() == good
     assert snapshot(root, inside_build=True) == before  # nothing in build/ was touched
-    assert not list(root.rglob("*.tmp"))
-
-
-def test_interrupted_write_leaves_previous_pdf_intact(tiny_project, monkeypatch) -> None:
-    root = tiny_project(FILES)
-    good = build(root).pdf.read_bytes()
-    original = writer._write_atomic
-
-    def failing_write(path: Path, data: bytes) -> None:
-        if path.name == Path(Layout.pdf).name:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        original(path, data)
-
-    monkeypatch.setattr(writer, "_write_atomic", failing_write)
-    (root / "content" / "01-kapitel.md").write_text(CHAPTER.replace("Ergebnisse", "Neu"), "utf-8")
-    with pytest.raises(OutputError) as raised:
-        build(root)
-    assert str(raised.value) == (
-        f"build/report.pdf: Die Datei lässt sich nicht schreiben ({os.strerror(errno.ENOSPC)}). "
-        "Prüfen Sie, ob der Ordner build/ beschreibbar ist und genug Speicherplatz frei ist."
-    )
-    assert Layout(root).path(Layout.pdf).read_bytes() == good
     assert not list(root.rglob("*.tmp"))
 
 

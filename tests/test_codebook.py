@@ -217,3 +217,34 @@ def test_errors_are_data_errors() -> None:
         parse_codebook(replace("[geschlecht]", "[geschlecht"), "data/codebook.toml")
     with pytest.raises(DataError, match=r"^data/codebook.toml, Zeile 3: \[zufriedenheit\] kind"):
         parse_codebook(replace('kind = "scale"', 'kind = "skala"'), "data/codebook.toml")
+
+
+ID_RULE = (
+    "ungültiger Fragename: erlaubt sind Buchstaben a–z und A–Z, Ziffern, _ und -, am Anfang ein Buchstabe oder "
+    "eine Ziffer. Benennen Sie die Frage und ihre Spalte in den Antworten um, z. B. [frage_1]."
+)
+
+
+@pytest.mark.parametrize(
+    "question_id",
+    ["x/../../../../name", "..", "a.b", "a\\\\b", "_versteckt", "-x", "größe", "a b", "frage\u200b", "C:x"],
+)
+def test_question_ids_that_could_become_paths_are_refused(question_id: str) -> None:
+    text = GOOD.replace("[geschlecht]", f'["{question_id}"]')
+    shown = question_id.replace("\\\\", "\\")
+    assert codebook_error(text) == f"data/codebook.toml, Zeile 9: [{shown}] {ID_RULE}"
+
+
+@pytest.mark.parametrize("question_id", ["f1", "F_2-b", "1a", "frage_1"])
+def test_question_ids_from_letters_digits_underscore_and_hyphen(question_id: str) -> None:
+    codebook = parse_codebook(GOOD.replace("[geschlecht]", f"[{question_id}]"), "data/codebook.toml")
+    assert question_id in codebook.ids
+
+
+def test_question_ids_differing_only_in_case_are_refused() -> None:
+    text = GOOD.replace("[geschlecht]", "[Zufriedenheit]")
+    assert codebook_error(text) == (
+        "data/codebook.toml, Zeile 9: [Zufriedenheit] unterscheidet sich von [zufriedenheit] nur in Groß- und "
+        "Kleinschreibung. Benennen Sie eine der beiden Fragen und ihre Spalte in den Antworten um, "
+        "z. B. [zufriedenheit_2]."
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import ConfigError, ContentError, DataError, Location, ReportError
-from reportgen.files import READ_HINT, decode_text, read_bytes, read_text
+from reportgen.files import DATA_LIMIT, READ_HINT, TEXT_LIMIT, decode_text, read_bytes, read_text
 
 MISSING_HINT = "Legen Sie die Datei an."
 
@@ -35,12 +35,106 @@ def test_missing_file(tmp_path: Path) -> None:
     assert str(caught.value) == "data/fehlt.csv: Datei nicht gefunden. Legen Sie die Datei an."
 
 
+SPECIAL_HINT = "Ersetzen Sie sie durch eine Datei oder entfernen Sie sie."
+
+
 def test_directory_instead_of_a_file(tmp_path: Path) -> None:
     (tmp_path / "ordner.md").mkdir()
     with pytest.raises(ContentError) as caught:
         read_text(tmp_path / "ordner.md", "content/ordner.md", ContentError, MISSING_HINT)
-    assert str(caught.value) == f"content/ordner.md: Die Datei lässt sich nicht lesen (Is a directory). {READ_HINT}"
-    assert READ_HINT == "Prüfen Sie, ob der Pfad auf eine Datei zeigt und sie lesbar ist."
+    assert str(caught.value) == (
+        f"content/ordner.md: Das ist keine gewöhnliche Datei, sondern ein Ordner. {SPECIAL_HINT}"
+    )
+
+
+def test_fifo_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    with pytest.raises(ContentError) as caught:
+        read_text(tmp_path / "pipe.md", "content/pipe.md", ContentError, MISSING_HINT)
+    assert str(caught.value) == (
+        f"content/pipe.md: Das ist keine gewöhnliche Datei, sondern eine Pipe (FIFO). {SPECIAL_HINT}"
+    )
+
+
+def test_device_is_refused_even_inside_the_root(tmp_path: Path) -> None:
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    with pytest.raises(DataError) as caught:
+        read_bytes(Path("/dev/null"), "data/null.csv", DataError, MISSING_HINT, root=Path("/dev"))
+    assert str(caught.value) == f"data/null.csv: Das ist keine gewöhnliche Datei, sondern ein Gerät. {SPECIAL_HINT}"
+
+
+def test_symlink_out_of_the_root_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "geheim.txt").write_text("geheim", encoding="utf-8")
+    project = tmp_path / "projekt"
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "08-x.md").symlink_to(tmp_path / "geheim.txt")
+    with pytest.raises(ContentError) as caught:
+        read_text(project / "content" / "08-x.md", "content/08-x.md", ContentError, MISSING_HINT, root=project)
+    assert str(caught.value) == (
+        f"content/08-x.md: Die Datei verweist auf {tmp_path.resolve() / 'geheim.txt'}, außerhalb des Projekts. "
+        "Kopieren Sie die Datei in den Projektordner, statt auf sie zu verweisen."
+    )
+
+
+def test_symlink_inside_the_root_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "echt.md").write_text("Text", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "x.md").symlink_to(Path("..") / "data" / "echt.md")
+    assert read_text(tmp_path / "content" / "x.md", "content/x.md", ContentError, MISSING_HINT, root=tmp_path) == "Text"
+
+
+def test_without_a_root_the_file_stays_in_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "anderswo.toml").write_text("a = 1\n", encoding="utf-8")
+    (tmp_path / "projekt").mkdir()
+    (tmp_path / "projekt" / "report.toml").symlink_to(tmp_path / "anderswo.toml")
+    with pytest.raises(ConfigError, match="außerhalb des Projekts"):
+        read_text(tmp_path / "projekt" / "report.toml", "report.toml", ConfigError, MISSING_HINT)
+
+
+def test_dangling_symlink_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "x.md").symlink_to(tmp_path / "weg.md")
+    with pytest.raises(ContentError) as caught:
+        read_text(tmp_path / "x.md", "content/x.md", ContentError, MISSING_HINT)
+    assert str(caught.value) == f"content/x.md: Datei nicht gefunden. {MISSING_HINT}"
+
+
+def test_symlink_loop_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "a.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
+    with pytest.raises(ContentError) as caught:
+        read_text(tmp_path / "a.md", "content/a.md", ContentError, MISSING_HINT)
+    assert str(caught.value).startswith("content/a.md: Die Datei lässt sich nicht lesen (")
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(b"x" * 2_000_001)
+    assert len(read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=2_000_001)) == 2_000_001
+    with pytest.raises(DataError) as caught:
+        read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=2_000_000)
+    assert str(caught.value) == (
+        "data/a.csv: Die Datei ist zu groß (3 MB, höchstens 2 MB). "
+        "Prüfen Sie, ob es die richtige Datei ist; teilen Sie sie sonst auf."
+    )
+
+
+def test_default_limits_are_generous() -> None:
+    assert TEXT_LIMIT == 50_000_000
+    assert DATA_LIMIT == 200_000_000
+
+
+def test_relative_path_in_a_deleted_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "weg"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(ConfigError) as caught:
+        read_text(Path("report.toml"), "report.toml", ConfigError, MISSING_HINT)
+    assert str(caught.value) == (
+        "report.toml: Der aktuelle Ordner existiert nicht mehr. "
+        "Wechseln Sie mit cd in den Projektordner und starten Sie reportgen erneut."
+    )
 
 
 def test_path_through_a_file_is_unreadable(tmp_path: Path) -> None:
@@ -48,6 +142,7 @@ def test_path_through_a_file_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_bytes(tmp_path / "data" / "responses.csv", "data/responses.csv", DataError, MISSING_HINT)
     assert str(caught.value) == f"data/responses.csv: Die Datei lässt sich nicht lesen (Not a directory). {READ_HINT}"
+    assert READ_HINT == "Prüfen Sie, ob der Pfad auf eine Datei zeigt und sie lesbar ist."
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -88,16 +91,42 @@ def test_a_file_where_a_folder_should_be_is_an_output_error(root: Path) -> None:
     (root / "build" / "charts").write_text("kein Ordner", encoding="utf-8")
     with pytest.raises(OutputError) as caught:
         BuildFolder(Layout(root)).write("build/charts/abb-1.svg", b"<svg/>")
-    assert (
-        str(caught.value) == f"build/charts/abb-1.svg: Die Datei lässt sich nicht schreiben (File exists). {WRITE_HINT}"
+    assert str(caught.value) == (
+        "build/charts: „build/charts“ ist eine Datei; reportgen braucht dort einen Ordner. "
+        "Entfernen oder verschieben Sie die Datei build/charts, dann legt reportgen den Ordner an."
     )
+    assert (root / "build" / "charts").read_text(encoding="utf-8") == "kein Ordner"
+
+
+def test_build_being_a_file_is_an_output_error(root: Path) -> None:
+    (root / "build").write_text("kein Ordner", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        BuildFolder(Layout(root)).write(Layout.pdf, b"%PDF")
+    assert str(caught.value) == (
+        "build: „build“ ist eine Datei; reportgen braucht dort einen Ordner. "
+        "Entfernen oder verschieben Sie die Datei build, dann legt reportgen den Ordner an."
+    )
+
+
+def test_build_linked_out_of_the_project_is_refused(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "anderswo").mkdir()
+    (root / "build").symlink_to(tmp_path / "anderswo")
+    with pytest.raises(OutputError) as caught:
+        BuildFolder(Layout(root)).write(Layout.pdf, b"%PDF")
+    assert str(caught.value) == (
+        f"build: build/ verweist auf {(tmp_path / 'anderswo').resolve()}, außerhalb des Projekts. "
+        "Entfernen Sie den Verweis build; reportgen legt den Ordner selbst an."
+    )
+    assert list((tmp_path / "anderswo").iterdir()) == []
 
 
 def test_a_folder_where_the_file_should_be_leaves_no_temporary_file(root: Path) -> None:
     (root / "build" / "report.pdf").mkdir(parents=True)
     with pytest.raises(OutputError) as caught:
         BuildFolder(Layout(root)).write(Layout.pdf, b"%PDF")
-    assert str(caught.value) == f"build/report.pdf: Die Datei lässt sich nicht schreiben (Is a directory). {WRITE_HINT}"
+    assert str(caught.value) == (
+        f"build/report.pdf: Die Datei lässt sich nicht schreiben (an ihrer Stelle liegt ein Ordner). {WRITE_HINT}"
+    )
     assert [path.name for path in (root / "build").iterdir()] == ["report.pdf"]
 
 
@@ -112,7 +141,7 @@ def test_read_only_build_folder_is_an_output_error(root: Path) -> None:
             BuildFolder(Layout(root)).write(Layout.pdf, b"%PDF")
         assert (
             str(caught.value)
-            == f"build/report.pdf: Die Datei lässt sich nicht schreiben (Permission denied). {WRITE_HINT}"
+            == f"build/report.pdf: Die Datei lässt sich nicht schreiben (keine Schreibrechte). {WRITE_HINT}"
         )
     finally:
         build.chmod(0o755)
@@ -138,13 +167,118 @@ def test_prune_outside_build_is_refused(root: Path) -> None:
     assert (root / "report.toml").exists()
 
 
-def test_prune_that_cannot_delete_is_an_output_error(root: Path) -> None:
+def test_prune_leaves_folders_alone(root: Path) -> None:
     folder = BuildFolder(Layout(root))
     folder.write("build/charts/abb-1.svg", b"x")
-    (root / "build" / "charts" / "alt.svg").mkdir()  # matches the pattern but cannot be unlinked
+    (root / "build" / "charts" / "alt.svg").mkdir()  # matches the pattern, but reportgen never wrote it
+    folder.prune(Layout.charts, "*.svg", {"abb-1.svg"})
+    assert (root / "build" / "charts" / "alt.svg").is_dir()
+
+
+OLD = {"build/charts/bar-a.svg": b"<svg>a</svg>", "build/charts/bar-alt.svg": b"<svg>alt</svg>"}
+OLD |= {Layout.html: b"<html>alt</html>", Layout.pdf: b"%PDF-alt"}
+NEW = {"build/charts/bar-a.svg": b"<svg>A</svg>", "build/charts/bar-b.svg": b"<svg>B</svg>"}
+NEW |= {Layout.html: b"<html>neu</html>", Layout.pdf: b"%PDF-neu"}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_publish_writes_everything_and_prunes(root: Path) -> None:
+    folder = BuildFolder(Layout(root))
+    folder.publish(OLD, prune={Layout.charts: "*.svg"})
+    folder.publish(NEW, prune={Layout.charts: "*.svg"})
+    assert snapshot(root / "build") == {name.removeprefix("build/"): data for name, data in NEW.items()}
+
+
+def test_publish_moves_in_the_given_order_after_writing_all(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = BuildFolder(Layout(root))
+    events: list[str] = []
+    real_open, real_replace = os.open, os.replace
+
+    def opening(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        events.append(f"write {Path(path).name.split('.')[1]}")
+        return real_open(path, flags, mode)
+
+    def replacing(source: str | Path, target: str | Path) -> None:
+        events.append(f"move {Path(target).name.split('.')[0]}")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "replace", replacing)
+    folder.publish(NEW)
+    assert events == [
+        "write bar-a",
+        "write bar-b",
+        "write report",
+        "write report",
+        "move bar-a",
+        "move bar-b",
+        "move report",
+        "move report",
+    ]
+
+
+def full_disk_when_writing(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a file whose temporary name contains `marker` fails as on a full disk."""
+    real_open, real_fdopen = os.open, os.fdopen
+    names: dict[int, str] = {}
+
+    def opening(path: str | Path, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
+        handle = real_open(path, flags, mode, **kwargs)
+        names[handle] = str(path)
+        return handle
+
+    class Full:
+        def __init__(self, stream: BinaryIO) -> None:
+            self.stream = stream
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(handle: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        stream = real_fdopen(handle, mode, *args, **kwargs)
+        return Full(stream) if "w" in mode and marker in names.pop(handle, "") else stream
+
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "fdopen", fdopen)
+
+
+def test_full_disk_in_the_middle_leaves_the_previous_outputs(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = BuildFolder(Layout(root))
+    folder.publish(OLD, prune={Layout.charts: "*.svg"})
+    before = snapshot(root / "build")
+    full_disk_when_writing("report.pdf", monkeypatch)
     with pytest.raises(OutputError) as caught:
-        folder.prune(Layout.charts, "*.svg", {"abb-1.svg"})
-    assert caught.value.location == Location("build/charts/alt.svg")
+        folder.publish(NEW, prune={Layout.charts: "*.svg"})
     assert str(caught.value) == (
-        f"build/charts/alt.svg: Die Datei lässt sich nicht schreiben (Is a directory). {WRITE_HINT}"
+        f"build/report.pdf: Die Datei lässt sich nicht schreiben (kein Speicherplatz mehr frei). {WRITE_HINT}"
     )
+    assert snapshot(root / "build") == before  # and no temporary file is left
+
+
+def test_a_failed_publish_removes_the_folders_it_created(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    full_disk_when_writing("report.html", monkeypatch)
+    with pytest.raises(OutputError):
+        BuildFolder(Layout(root)).publish(NEW)
+    assert not (root / "build").exists()
+
+
+def test_new_files_respect_the_umask(root: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        BuildFolder(Layout(root)).publish(NEW)
+        os.umask(0o027)
+        BuildFolder(Layout(root)).write("build/.cache/x.json", b"{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((root / "build" / "report.pdf").stat().st_mode) == 0o644
+    assert stat.S_IMODE((root / "build" / "charts" / "bar-a.svg").stat().st_mode) == 0o644
+    assert stat.S_IMODE((root / "build" / ".cache" / "x.json").stat().st_mode) == 0o640

@@ -17,7 +17,7 @@ from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, raise_all
-from .files import read_bytes, read_text
+from .files import DATA_LIMIT, read_bytes, read_text
 from .layout import Layout
 from .page import check_page_template, page_context, render_page
 from .references import Reference, parse_references
@@ -107,15 +107,16 @@ def _collect(errors: list[ReportError], step: Callable[..., T], *arguments: obje
 def _references(layout: Layout) -> dict[str, Reference]:
     """The references file; a project without one cites nothing."""
     path = layout.path(Layout.references)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}
-    return parse_references(read_text(path, Layout.references, ContentError, _CREATE), Layout.references)
+    text = read_text(path, Layout.references, ContentError, _CREATE, root=layout.root)
+    return parse_references(text, Layout.references)
 
 
 def _data(config: Config) -> tuple[Codebook, SurveyStats, StatsCache]:
     """The codebook, read once, and the statistics of the responses."""
     layout = config.layout
-    codebook_text = read_text(layout.path(layout.codebook), layout.codebook, DataError, _CREATE)
+    codebook_text = read_text(layout.path(layout.codebook), layout.codebook, DataError, _CREATE, root=layout.root)
     codebook = parse_codebook(codebook_text, layout.codebook)
     return (codebook, *_statistics(config, codebook_text, codebook))
 
@@ -124,7 +125,9 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
     """Statistics from the responses, or from the cache when data, codebook and code are unchanged."""
     layout = config.layout
     hint = "Prüfen Sie [survey] responses in report.toml."
-    responses = read_bytes(layout.path(layout.responses), layout.responses, DataError, hint)
+    responses = read_bytes(
+        layout.path(layout.responses), layout.responses, DataError, hint, root=layout.root, limit=DATA_LIMIT
+    )
     key = cache_key(
         responses,
         codebook_text,
@@ -218,13 +221,13 @@ def _chart_style(config: Config) -> ChartStyle:
 def _write_outputs(
     folder: BuildFolder, stats_cache: StatsCache, charts: PendingCharts, svgs: dict[str, bytes], html: str, pdf: bytes
 ) -> None:
-    """Caches first, the PDF last: a build that fails to write leaves the last good PDF in place."""
+    """Caches first (keyed by content, they never pass for current outputs), then the outputs a reader sees, all
+    or nothing: charts, report.html and report.pdf are moved into place only when every one of them was written."""
     _store_stats(folder, stats_cache)
     for cache_name, svg in charts.new_cache_entries().items():
         folder.write(f"{Layout.chart_cache}/{cache_name}", svg)
     folder.prune(Layout.chart_cache, "*.svg", charts.cache_names)
-    for name, svg in svgs.items():
-        folder.write(f"{Layout.charts}/{name}", svg)
-    folder.prune(Layout.charts, "*.svg", svgs)  # a chart dropped from the content leaves build/charts/ too
-    folder.write(Layout.html, html.encode("utf-8"))
-    folder.write(Layout.pdf, pdf)
+    outputs = {f"{Layout.charts}/{name}": svg for name, svg in svgs.items()}
+    outputs[Layout.html] = html.encode("utf-8")
+    outputs[Layout.pdf] = pdf
+    folder.publish(outputs, prune={Layout.charts: "*.svg"})  # a chart dropped from the content leaves charts/ too

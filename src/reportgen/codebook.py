@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,8 @@ from .tomlfile import find_line, line_of, parse_toml
 KINDS = ("scale", "categorical", "text")
 _KEYS = {"kind", "text", "label", "scale", "categories", "missing"}
 MAX_SCALE_POINTS = 101
+# A question id becomes part of file names (charts): what TOML allows as a bare key, starting with a letter or digit.
+QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,24 @@ def parse_codebook(text: str, display_name: str) -> Codebook:
                 "Legen Sie für jede Spalte einen Abschnitt [spaltenname] an.",
             )
         )
+    errors.extend(_case_clashes(questions, text, display_name))
     raise_all(errors)
     return Codebook(tuple(questions), display_name)
+
+
+def _case_clashes(questions: list[Question], text: str, display_name: str) -> list[DataError]:
+    """Ids that differ only in case would share a chart file on Windows and macOS."""
+    first: dict[str, str] = {}
+    errors: list[DataError] = []
+    for question in questions:
+        other = first.setdefault(question.id.lower(), question.id)
+        if other != question.id:
+            source = _Source(question.id, display_name, text)
+            hint = f"Benennen Sie eine der beiden Fragen und ihre Spalte in den Antworten um, z. B. [{other}_2]."
+            errors.append(
+                source.error(f"unterscheidet sich von [{other}] nur in Groß- und Kleinschreibung.", hint=hint)
+            )
+    return errors
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,13 @@ class _Source:
 
 def _question(source: _Source, entry: Any) -> Question:
     qid = source.question_id
+    if not QUESTION_ID.fullmatch(qid):
+        raise source.error(
+            "ungültiger Fragename: erlaubt sind Buchstaben a–z und A–Z, Ziffern, _ und -, am Anfang ein Buchstabe oder "
+            "eine Ziffer.",
+            hint="Benennen Sie die Frage und ihre Spalte in den Antworten um, z. B. [frage_1].",
+            line=source.line or _quoted_header_line(source),
+        )
     if not isinstance(entry, dict):
         hint = f'Schreiben Sie [{qid}] als eigene Zeile, darunter kind, text und label, z. B. kind = "scale".'
         raise source.error("muss ein Abschnitt sein, kein einzelner Wert.", hint=hint)
@@ -132,6 +159,18 @@ def _question(source: _Source, entry: Any) -> Question:
             f"Code {clash[0]} ist zugleich gültig und fehlend.", "missing", "Entfernen Sie ihn aus missing."
         )
     return Question(qid, kind, question_text, label, categories, missing, source.line)
+
+
+def _quoted_header_line(source: _Source) -> int | None:
+    """The line of a `["…"]` header whose name has escapes (`line_of` matches names as written)."""
+    for number, line in enumerate(source.text.splitlines(), 1):
+        if line.lstrip().startswith("[") and not line.lstrip().startswith("[["):
+            try:
+                if source.question_id in tomllib.loads(line):
+                    return number
+            except tomllib.TOMLDecodeError:
+                continue
+    return None
 
 
 def _kind(source: _Source, entry: dict[str, Any]) -> str:

@@ -22,7 +22,14 @@ from .helpers import BIBLIOGRAPHY_MARKER, Helpers, helper_names
 from .layout import Layout
 from .markdown import Heading, MarkdownRenderer, Resource
 from .references import Reference
-from .templating import SourceLoader, make_environment, template_error, template_line
+from .templating import (
+    LimitedEnvironment,
+    SourceLoader,
+    check_includes,
+    make_environment,
+    template_error,
+    template_line,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -64,10 +71,23 @@ class RenderedContent:
 
 
 def read_sources(layout: Layout) -> ContentSources:
-    """Read every content/*.md once; a folder without chapters is an error."""
+    """Read every content/*.md once; a folder without chapters is an error.
+
+    Hidden files (editors' lock files `.#x.md`, macOS's `._x.md`) and folders are not chapters; any other entry
+    must be a readable text file inside the project (see `files.read_bytes`)."""
     folder = layout.path(Layout.content)
-    paths = sorted(path for path in folder.glob("*.md") if path.is_file() and not path.name.startswith("."))
-    texts = {path.name: read_text(path, f"{Layout.content}/{path.name}", ContentError, "") for path in paths}
+    paths = sorted(path for path in folder.glob("*.md") if not path.name.startswith(".") and not path.is_dir())
+    dangling = "Der Verweis zeigt ins Leere: ersetzen Sie ihn durch die Datei oder entfernen Sie ihn."
+    texts: dict[str, str] = {}
+    errors: list[ReportError] = []
+    for path in paths:
+        try:
+            texts[path.name] = read_text(
+                path, f"{Layout.content}/{path.name}", ContentError, dangling, root=layout.root
+            )
+        except ReportError as error:
+            errors.append(error)
+    raise_all(errors)
     sources = ContentSources(texts)
     if not sources.chapters:
         hint = "Legen Sie mindestens eine Datei content/01-kapitel.md an."
@@ -199,10 +219,11 @@ def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> 
     )
 
 
-def _render_template(environment: Environment, name: str, helpers: Helpers) -> str:
+def _render_template(environment: LimitedEnvironment, name: str, helpers: Helpers) -> str:
     try:
+        check_includes(environment, name)
         template = environment.get_template(name)
-        return template.render(helpers.namespace())
+        return environment.render_limited(template, helpers.namespace())
     except ReportError as error:
         _placed(error, name)
     except TemplateSyntaxError as error:
@@ -218,6 +239,20 @@ def _render_template(environment: Environment, name: str, helpers: Helpers) -> s
             Location(f"{Layout.content}/{name}", line=template_line(error, name)),
             "Prüfen Sie Anzahl und Art der Argumente (siehe README).",
         ) from None
+    except (ArithmeticError, LookupError) as error:
+        raise ContentError(
+            f"{_runtime_problem(error)}.",
+            Location(f"{Layout.content}/{name}", line=template_line(error, name)),
+            "Prüfen Sie den Ausdruck in dieser Zeile.",
+        ) from None
+
+
+def _runtime_problem(error: ArithmeticError | LookupError) -> str:
+    if isinstance(error, ZeroDivisionError):
+        return "Rechenfehler: Division durch null"
+    if isinstance(error, ArithmeticError):
+        return "Rechenfehler: das Ergebnis ist zu groß"
+    return f"Eintrag nicht gefunden: {error}"
 
 
 def _placed(error: ReportError, name: str) -> NoReturn:

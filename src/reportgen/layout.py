@@ -42,7 +42,7 @@ class Layout:
 
     def href(self, name: str) -> str:
         """A project-relative name as a relative URL from the HTML document, with a trailing slash for folders."""
-        relative = posixpath.relpath(name, posixpath.dirname(self.html))
+        relative = posixpath.relpath("/" + name, "/" + posixpath.dirname(self.html))  # never the working folder
         return relative + "/" if name in (self.content, self.templates, self.charts) else relative
 
     def name_of(self, path: Path) -> str:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .content import Chapter
     from .markdown import Heading
 
-PAGE_TEMPLATE = posixpath.relpath(Layout.page_template, Layout.templates)
+PAGE_TEMPLATE = posixpath.relpath("/" + Layout.page_template, "/" + Layout.templates)
 TOC_LEVELS = 2
 
 
