@@ -10,13 +10,26 @@ from jinja2 import TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from reportgen import templating
 from reportgen.errors import ContentError, Location, ReportError, TemplateError
-from reportgen.templating import SourceLoader, folder_loader, make_environment, template_error, template_line
+from reportgen.templating import (
+    MAX_RANGE,
+    MAX_VALUE_SIZE,
+    LimitedEnvironment,
+    SourceLoader,
+    TemplateLimitError,
+    check_includes,
+    folder_loader,
+    limited_range,
+    make_environment,
+    template_error,
+    template_line,
+)
 
 SYNTAX_HINT = "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}."
 
 
-def environment(sources: dict[str, str], autoescape: bool = False) -> SandboxedEnvironment:
+def environment(sources: dict[str, str], autoescape: bool = False) -> LimitedEnvironment:
     return make_environment(SourceLoader(sources), autoescape)
 
 
@@ -147,3 +160,73 @@ def test_other_runtime_error() -> None:
 def test_the_kind_passed_is_the_kind_returned(kind: type[ReportError]) -> None:
     assert type(as_report_error({"a.md": "{{ nix }}"}, "a.md", kind)) is kind
     assert type(as_report_error({"a.md": "{% if %}"}, "a.md", kind)) is kind
+
+
+# The sandbox policy: limits as TemplateLimitError, turned into report errors at file and line
+
+
+def limit_error(sources: dict[str, str], name: str = "a.md") -> ReportError:
+    env = environment(sources)
+    with pytest.raises(TemplateLimitError) as caught:
+        check_includes(env, name)
+        env.render_limited(env.get_template(name), {})
+    return template_error(caught.value, "content", name, ContentError)
+
+
+def test_the_environment_is_the_limited_sandbox() -> None:
+    env = environment({})
+    assert isinstance(env, LimitedEnvironment)
+    assert isinstance(env, SandboxedEnvironment)
+
+
+def test_range_is_limited() -> None:
+    assert list(limited_range(2, 8, 3)) == [2, 5]
+    assert len(limited_range(MAX_RANGE)) == MAX_RANGE
+    with pytest.raises(TemplateLimitError, match=r"^range\(\) mit 10\.001 Werten"):
+        limited_range(MAX_RANGE + 1)
+
+
+def test_limit_errors_carry_their_hint_and_line() -> None:
+    error = limit_error({"a.md": "a\n{{ 'x' * 2000000 }}\n"})
+    assert error.location == Location("content/a.md", line=2)
+    assert error.hint == "Prüfen Sie Multiplikationen (*, **) und Verkettungen (+, ~) im Ausdruck."
+
+
+def test_limits_apply_to_autoescaped_templates_and_keep_escaping() -> None:
+    env = environment({"a": "{{ a ~ b }}|{{ a * 2 }}"}, autoescape=True)
+    assert env.render_limited(env.get_template("a"), {"a": "<", "b": "&"}) == "&lt;&amp;|&lt;&lt;"
+    with pytest.raises(TemplateLimitError):
+        env.render_limited(env.get_template("a"), {"a": "x" * MAX_VALUE_SIZE, "b": "y"})
+
+
+def test_output_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templating, "MAX_OUTPUT", 10)
+    error = limit_error({"a.md": "123456\n{{ 'abc' * 2 }}\nmehr\n"})
+    assert str(error) == (
+        "content/a.md, Zeile 2: Die Vorlage ergibt mehr als 10 Zeichen (Grenze je Datei). "
+        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf."
+    )
+
+
+def test_include_self_is_found_before_rendering() -> None:
+    error = limit_error({"a.md": "eins\n{% include 'a.md' %}\n"})
+    assert error.location == Location("content/a.md", line=2)
+    assert error.message == "Die Datei bindet sich selbst ein (a.md → a.md)."
+
+
+def test_include_depth_through_a_template_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templating, "MAX_INCLUDE_DEPTH", 3)
+    sources = {
+        "a.md": "{% include '_c' %}\n{% include '_a' %}",
+        "_a": "{% include '_b' %}",
+        "_b": "x\n{% include '_c' %}",
+        "_c": "{% include '_d' %}",
+        "_d": "",
+    }
+    error = limit_error(sources)
+    assert error.location == Location("content/_b", line=2)
+    assert error.message == "Einbindungen sind tiefer verschachtelt als 3 Ebenen (a.md → _a → _b → _c → …)."
+
+
+def test_includes_by_computed_or_missing_names_are_left_to_rendering() -> None:
+    check_includes(environment({"a.md": "{% include name %}{% include 'fehlt.md' %}"}), "a.md")

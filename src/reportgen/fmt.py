@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 
 LOCALE = "de_DE"
 NBSP = "\u00a0"
+MAX_DECIMALS = 4  # more than a survey's precision, and the most a reader takes in
 
 
 def _decimal(value: float) -> Decimal:
@@ -18,12 +19,19 @@ def _decimal(value: float) -> Decimal:
 
 
 def _format(value: Decimal, decimals: int) -> str:
+    if not valid_decimals(decimals):
+        raise ValueError(f"Nachkommastellen: erlaubt sind 0 bis {MAX_DECIMALS}, nicht {decimals!r}")
     # babel rounds half to even (0,125 -> 0,12); reports round half up as readers expect.
     rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded.is_zero():
         rounded = abs(rounded)  # never "-0"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def valid_decimals(decimals: object) -> bool:
+    """Whether `decimals` is a whole number from 0 to MAX_DECIMALS."""
+    return isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_DECIMALS
 
 
 def number(value: float, decimals: int = 0) -> str:

@@ -1,20 +1,27 @@
-"""The one Jinja environment factory: explicit loader, strict, German number filters."""
+"""The one Jinja environment factory: explicit loader, strict, a sandbox with limits, German number filters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeGuard, cast
 
 from jinja2 import (
     BaseLoader,
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplateSyntaxError,
     UndefinedError,
+    nodes,
 )
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import fmt
@@ -42,9 +49,244 @@ def folder_loader(folder: Path) -> BaseLoader:
     return FileSystemLoader(folder)
 
 
-def make_environment(loader: BaseLoader, autoescape: bool) -> SandboxedEnvironment:
-    """A sandboxed, strict environment loading templates by name through `loader`."""
-    environment = SandboxedEnvironment(
+# Limits of template execution: a chapter that hits one stops with a German message, never a hang.
+MAX_RANGE = 10_000  # values of one range()
+MAX_VALUE_SIZE = 1_000_000  # characters or items of one value made with *, + or ~
+MAX_NUMBER_DIGITS = 1_000  # digits of one whole number made with * or **
+MAX_OUTPUT = 5_000_000  # characters one template renders to
+MAX_SECONDS = 10.0  # time one template may take to render
+MAX_INCLUDE_DEPTH = 10  # templates included (imported, extended) within each other
+LOOP_HINT = "Schleifen in Kapiteln sind für wenige Einträge gedacht; prüfen Sie range() und verschachtelte Schleifen."
+TIME_HINT = "Prüfen Sie verschachtelte Schleifen und Makros, die sich selbst aufrufen."
+SIZE_HINT = "Prüfen Sie Multiplikationen (*, **) und Verkettungen (+, ~) im Ausdruck."
+INCLUDE_HINT = "Entfernen Sie das {% include %} (oder {% import %}), das den Kreis schließt."
+
+
+class TemplateLimitError(TemplateRuntimeError):
+    """A template hit one of the limits above; `template` and `line` when known before rendering."""
+
+    def __init__(self, message: str, hint: str, template: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.template = template
+        self.line = line
+
+
+def _count(value: int, unit: str) -> str:
+    return f"{fmt.number(value)} {unit}"
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles every loop so each pass checks the time limit, and every `~` so its result is bounded."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        for loop in node.find_all(nodes.For):
+            guard = nodes.EnvironmentAttribute("limited_loop", lineno=loop.iter.lineno)
+            loop.iter = nodes.Call(guard, [loop.iter], [], None, None, lineno=loop.iter.lineno)
+            loop.iter.set_environment(self.environment)
+        super().visit_Template(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.limited_value(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class LimitedEnvironment(SandboxedEnvironment):
+    """The sandbox with a policy on ranges, value sizes, output size, render time and include depth."""
+
+    code_generator_class = _LimitedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = limited_range
+        self._deadline: float | None = None
+
+    def render_limited(self, template: Template, context: Mapping[str, object]) -> str:
+        """`template` rendered piece by piece, stopped when the output or the time exceeds its limit."""
+        self._deadline = time.monotonic() + MAX_SECONDS
+        pieces: list[str] = []
+        size = 0
+        stream = cast(Generator[str, None, None], template.generate(context))
+        try:
+            for piece in stream:
+                pieces.append(piece)
+                size += len(piece)
+                if size > MAX_OUTPUT:
+                    # Thrown in where the template stands, so the error carries its line.
+                    stream.throw(_output_too_long())
+                self._check_time()
+        except RecursionError as error:
+            raise _too_deep_recursion().with_traceback(error.__traceback__) from None
+        finally:
+            self._deadline = None
+        return "".join(pieces)
+
+    def limited_loop(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        """The items of a loop, the time limit checked before each pass."""
+        for item in iterable:
+            self._check_time()
+            yield item
+
+    def limited_value(self, value: Any) -> Any:
+        """`value` if its size is within MAX_VALUE_SIZE."""
+        _check_size(_size(value))
+        return value
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        self._check_time()
+        if operator == "**":
+            _check_power(left, right)
+        elif operator == "*":
+            _check_product(left, right)
+        elif _size(left) is not None and _size(right) is not None:
+            _check_size((_size(left) or 0) + (_size(right) or 0))
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self._check_time()
+        if isinstance(getattr(obj, "__self__", None), str):  # "a".ljust(10**9), "a".center(…), "1".zfill(…)
+            for value in (*args, *kwargs.values()):
+                if _is_int(value):
+                    _check_size(value)
+        return super().call(context, obj, *args, **kwargs)
+
+    def _check_time(self) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self._deadline = None  # once: the error must not stop its own unwinding
+            raise TemplateLimitError(
+                f"Die Vorlage braucht länger als {fmt.integer_or_decimal(MAX_SECONDS, 1)} Sekunden (Zeitgrenze je Datei).",
+                TIME_HINT,
+            )
+
+
+def limited_range(*args: int) -> range:
+    """`range()` for templates, at most MAX_RANGE values."""
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise TemplateLimitError(
+            f"range() mit {_count(len(values), 'Werten')} überschreitet die Grenze von {_count(MAX_RANGE, 'Werten')}.",
+            LOOP_HINT,
+        )
+    return values
+
+
+def _size(value: object) -> int | None:
+    return len(value) if isinstance(value, str | list | tuple) else None
+
+
+def _check_size(size: int | None) -> None:
+    if size is not None and size > MAX_VALUE_SIZE:
+        raise TemplateLimitError(
+            f"Der Ausdruck ergäbe einen Wert mit {_count(size, 'Zeichen oder Einträgen')}; erlaubt sind "
+            f"höchstens {fmt.number(MAX_VALUE_SIZE)}.",
+            SIZE_HINT,
+        )
+
+
+def _check_product(left: object, right: object) -> None:
+    for sequence, times in ((left, right), (right, left)):
+        if _size(sequence) is not None and isinstance(times, int):
+            _check_size((_size(sequence) or 0) * max(times, 0))
+    if _is_int(left) and _is_int(right):
+        _check_digits(abs(left).bit_length() + abs(right).bit_length())
+
+
+def _check_power(base: object, exponent: object) -> None:
+    if _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1:
+        _check_digits(exponent * abs(base).bit_length())
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_digits(bits: int) -> None:
+    if bits * 0.30103 > MAX_NUMBER_DIGITS:  # log10(2): the digits of a number with `bits` bits
+        raise TemplateLimitError(
+            f"Der Ausdruck ergäbe eine Zahl mit mehr als {_count(MAX_NUMBER_DIGITS, 'Stellen')}.", SIZE_HINT
+        )
+
+
+def _output_too_long() -> TemplateLimitError:
+    return TemplateLimitError(
+        f"Die Vorlage ergibt mehr als {_count(MAX_OUTPUT, 'Zeichen')} (Grenze je Datei).",
+        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf.",
+    )
+
+
+def _too_deep_recursion() -> TemplateLimitError:
+    return TemplateLimitError(
+        "Die Vorlage ruft sich ohne Ende selbst auf (Makros oder Einbindungen zu tief verschachtelt).",
+        "Prüfen Sie Makros, die sich selbst aufrufen, und berechnete Namen in {% include %}.",
+    )
+
+
+def check_includes(environment: Environment, name: str) -> None:
+    """Refuse templates that include themselves, directly or in a cycle, or nest includes too deep.
+
+    Checked on the names written in the templates before rendering, so the message shows the chain;
+    names computed while rendering are caught by the recursion limit instead."""
+    _include_height(environment, (name,), {})
+
+
+def _include_height(environment: Environment, chain: tuple[str, ...], heights: dict[str, int]) -> int:
+    """How deep the includes below `chain[-1]` go; each template is looked into once."""
+    name = chain[-1]
+    if name in heights:
+        return heights[name]
+    height = 0
+    for target, line in _references(environment, name):
+        path = (*chain, target)
+        if target in chain:
+            raise _include_cycle(path, line)
+        if len(path) - 1 > MAX_INCLUDE_DEPTH:
+            raise _too_deep(path, line, "")
+        below = _include_height(environment, path, heights)
+        if len(path) - 1 + below > MAX_INCLUDE_DEPTH:  # a template looked into before, on a shorter chain
+            raise _too_deep(path, line, " → …")
+        height = max(height, below + 1)
+    heights[name] = height
+    return height
+
+
+def _too_deep(path: tuple[str, ...], line: int, more: str) -> TemplateLimitError:
+    return TemplateLimitError(
+        f"Einbindungen sind tiefer verschachtelt als {MAX_INCLUDE_DEPTH} Ebenen ({' → '.join(path)}{more}).",
+        "Binden Sie Textbausteine direkt im Kapitel ein statt ineinander.",
+        path[-2],
+        line,
+    )
+
+
+def _include_cycle(path: tuple[str, ...], line: int) -> TemplateLimitError:
+    chain = " → ".join(path)
+    if path[-2] == path[-1]:
+        return TemplateLimitError(f"Die Datei bindet sich selbst ein ({chain}).", INCLUDE_HINT, path[-2], line)
+    return TemplateLimitError(f"Einbindungen im Kreis: {chain}.", INCLUDE_HINT, path[-2], line)
+
+
+def _references(environment: Environment, name: str) -> list[tuple[str, int]]:
+    """The templates `name` includes, imports or extends by a written name, with their lines."""
+    assert environment.loader is not None
+    try:
+        source, _, _ = environment.loader.get_source(environment, name)
+    except TemplateNotFound:
+        return []  # reported at the include's line when rendering
+    tree = environment.parse(source, name)
+    kinds = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+    written = ((getattr(node, "template", None), node.lineno) for node in tree.find_all(kinds))
+    return [
+        (target.value, line)
+        for target, line in written
+        if isinstance(target, nodes.Const) and isinstance(target.value, str)
+    ]
+
+
+def make_environment(loader: BaseLoader, autoescape: bool) -> LimitedEnvironment:
+    """A sandboxed, strict, limited environment loading templates by name through `loader`."""
+    environment = LimitedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -85,6 +327,9 @@ def template_error(
     display_name = f"{folder}/{template_name}"
     if isinstance(error, TemplateSyntaxError):
         return _syntax_error(error, folder, display_name, kind)
+    if isinstance(error, TemplateLimitError):
+        file = f"{folder}/{error.template}" if error.template else display_name
+        return kind(str(error), Location(file, line=error.line or line), error.hint)
     if isinstance(error, TemplateNotFound):
         return kind(f"Vorlage „{error.name}“ nicht gefunden.", Location(display_name, line=line), hint)
     if isinstance(error, SecurityError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .. import fmt
 from ..errors import ContentError
 
 if TYPE_CHECKING:
@@ -68,6 +69,17 @@ def checked_codes(stats: QuestionStats, codes: Sequence[Code], helper: str, allo
         if not isinstance(code, int | str) or isinstance(code, bool) or code not in known:
             raise unknown_code(stats, code, helper)
     return list(codes)
+
+
+def checked_decimals(decimals: object, helper: str) -> int:
+    """`decimals` if it is a whole number from 0 to fmt.MAX_DECIMALS."""
+    if not fmt.valid_decimals(decimals):
+        raise helper_error(
+            f"{helper}(): decimals={decimals!r} ist nicht erlaubt.",
+            f"Erlaubt sind 0 bis {fmt.MAX_DECIMALS} Nachkommastellen, z. B. decimals=1.",
+        )
+    assert isinstance(decimals, int)
+    return decimals
 
 
 def unknown_code(stats: QuestionStats, code: object, helper: str) -> ContentError:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from .. import fmt
-from .lookup import Code, Questions, checked_codes, helper_error, unknown_code
+from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, unknown_code
 from .registry import Example, helper
 
 
@@ -52,6 +52,7 @@ class ProseNumbers:
     def share(self, question_id: str, *codes: Code, exclude: Iterable[Code] = (), decimals: int = 0) -> str:
         """Share of all valid answers with these codes, whole percent; `exclude=` leaves codes out of the base."""
         stats = self._questions.get(question_id)
+        decimals = checked_decimals(decimals, "share")
         wanted = checked_codes(stats, codes, "share")
         excluded = checked_codes(stats, tuple(exclude), "share", allow_empty=True)
         if set(wanted) & set(excluded):
@@ -67,12 +68,12 @@ class ProseNumbers:
     @helper(group="prose", examples=[Example('mean("zukunft")', "4,44")])
     def mean(self, question_id: str, decimals: int = 2) -> str:
         """Mean of a scale question's valid answers, two decimals."""
-        return fmt.number(self._descriptive(question_id, "mean"), decimals)
+        return fmt.number(self._descriptive(question_id, "mean"), checked_decimals(decimals, "mean"))
 
     @helper(group="prose", examples=[Example('sd("zukunft")', "1,08")])
     def sd(self, question_id: str, decimals: int = 2) -> str:
         """Sample standard deviation (n − 1) of a scale question, two decimals."""
-        return fmt.number(self._descriptive(question_id, "sd"), decimals)
+        return fmt.number(self._descriptive(question_id, "sd"), checked_decimals(decimals, "sd"))
 
     @helper(group="prose", examples=[Example('label("strategie")', "Strategische Bedeutung der Ressourceneffizienz")])
     def label(self, question_id: str) -> str:
@@ -80,12 +81,18 @@ class ProseNumbers:
         return self._questions.get(question_id).question.label
 
     @helper(group="prose", examples=[Example('category("position", 2)', "Manager/in")])
-    def category(self, question_id: str, code: int) -> str:
+    def category(self, question_id: str, code: Code) -> str:
         """The label of one of the question's codes."""
         stats = self._questions.get(question_id)
         for category in stats.question.categories:
             if category.code == code and not isinstance(code, bool):
                 return category.label
+        for category in stats.question.categories:
+            if category.label == code:
+                raise helper_error(
+                    f"category(): „{code}“ ist eine Beschriftung, kein Code der Frage „{question_id}“.",
+                    f'Schreiben Sie category("{question_id}", {category.code}) oder den Text „{code}“ direkt.',
+                )
         raise unknown_code(stats, code, "category")
 
     @helper(group="prose", examples=[Example('mode("position")', "Manager/in")])
