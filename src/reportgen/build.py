@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from jinja2 import Environment
-
 from .cache import cache_key, dump_value, library_stamp, read_value, source_version
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .codebook import Codebook, parse_codebook
@@ -22,7 +20,7 @@ from .layout import Layout
 from .page import check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
-from .templating import folder_loader, make_environment
+from .templating import LimitedEnvironment, folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
 
@@ -46,7 +44,7 @@ class Project:
     config: Config
     stats: SurveyStats
     content: RenderedContent
-    templates: Environment
+    templates: LimitedEnvironment
     stats_cache: StatsCache
     warnings: tuple[str, ...]
 

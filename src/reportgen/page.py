@@ -11,7 +11,7 @@ from jinja2 import TemplateError as JinjaError
 
 from .errors import TemplateError
 from .layout import Layout
-from .templating import template_error
+from .templating import LimitedEnvironment, template_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -50,11 +50,12 @@ def page_context(
     return PageContext(report, brand, date, chapters, toc, layout.href(Layout.stylesheet), layout.href(Layout.logo))
 
 
-def render_page(environment: Environment, context: PageContext) -> str:
-    """Fill the page template; template mistakes name the template file and line."""
+def render_page(environment: LimitedEnvironment, context: PageContext) -> str:
+    """Fill the page template (within the template limits); mistakes name the template file and line."""
     try:
         template = environment.get_template(PAGE_TEMPLATE)
-        return template.render(**{field: getattr(context, field) for field in context.__dataclass_fields__})
+        fields = {field: getattr(context, field) for field in context.__dataclass_fields__}
+        return environment.render_limited(template, fields)
     except JinjaError as error:
         hint = "Verfügbar sind: " + ", ".join(context.__dataclass_fields__) + "."
         raise template_error(error, Layout.templates, PAGE_TEMPLATE, TemplateError, hint) from None
