@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
-from collections.abc import Iterator
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pytest
 
 from reportgen import build as build_module
-from reportgen import cli
+from reportgen import cli, workers
 from reportgen.build import BuildResult
 from reportgen.errors import ContentError, Location
 from reportgen.layout import Layout
@@ -21,9 +21,17 @@ from reportgen.timing import StageHook
 class Pool:
     """Stands in for the ProcessPoolExecutor the CLI creates, recording how."""
 
-    def __init__(self, max_workers: int) -> None:
+    def __init__(self, max_workers: int, **options: object) -> None:
         self.max_workers = max_workers
+        self.options = options
+        self.started = False
         self.shut_down = False
+
+    def submit(self, fn: Callable[..., object], /, *args: object) -> Future[object]:
+        self.started = True  # the CLI starts the worker before the build
+        done: Future[object] = Future()
+        done.set_result(None)
+        return done
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.shut_down = True
@@ -33,8 +41,8 @@ class Pool:
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[Pool]:
     created: list[Pool] = []
 
-    def pool(max_workers: int) -> Pool:
-        created.append(Pool(max_workers))
+    def pool(max_workers: int, **options: object) -> Pool:
+        created.append(Pool(max_workers, **options))
         return created[-1]
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
@@ -74,7 +82,8 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
     assert cli.main(["build"]) == 0
     assert gc.isenabled() is collecting
     [pool] = pools
-    assert (pool.max_workers, pool.shut_down) == (1, True)
+    assert (pool.max_workers, pool.started, pool.shut_down) == (1, True, True)
+    assert pool.options["initializer"] is workers.become_worker  # dies with the build, ignores Ctrl-C, prints nothing
     assert calls == [(Path("."), pool, False)]
     output = capsys.readouterr()
     assert output.out == "build/report.pdf geschrieben: 3 Seiten.\n"

@@ -56,21 +56,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResult:
-    """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes."""
-    from concurrent.futures import ProcessPoolExecutor
+    """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes.
 
+    The worker dies with this process, however it ends, and never writes to the terminal (see `workers`)."""
     from .build import build
+    from .workers import chart_worker
 
     collecting = gc.isenabled()
     # WeasyPrint builds millions of short-lived objects with few cycles: the cyclic collector's full
     # passes over them cost about a tenth of the build and free next to nothing.
     gc.disable()
-    # One worker draws the charts on the second core while this process lays out the pages.
-    chart_worker = ProcessPoolExecutor(max_workers=1)
     try:
-        return build(root, executor=chart_worker, on_stage=on_stage)
+        # One worker draws the charts on the second core while this process lays out the pages.
+        with chart_worker() as executor:
+            return build(root, executor=executor, on_stage=on_stage)
     finally:
-        chart_worker.shutdown(wait=False, cancel_futures=True)
         if collecting:
             gc.enable()
 
