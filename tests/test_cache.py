@@ -17,7 +17,7 @@ from reportgen import build as build_module
 from reportgen import charts
 from reportgen import survey as survey_module
 from reportgen.build import Project, build, prepare
-from reportgen.cache import dump_value, library_stamp, read_value
+from reportgen.cache import dump_value, library_stamp, read_cached, read_value
 from reportgen.charts import ChartSpec, ChartStyle, PendingCharts, start_charts
 from reportgen.layout import Layout
 from reportgen.stats import SurveyStats
@@ -286,3 +286,19 @@ def test_library_stamp_changes_when_the_library_is_reinstalled(tmp_path: Path, m
     os.utime(package / "__init__.py", ns=(1, 1))  # a reinstall writes the files anew
     assert library_stamp("fakelib") != before
     assert library_stamp("no_such_library_here") == "no_such_library_here: not installed"
+
+
+def test_a_cache_entry_that_links_elsewhere_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.svg"
+    secret.write_bytes(b"<svg/>")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "entry.svg").symlink_to(secret)
+    (cache / "zero.svg").symlink_to("/dev/zero")
+    (cache / "folder.svg").mkdir()
+    (cache / "good.svg").write_bytes(b"<svg/>")
+    assert read_cached(cache / "entry.svg") is None
+    assert read_cached(cache / "zero.svg") is None  # returns at once instead of reading forever
+    assert read_cached(cache / "folder.svg") is None
+    assert read_cached(cache / "missing.svg") is None
+    assert read_cached(cache / "good.svg") == b"<svg/>"

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import __version__
+from .errors import OutputError, ReportError
+from .files import read_bytes
 
 T = TypeVar("T")
 
@@ -64,8 +66,9 @@ def dump_value(value: object) -> bytes:
 
 
 def read_cached(path: Path) -> bytes | None:
-    """A cached file's bytes, or None when there is none."""
+    """A cached file's bytes, or None when there is none, or when it is no regular file inside its cache folder
+    (a received build/ may hold anything: a link to /dev/zero must not hang the build)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_bytes(path, path.name, OutputError, "", root=path.parent)
+    except ReportError:
         return None
