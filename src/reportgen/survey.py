@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .codebook import Codebook, Question
 from .errors import DataError, Location, ReportError, did_you_mean, raise_all
-from .tables import EXPORT_HINT, HEADER_ROW, read_table, row_list
+from .tables import EXPORT_HINT, HEADER_ROW, header_name, read_table, row_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,21 +87,80 @@ def _column_errors(
     errors: list[ReportError] = []
     if id_column not in present:
         fix = "Benennen Sie die Spalte so oder ändern Sie [survey] id_column in report.toml."
-        hint = " ".join(filter(None, [did_you_mean(id_column, extra), fix]))
+        hint = " ".join(filter(None, [_suggestion(id_column, extra, among_headers=True), fix]))
         errors.append(DataError(f"Die Spalte „{id_column}“ mit den Befragten-IDs fehlt.", header, hint))
     for question in codebook.questions:
         if question.id not in present:
             where = f"{codebook.file}, Zeile {question.line}" if question.line else codebook.file
             fix = f"Fügen Sie sie hinzu oder entfernen Sie [{question.id}] ({where})."
-            guess = did_you_mean(question.id, extra)
+            guess = _suggestion(question.id, extra, among_headers=True)
             hint = f"{guess} Spaltennamen müssen genau wie im Codebuch lauten." if guess else fix
             errors.append(DataError(f"Die Spalte „{question.id}“ aus dem Codebuch fehlt.", header, hint))
     for column in extra:
-        hint = did_you_mean(column, expected) or f"Beschreiben Sie sie in {codebook.file} oder löschen Sie sie."
+        hint = _suggestion(column, expected) or f"Beschreiben Sie sie in {codebook.file} oder löschen Sie sie."
         errors.append(
             DataError("Die Spalte hat keinen Eintrag im Codebuch.", Location(file, row=header_row, column=column), hint)
         )
     return errors
+
+
+def _suggestion(name: str, options: list[str], among_headers: bool = False) -> str:
+    """„Meinten Sie …?“ for the closest option, or, where the two look the same, what tells them apart.
+
+    Headers reach here as `header_name` made them (NFC, no format characters such as U+200B), so what is left
+    to tell apart is rarer: a control character, or a letter from another script that looks like a Latin one
+    (a Cyrillic „а“); never „Meinten Sie „X“?“ where both look the same. `among_headers`: the options are the
+    headers and `name` is the codebook's or report.toml's name; otherwise the other way round."""
+    closest = _closest(name, options)
+    if closest is None:
+        return ""
+    header, meant = (closest, name) if among_headers else (name, closest)
+    hidden = _hidden_difference(header, meant)
+    if hidden:
+        return f"Der Spaltenname „{_shown(header)}“ sieht aus wie „{meant}“, enthält aber {hidden}."
+    return did_you_mean(name, [closest])
+
+
+def _closest(name: str, options: list[str]) -> str | None:
+    """The option `did_you_mean` would suggest."""
+    folded = {option.casefold(): option for option in options}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def _hidden_difference(header: str, meant: str) -> str:
+    """The characters of `header` that make it differ from `meant` though both look alike; "" if they look different."""
+    notes: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, header, meant, autojunk=False).get_opcodes():
+        odd, wanted = header[i1:i2], meant[j1:j2]
+        if tag == "equal":
+            continue
+        if tag == "delete" and all(_invisible(char) for char in odd):
+            notes.extend(f"ein unsichtbares Zeichen U+{ord(char):04X}" for char in odd)
+        elif tag == "replace" and len(odd) == len(wanted) and all(map(_look_alike, odd, wanted)):
+            notes.extend(
+                f"das Zeichen U+{ord(char):04X} ({unicodedata.name(char, '?')}) statt „{want}“"
+                for char, want in zip(odd, wanted, strict=True)
+            )
+        else:
+            return ""
+    return " und ".join(notes)
+
+
+def _invisible(char: str) -> bool:
+    """Control, format, unassigned and private characters, line and paragraph separators: no visible glyph."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Cn", "Co", "Zl", "Zp"}
+
+
+def _look_alike(char: str, wanted: str) -> bool:
+    """A letter from another script (or a fullwidth or mathematical one) in place of a Latin one."""
+    return wanted.isascii() and not char.isascii() and not unicodedata.name(char, "").startswith("LATIN")
+
+
+def _shown(name: str) -> str:
+    return "".join(char for char in name if not _invisible(char))
 
 
 def _id_errors(ids: pd.Series, file: str, id_column: str) -> list[ReportError]:
@@ -156,8 +216,8 @@ def _meaning(cell: str, question: Question) -> tuple[float, bool]:
 
 
 def _normal(label: str) -> str:
-    """Labels compare without regard to case, spaces and the kind of dash: "> 250" is ">250"."""
-    label = unicodedata.normalize("NFC", label).casefold()
+    """Labels compare as headers do (`header_name`), and without regard to case, spaces and the kind of dash."""
+    label = header_name(label).casefold()
     label = re.sub(r"[\u2010-\u2015\u2212]", "-", label)
     return "".join(label.split())
 

@@ -1,4 +1,8 @@
-"""Reading a responses table: the file's bytes -> a frame of stripped strings indexed by spreadsheet row."""
+"""Reading a responses table: the file's bytes -> a frame of stripped strings indexed by spreadsheet row.
+
+Hostile and broken files end in one DataError, fast: the bytes, an XLSX's unpacked size, its rows, columns and
+cells are bounded (`TableLimits`), and formulas without stored results are refused, never read as empty.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,35 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 import warnings
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Location, ReportError, raise_all
+from .files import DATA_LIMIT, MB, too_large
 
 if TYPE_CHECKING:
     import pandas as pd
 
+
+@dataclass(frozen=True)
+class TableLimits:
+    """Bounds on a responses file, far above any real survey: a hostile or broken file fails fast and clearly.
+
+    The one place for them (issue 8 wants them configurable in report.toml later)."""
+
+    size: int = DATA_LIMIT  # bytes of the file as stored
+    unpacked: int = 200 * MB  # XLSX: bytes of all its parts after decompression (a zip bomb stops here)
+    rows: int = 1_000_000  # the last row that holds a value
+    columns: int = 2_000  # the last column that holds a value
+    cells: int = 5_000_000  # cells read (XLSX cell elements, CSV fields): 50,000 respondents × 100 questions
+
+
+LIMITS = TableLimits()
 HEADER_ROW = 1
 DELIMITERS = (";", ",", "\t")
 EXPORT_HINT = "Exportieren Sie die Antworten erneut als CSV oder XLSX mit Kopfzeile."
@@ -24,6 +46,8 @@ _MAX_ROW_ERRORS = 10
 _SEP_LINE = re.compile(r"sep=(.)\s*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAX_LISTED_CELLS = 5
+_RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“."
 
 
 @dataclass(frozen=True)
@@ -39,21 +63,36 @@ class _Rows:
         return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells)
 
 
-_Reader = Callable[[bytes, Location], _Rows]
+_Reader = Callable[[bytes, Location, TableLimits], _Rows]
 _Record = tuple[int, list[str]]
 
 
-def read_table(raw: bytes, display_name: str) -> pd.DataFrame:
+def read_table(raw: bytes, display_name: str, limits: TableLimits = LIMITS) -> pd.DataFrame:
     """A responses file's bytes -> a frame of stripped strings; the format comes from the name's suffix.
 
     CSV is accepted as German Excel exports come: `;`, `,` or tab as delimiter (detected), UTF-8 with or
-    without BOM, UTF-16 with BOM, or Windows-1252, any line ends; XLSX is read with openpyxl. The frame's
-    index holds the spreadsheet row numbers (the header is row 1 unless blank rows precede it);
-    `attrs["header_row"]` the header's. Reading the file, and reporting a missing one, is the caller's job.
+    without BOM, UTF-16 with BOM, or Windows-1252, any line ends; XLSX: the first worksheet, read with bounds
+    (`limits`), cached results of formulas as values. The frame's index holds the spreadsheet row numbers (the
+    header is row 1 unless blank rows precede it); `attrs["header_row"]` the header's. Column names are
+    compared as they look (`header_name`). Reading the file, and reporting a missing one, is the caller's job.
     """
     location = Location(display_name)
-    rows = _reader_for(display_name)(raw, location)
+    if len(raw) > limits.size:
+        raise too_large(DataError, location, len(raw), limits.size)
+    rows = _reader_for(display_name)(raw, location, limits)
     return _to_frame(rows, location)
+
+
+def header_name(text: str) -> str:
+    """A column name as it looks: NFC, without invisible format characters, stripped.
+
+    Decided for issue 8: a header that differs from a codebook id only by a BOM, a zero-width character
+    (U+200B/C/D, U+2060), a soft hyphen (U+00AD), another format character (Unicode category Cf: direction
+    marks, invisible operators) or by normalisation (a decomposed „ä“) is that column; nobody can see the
+    difference, so it is no mistake to report.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
 
 
 def _reader_for(display_name: str) -> _Reader:
@@ -64,14 +103,14 @@ def _reader_for(display_name: str) -> _Reader:
 # CSV
 
 
-def _read_csv(raw: bytes, location: Location) -> _Rows:
+def _read_csv(raw: bytes, location: Location, limits: TableLimits) -> _Rows:
     _refuse_binary(raw, location)
     text = _decode(raw, location)
     first_line, _, rest = text.partition("\n")
     declared = _SEP_LINE.fullmatch(first_line.strip())
     if declared:  # Excel's "sep=;" line: Excel hides it, so rows are counted without it
-        return _parse_csv(rest, declared.group(1), location)
-    return _parse_csv(text, _detect_delimiter(text), location)
+        return _parse_csv(rest, declared.group(1), location, limits)
+    return _parse_csv(text, _detect_delimiter(text), location, limits)
 
 
 def _refuse_binary(raw: bytes, location: Location) -> None:
@@ -125,11 +164,18 @@ def _detect_delimiter(text: str) -> str:
         return ","  # one column only: any delimiter reads it the same
 
 
-def _parse_csv(text: str, delimiter: str, location: Location) -> _Rows:
+def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimits) -> _Rows:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     cells: list[list[str]] = []
+    count = 0
     try:
         for row in reader:
+            count += len(row)
+            here = Location(location.file, row=len(cells) + HEADER_ROW)
+            if count > limits.cells:
+                raise _too_many(here, limits.cells, "Zellen")
+            if len(cells) >= limits.rows:
+                raise _too_many(here, limits.rows, "Zeilen")
             cells.append([cell.strip() for cell in row])
     except csv.Error as error:
         raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
@@ -153,10 +199,12 @@ def _quote_error(reason: str, location: Location) -> DataError:
 # XLSX
 
 
-def _read_xlsx(raw: bytes, location: Location) -> _Rows:
-    """The first worksheet's cell values (cached results for formulas)."""
-    import openpyxl
+# A cell that holds a formula but no stored result (openpyxl and pandas write them so).
+_UNCACHED = "formula without result"
 
+
+def _read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> _Rows:
+    """The first worksheet's values, read within `limits`; formulas count by their stored results."""
     if not raw.startswith(b"PK"):
         raise DataError(
             "Die Datei ist keine XLSX-Arbeitsmappe.",
@@ -165,18 +213,159 @@ def _read_xlsx(raw: bytes, location: Location) -> _Rows:
             "in .csv um und passen Sie [survey] responses in report.toml an.",
         )
     try:
+        _check_unpacked_size(raw, location, limits)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
-            workbook = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
-            sheet = workbook.worksheets[0]
-            cells = [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception as error:  # openpyxl and zipfile raise many kinds for a broken file
+            values = _sheet_values(raw, location, limits)
+    except ReportError:
+        raise
+    except Exception as error:  # openpyxl, zipfile and the XML parser raise many kinds for a broken file
         raise DataError(
-            f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).",
-            location,
-            "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“.",
+            f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).", location, _RESAVE_HINT
         ) from None
-    return _Rows.from_top(cells)
+    return _dense(values, location, limits)
+
+
+def _check_unpacked_size(raw: bytes, location: Location, limits: TableLimits) -> None:
+    """Before anything is decompressed: zipfile never unpacks a part beyond the size its directory declares."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limits.unpacked:
+        raise DataError(
+            f"Die XLSX-Datei ist entpackt zu groß ({_megabytes(unpacked)} MB, höchstens {_megabytes(limits.unpacked)} "
+            "MB).",
+            location,
+            "Kopieren Sie nur die Antworten in eine neue Arbeitsmappe und speichern Sie diese; eine so stark gepackte "
+            "Datei kann auch beschädigt oder manipuliert sein.",
+        )
+
+
+def _sheet_values(raw: bytes, location: Location, limits: TableLimits) -> dict[int, dict[int, str]]:
+    """The first worksheet's non-empty cells by row and column, streamed from its XML."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        if not workbook.worksheets:
+            raise DataError(
+                "Die Arbeitsmappe enthält kein Tabellenblatt.",
+                location,
+                "Legen Sie die Antworten auf das erste Tabellenblatt und speichern Sie die Datei erneut.",
+            )
+        sheet = workbook.worksheets[0]
+        with sheet._get_source() as source:
+            return _collect(_cell_rows(source, workbook, sheet), location, limits)
+    finally:
+        workbook.close()
+
+
+def _cell_rows(source: Any, workbook: Any, sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The sheet's rows as openpyxl's parser yields them: only the cells in the file, whatever <dimension> claims.
+
+    openpyxl's own read-only rows pad every row to the claimed dimension (one stray cell at XFD1048576 makes
+    16,384 × 1,048,576 cells), so its worksheet parser is used directly, as its read-only sheet uses it; each
+    cell is marked when it has a formula but no stored result."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    parser = WorkSheetParser(
+        source,
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    parse_cell = parser.parse_cell
+
+    def parse_cell_marking_formulas(element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = parse_cell(element)
+        # An empty result of a text formula is stored as t="str" with an empty <v>: a result, not a missing one.
+        if cell["value"] is None and element.get("t") != "str" and element.find(FORMULA_TAG) is not None:
+            cell["data_type"] = _UNCACHED
+        return cell
+
+    parser.parse_cell = parse_cell_marking_formulas
+    yield from parser.parse()
+
+
+def _collect(
+    rows: Iterable[tuple[int, list[dict[str, Any]]]], location: Location, limits: TableLimits
+) -> dict[int, dict[int, str]]:
+    """Non-empty cells within the limits; empty cells anywhere are ignored, formulas without results refused."""
+    values: dict[int, dict[int, str]] = {}
+    uncached: list[tuple[int, int]] = []
+    count = 0
+    for _, cells in rows:
+        for cell in cells:
+            row, column = int(cell["row"]), int(cell["column"])
+            count += 1
+            if count > limits.cells:
+                raise _too_many(Location(location.file, row=row), limits.cells, "Zellen")
+            text = _xlsx_text(cell["value"])
+            if not text and cell["data_type"] != _UNCACHED:
+                continue
+            if row < 1 or column < 1:
+                raise ValueError(f"cell at row {row}, column {column}")
+            if row > limits.rows or column > limits.columns:
+                raise _far_away(row, column, location, limits)
+            if cell["data_type"] == _UNCACHED:
+                uncached.append((row, column))
+            else:
+                values.setdefault(row, {})[column] = text
+    if uncached:
+        raise _formulas_without_results(sorted(uncached), location)
+    return values
+
+
+def _dense(values: dict[int, dict[int, str]], location: Location, limits: TableLimits) -> _Rows:
+    """The rows that hold values, each as wide as the widest."""
+    width = max((max(cells) for cells in values.values()), default=0)
+    numbers = sorted(values)
+    if len(numbers) * width > limits.cells:
+        raise _too_many(Location(location.file), limits.cells, "Zellen")
+    return _Rows(numbers, [[values[number].get(column, "") for column in range(1, width + 1)] for number in numbers])
+
+
+def _far_away(row: int, column: int, location: Location, limits: TableLimits) -> DataError:
+    return DataError(
+        f"Zelle {column_letter(column - 1)}{row} liegt weit außerhalb der Tabelle (gelesen werden höchstens "
+        f"{_number(limits.rows)} Zeilen und {_number(limits.columns)} Spalten).",
+        Location(location.file, row=row),
+        "Löschen Sie den Inhalt dieser Zelle (oft ein versehentlicher Eintrag) und speichern Sie die Datei erneut.",
+    )
+
+
+def _formulas_without_results(cells: list[tuple[int, int]], location: Location) -> DataError:
+    names = [f"{column_letter(column - 1)}{row}" for row, column in cells]
+    listed = ", ".join(names[:_MAX_LISTED_CELLS])
+    if len(names) > _MAX_LISTED_CELLS:
+        listed += f" und {len(names) - _MAX_LISTED_CELLS} weitere"
+    if len(names) == 1:
+        problem = f"Die Formelzelle {listed} hat kein gespeichertes Ergebnis und würde als leer gelesen."
+    else:
+        problem = f"{len(names)} Formelzellen haben kein gespeichertes Ergebnis und würden als leer gelesen: {listed}."
+    return DataError(
+        problem,
+        Location(location.file, row=cells[0][0]),
+        "Öffnen Sie die Arbeitsmappe in Excel oder LibreOffice und speichern Sie sie, damit die Ergebnisse "
+        "gespeichert werden (openpyxl und pandas schreiben Formeln ohne Ergebnis).",
+    )
+
+
+def _too_many(location: Location, limit: int, unit: str) -> DataError:
+    return DataError(
+        f"Die Tabelle hat mehr als {_number(limit)} {unit}.",
+        location,
+        "Speichern Sie nur die Antworten, eine Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei.",
+    )
+
+
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
+
+
+def _megabytes(size: int) -> str:
+    return _number(-(-size // MB))
 
 
 def _xlsx_text(value: object) -> str:
@@ -204,6 +393,7 @@ def _to_frame(rows: _Rows, location: Location) -> pd.DataFrame:
     if not records:
         raise DataError("Die Datei ist leer.", location, EXPORT_HINT)
     (header_row, header), body = records[0], records[1:]
+    header = [header_name(name) for name in header]
     keep = _named_columns(header, header_row, body, location)
     raise_all(_width_errors(header, body, location))
     names = [header[index] for index in keep]
