@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -97,3 +99,26 @@ def make_tiny(target: Path, files: dict[str, Edit] | None = None) -> Path:
     shutil.copytree(REPO / "templates", target / "templates")
     apply_files(target, dict(TINY_FILES))
     return apply_files(target, files or {})
+
+
+STUDY_RESPONSES = REPO / "data" / "responses.csv"
+# A text answer with the characters German exports get wrong most often.
+UMLAUT_ANSWER = "Geschäftsführer – Öko „Süd“ 5 €"
+
+
+def study_rows() -> list[list[str]]:
+    """The study's responses as rows of strings, one text answer with umlauts, dash, quotes and €."""
+    rows = list(csv.reader(io.StringIO(STUDY_RESPONSES.read_text(encoding="utf-8"), newline="")))
+    column = rows[0].index("position_sonstiges")
+    filled = next(row for row in rows[1:] if row[column])
+    filled[column] = UMLAUT_ANSWER
+    return rows
+
+
+def to_csv(rows: list[list[str]], delimiter: str = ",", line_end: str = "\n", decimal_comma: bool = False) -> str:
+    """Rows written as a spreadsheet program would: minimal quoting, the given delimiter and line ends."""
+    if decimal_comma:
+        rows = [rows[0], *([f"{cell},0" if cell.isdigit() else cell for cell in row] for row in rows[1:])]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
+    return buffer.getvalue()

@@ -7,7 +7,6 @@ row and the column, never in another exception.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Sequence
@@ -19,44 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projects import STUDY_RESPONSES, UMLAUT_ANSWER, study_rows, to_csv
 from reportgen.codebook import Codebook, parse_codebook
 from reportgen.errors import DataError, ReportError, ReportErrors
 from reportgen.survey import Survey, load_survey, validate
 
 REPO = Path(__file__).resolve().parent.parent
 STUDY_CODEBOOK = REPO / "data" / "codebook.toml"
-STUDY_RESPONSES = REPO / "data" / "responses.csv"
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-# A text answer with the characters German exports get wrong most often.
-UMLAUT_ANSWER = "Geschäftsführer – Öko „Süd“ 5 €"
 
 
 @pytest.fixture(scope="module")
 def study_codebook() -> Codebook:
     return parse_codebook(STUDY_CODEBOOK.read_text(encoding="utf-8"), "data/codebook.toml")
-
-
-def study_rows() -> list[list[str]]:
-    """The study's responses as rows of strings, one text answer with umlauts, dash, quotes and €."""
-    rows = list(csv.reader(io.StringIO(STUDY_RESPONSES.read_text(encoding="utf-8"), newline="")))
-    column = rows[0].index("position_sonstiges")
-    filled = next(row for row in rows[1:] if row[column])
-    filled[column] = UMLAUT_ANSWER
-    return rows
-
-
-def to_csv(rows: list[list[str]], delimiter: str = ",", line_end: str = "\n", decimal_comma: bool = False) -> str:
-    """Rows written as a spreadsheet program would: minimal quoting, the given delimiter and line ends."""
-    if decimal_comma:
-        rows = [rows[0], *([_with_decimal_comma(cell) for cell in row] for row in rows[1:])]
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
-    return buffer.getvalue()
-
-
-def _with_decimal_comma(cell: str) -> str:
-    return f"{cell},0" if cell.isdigit() else cell
 
 
 def load(data: bytes | str, codebook: Codebook, name: str = "responses.csv") -> Survey:

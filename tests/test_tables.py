@@ -8,7 +8,6 @@ spreadsheet row, never in another exception. read_table gets bytes: reading the 
 from __future__ import annotations
 
 import builtins
-import csv
 import datetime
 import io
 import itertools
@@ -21,34 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projects import UMLAUT_ANSWER, study_rows, to_csv
 from reportgen.errors import DataError, ReportError, ReportErrors
 from reportgen.tables import HEADER_ROW, column_letter, read_table
 
 REPO = Path(__file__).resolve().parent.parent
-STUDY_RESPONSES = REPO / "data" / "responses.csv"
 NAME = "data/responses.csv"
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-# A text answer with the characters German exports get wrong most often.
-UMLAUT_ANSWER = "Geschäftsführer – Öko „Süd“ 5 €"
-
-
-def study_rows() -> list[list[str]]:
-    """The study's responses as rows of strings, one text answer with umlauts, dash, quotes and €."""
-    rows = list(csv.reader(io.StringIO(STUDY_RESPONSES.read_text(encoding="utf-8"), newline="")))
-    column = rows[0].index("position_sonstiges")
-    filled = next(row for row in rows[1:] if row[column])
-    filled[column] = UMLAUT_ANSWER
-    return rows
-
-
-def to_csv(rows: list[list[str]], delimiter: str = ",", line_end: str = "\n", decimal_comma: bool = False) -> str:
-    """Rows written as a spreadsheet program would: minimal quoting, the given delimiter and line ends."""
-    if decimal_comma:
-        rows = [rows[0], *([f"{cell},0" if cell.isdigit() else cell for cell in row] for row in rows[1:])]
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
-    return buffer.getvalue()
 
 
 def to_xlsx(rows: Sequence[Sequence[object]]) -> bytes:
