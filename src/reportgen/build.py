@@ -25,7 +25,7 @@ from .timing import StageHook, stage
 from .writer import BuildFolder
 
 T = TypeVar("T")
-STATS_SOURCES = ("tables.py", "survey.py", "codebook.py", "stats.py")
+STATS_SOURCES = ("tables.py", "xlsx.py", "survey.py", "codebook.py", "stats.py")
 _CREATE = "Legen Sie die Datei an."
 
 

@@ -7,16 +7,13 @@ cells are bounded (`TableLimits`), and formulas without stored results are refus
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import DataError, Location, ReportError, raise_all
 from .files import DATA_LIMIT, MB, too_large
@@ -46,24 +43,22 @@ _MAX_ROW_ERRORS = 10
 _SEP_LINE = re.compile(r"sep=(.)\s*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_MAX_LISTED_CELLS = 5
-_RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“."
 
 
 @dataclass(frozen=True)
-class _Rows:
+class Rows:
     """Parsed records: `numbers[i]` is the spreadsheet row of `cells[i]`."""
 
     numbers: list[int]
     cells: list[list[str]]
 
     @classmethod
-    def from_top(cls, cells: list[list[str]]) -> _Rows:
+    def from_top(cls, cells: list[list[str]]) -> Rows:
         """Records that start at the header row, one spreadsheet row each."""
         return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells)
 
 
-_Reader = Callable[[bytes, Location, TableLimits], _Rows]
+_Reader = Callable[[bytes, Location, TableLimits], Rows]
 _Record = tuple[int, list[str]]
 
 
@@ -103,7 +98,7 @@ def _reader_for(display_name: str) -> _Reader:
 # CSV
 
 
-def _read_csv(raw: bytes, location: Location, limits: TableLimits) -> _Rows:
+def _read_csv(raw: bytes, location: Location, limits: TableLimits) -> Rows:
     _refuse_binary(raw, location)
     text = _decode(raw, location)
     first_line, _, rest = text.partition("\n")
@@ -164,7 +159,7 @@ def _detect_delimiter(text: str) -> str:
         return ","  # one column only: any delimiter reads it the same
 
 
-def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimits) -> _Rows:
+def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimits) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     cells: list[list[str]] = []
     count = 0
@@ -173,13 +168,13 @@ def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimit
             count += len(row)
             here = Location(location.file, row=len(cells) + HEADER_ROW)
             if count > limits.cells:
-                raise _too_many(here, limits.cells, "Zellen")
+                raise too_many(here, limits.cells, "Zellen")
             if len(cells) >= limits.rows:
-                raise _too_many(here, limits.rows, "Zeilen")
+                raise too_many(here, limits.rows, "Zeilen")
             cells.append([cell.strip() for cell in row])
     except csv.Error as error:
         raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
-    return _Rows.from_top(cells)
+    return Rows.from_top(cells)
 
 
 def _quote_error(reason: str, location: Location) -> DataError:
@@ -196,186 +191,22 @@ def _quote_error(reason: str, location: Location) -> DataError:
     return DataError(f"Die Zeile lässt sich nicht lesen ({reason}).", location, hint)
 
 
-# XLSX
-
-
-# A cell that holds a formula but no stored result (openpyxl and pandas write them so).
-_UNCACHED = "formula without result"
-
-
-def _read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> _Rows:
-    """The first worksheet's values, read within `limits`; formulas count by their stored results."""
-    if not raw.startswith(b"PK"):
-        raise DataError(
-            "Die Datei ist keine XLSX-Arbeitsmappe.",
-            location,
-            "Speichern Sie sie in Excel als „Excel-Arbeitsmappe (.xlsx)“; ist sie eine CSV-Datei, benennen Sie sie "
-            "in .csv um und passen Sie [survey] responses in report.toml an.",
-        )
-    try:
-        _check_unpacked_size(raw, location, limits)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
-            values = _sheet_values(raw, location, limits)
-    except ReportError:
-        raise
-    except Exception as error:  # openpyxl, zipfile and the XML parser raise many kinds for a broken file
-        raise DataError(
-            f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).", location, _RESAVE_HINT
-        ) from None
-    return _dense(values, location, limits)
-
-
-def _check_unpacked_size(raw: bytes, location: Location, limits: TableLimits) -> None:
-    """Before anything is decompressed: zipfile never unpacks a part beyond the size its directory declares."""
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > limits.unpacked:
-        raise DataError(
-            f"Die XLSX-Datei ist entpackt zu groß ({_megabytes(unpacked)} MB, höchstens {_megabytes(limits.unpacked)} "
-            "MB).",
-            location,
-            "Kopieren Sie nur die Antworten in eine neue Arbeitsmappe und speichern Sie diese; eine so stark gepackte "
-            "Datei kann auch beschädigt oder manipuliert sein.",
-        )
-
-
-def _sheet_values(raw: bytes, location: Location, limits: TableLimits) -> dict[int, dict[int, str]]:
-    """The first worksheet's non-empty cells by row and column, streamed from its XML."""
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    try:
-        if not workbook.worksheets:
-            raise DataError(
-                "Die Arbeitsmappe enthält kein Tabellenblatt.",
-                location,
-                "Legen Sie die Antworten auf das erste Tabellenblatt und speichern Sie die Datei erneut.",
-            )
-        sheet = workbook.worksheets[0]
-        with sheet._get_source() as source:
-            return _collect(_cell_rows(source, workbook, sheet), location, limits)
-    finally:
-        workbook.close()
-
-
-def _cell_rows(source: Any, workbook: Any, sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    """The sheet's rows as openpyxl's parser yields them: only the cells in the file, whatever <dimension> claims.
-
-    openpyxl's own read-only rows pad every row to the claimed dimension (one stray cell at XFD1048576 makes
-    16,384 × 1,048,576 cells), so its worksheet parser is used directly, as its read-only sheet uses it; each
-    cell is marked when it has a formula but no stored result."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
-
-    parser = WorkSheetParser(
-        source,
-        sheet._shared_strings,
-        data_only=True,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
-    )
-    parse_cell = parser.parse_cell
-
-    def parse_cell_marking_formulas(element: Any) -> dict[str, Any]:
-        cell: dict[str, Any] = parse_cell(element)
-        # An empty result of a text formula is stored as t="str" with an empty <v>: a result, not a missing one.
-        if cell["value"] is None and element.get("t") != "str" and element.find(FORMULA_TAG) is not None:
-            cell["data_type"] = _UNCACHED
-        return cell
-
-    parser.parse_cell = parse_cell_marking_formulas
-    yield from parser.parse()
-
-
-def _collect(
-    rows: Iterable[tuple[int, list[dict[str, Any]]]], location: Location, limits: TableLimits
-) -> dict[int, dict[int, str]]:
-    """Non-empty cells within the limits; empty cells anywhere are ignored, formulas without results refused."""
-    values: dict[int, dict[int, str]] = {}
-    uncached: list[tuple[int, int]] = []
-    count = 0
-    for _, cells in rows:
-        for cell in cells:
-            row, column = int(cell["row"]), int(cell["column"])
-            count += 1
-            if count > limits.cells:
-                raise _too_many(Location(location.file, row=row), limits.cells, "Zellen")
-            text = _xlsx_text(cell["value"])
-            if not text and cell["data_type"] != _UNCACHED:
-                continue
-            if row < 1 or column < 1:
-                raise ValueError(f"cell at row {row}, column {column}")
-            if row > limits.rows or column > limits.columns:
-                raise _far_away(row, column, location, limits)
-            if cell["data_type"] == _UNCACHED:
-                uncached.append((row, column))
-            else:
-                values.setdefault(row, {})[column] = text
-    if uncached:
-        raise _formulas_without_results(sorted(uncached), location)
-    return values
-
-
-def _dense(values: dict[int, dict[int, str]], location: Location, limits: TableLimits) -> _Rows:
-    """The rows that hold values, each as wide as the widest."""
-    width = max((max(cells) for cells in values.values()), default=0)
-    numbers = sorted(values)
-    if len(numbers) * width > limits.cells:
-        raise _too_many(Location(location.file), limits.cells, "Zellen")
-    return _Rows(numbers, [[values[number].get(column, "") for column in range(1, width + 1)] for number in numbers])
-
-
-def _far_away(row: int, column: int, location: Location, limits: TableLimits) -> DataError:
+def too_many(location: Location, limit: int, unit: str) -> DataError:
     return DataError(
-        f"Zelle {column_letter(column - 1)}{row} liegt weit außerhalb der Tabelle (gelesen werden höchstens "
-        f"{_number(limits.rows)} Zeilen und {_number(limits.columns)} Spalten).",
-        Location(location.file, row=row),
-        "Löschen Sie den Inhalt dieser Zelle (oft ein versehentlicher Eintrag) und speichern Sie die Datei erneut.",
-    )
-
-
-def _formulas_without_results(cells: list[tuple[int, int]], location: Location) -> DataError:
-    names = [f"{column_letter(column - 1)}{row}" for row, column in cells]
-    listed = ", ".join(names[:_MAX_LISTED_CELLS])
-    if len(names) > _MAX_LISTED_CELLS:
-        listed += f" und {len(names) - _MAX_LISTED_CELLS} weitere"
-    if len(names) == 1:
-        problem = f"Die Formelzelle {listed} hat kein gespeichertes Ergebnis und würde als leer gelesen."
-    else:
-        problem = f"{len(names)} Formelzellen haben kein gespeichertes Ergebnis und würden als leer gelesen: {listed}."
-    return DataError(
-        problem,
-        Location(location.file, row=cells[0][0]),
-        "Öffnen Sie die Arbeitsmappe in Excel oder LibreOffice und speichern Sie sie, damit die Ergebnisse "
-        "gespeichert werden (openpyxl und pandas schreiben Formeln ohne Ergebnis).",
-    )
-
-
-def _too_many(location: Location, limit: int, unit: str) -> DataError:
-    return DataError(
-        f"Die Tabelle hat mehr als {_number(limit)} {unit}.",
+        f"Die Tabelle hat mehr als {count_text(limit)} {unit}.",
         location,
         "Speichern Sie nur die Antworten, eine Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei.",
     )
 
 
-def _number(count: int) -> str:
+def count_text(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def _megabytes(size: int) -> str:
-    return _number(-(-size // MB))
+def _read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> Rows:
+    from .xlsx import read_xlsx  # openpyxl only for workbooks
 
-
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()
+    return read_xlsx(raw, location, limits)
 
 
 # The one place that maps a file format to its reader.
@@ -385,7 +216,7 @@ _READERS: dict[str, _Reader] = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm":
 # Records -> frame: header checks, row widths, blank rows skipped.
 
 
-def _to_frame(rows: _Rows, location: Location) -> pd.DataFrame:
+def _to_frame(rows: Rows, location: Location) -> pd.DataFrame:
     """Header checks, row widths, blank rows skipped -> frame indexed by spreadsheet row."""
     import pandas as pd
 
