@@ -40,7 +40,7 @@ WITH_IMAGE: dict[str, str | bytes] = {
     "content/01-kapitel.md": CHAPTER.replace("{{ bar_chart", "![Ein Punkt](bilder/punkt.png)\n\n{{ bar_chart"),
     "content/bilder/punkt.png": PNG,
 }
-STAGES = ["config", "data", "content", "charts", "page", "layout", "pdf", "charts-wait", "write"]
+STAGES = ["config", "data", "content", "page", "charts", "layout", "pdf", "charts-wait", "write"]
 
 
 def snapshot(root: Path, *, inside_build: bool = False) -> dict[str, str]:

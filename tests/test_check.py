@@ -94,3 +94,16 @@ def test_check_loads_neither_weasyprint_nor_matplotlib(tiny_project) -> None:
     )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "loaded:"
+
+
+def test_check_finds_what_the_page_template_and_the_chart_font_would_break(tiny_project, capsys) -> None:
+    root = tiny_project(
+        {
+            "templates/report.html.j2": lambda text: text.replace("{{ report.title }}", "{{ report.titel }}", 1),
+            "templates/fonts/Lato-Regular.ttf": None,
+        }
+    )
+    assert main(["--project", str(root), "check"]) == 2
+    errors = capsys.readouterr().err
+    assert "Fehler: templates/report.html.j2, Zeile 5: Unbekannter Name:" in errors
+    assert "Fehler: templates/fonts/Lato-Regular.ttf: Schriftdatei nicht gefunden." in errors

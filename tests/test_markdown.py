@@ -162,3 +162,17 @@ def test_code_is_not_a_resource() -> None:
     """An <img> shown as code is text in the report, nothing is fetched for it."""
     text = 'So bindet man ein Bild ein: `<img src="beispiel.png">`.\n\n```\n<img src="block.png">\n```\n'
     assert MarkdownRenderer().render(text).resources == ()
+
+
+def test_unquoted_html_sources_are_resources_and_relocated() -> None:
+    rendered = MarkdownRenderer(resource_prefix="../content/").render(
+        "Text\n\n<img src=/etc/passwd alt=x>\n\n<img src=bild.png alt='y'> <video poster='p.png'></video>\n"
+    )
+    assert [(resource.line, resource.url) for resource in rendered.resources] == [
+        (3, "/etc/passwd"),
+        (5, "bild.png"),
+        (5, "p.png"),
+    ]
+    assert "src=../content/bild.png" in rendered.html
+    assert "poster='../content/p.png'" in rendered.html
+    assert "src=/etc/passwd" in rendered.html  # not relocated: check refuses it before anything is fetched

@@ -119,3 +119,13 @@ def test_syntax_error_is_a_content_error() -> None:
     assert type(error) is ContentError
     assert error.location is not None
     assert (error.location.file, error.location.line) == (NAME, 2)
+
+
+def test_an_author_list_is_refused_at_its_line() -> None:
+    text = '[mueller-2020]\nauthor = ["Müller", "Schmidt"]\nyear = 2020\n'
+    with pytest.raises(ContentError) as caught:
+        parse_references(text, "content/literatur.toml")
+    assert str(caught.value) == (
+        "content/literatur.toml, Zeile 2: [mueller-2020] author muss ein Text sein, keine Liste oder Tabelle. "
+        'Schreiben Sie mehrere Namen in einen Text, z. B. author = "Müller und Schmidt".'
+    )

@@ -17,10 +17,10 @@ from .content import RenderedContent, check_sources, read_sources, render_conten
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, raise_all
 from .files import DATA_LIMIT, read_bytes, read_text
 from .layout import Layout
-from .page import check_page_template, page_context, render_page
+from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
-from .templating import LimitedEnvironment, folder_loader, make_environment
+from .templating import folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
 
@@ -44,7 +44,8 @@ class Project:
     config: Config
     stats: SurveyStats
     content: RenderedContent
-    templates: LimitedEnvironment
+    html: str
+    chart_style: ChartStyle
     stats_cache: StatsCache
     warnings: tuple[str, ...]
 
@@ -85,12 +86,24 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         content = _collect(errors, render_content, sources, layout, partials, stats, references)
         raise_all(errors)
     assert content is not None
+    with stage(on_stage, "page"):
+        html = _collect(errors, render_page, templates, _page_context(config, content))
+        chart_style = _collect(errors, _chart_style, config)
+        raise_all(errors)
+    assert html is not None and chart_style is not None
     unused = (
         f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
         for qid in codebook.ids
         if qid not in content.questions_used
     )
-    return Project(config, stats, content, templates, stats_cache, content.warnings + tuple(unused))
+    warnings = content.warnings + tuple(unused)
+    return Project(config, stats, content, html, chart_style, stats_cache, warnings)
+
+
+def _page_context(config: Config, content: RenderedContent) -> PageContext:
+    return page_context(
+        config.report, config.brand, config.document_date, content.chapters, content.headings, config.layout
+    )
 
 
 def _collect(errors: list[ReportError], step: Callable[..., T], *arguments: object) -> T | None:
@@ -163,17 +176,12 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     if executor is not None:
         executor.submit(warm_up)  # loads matplotlib in the worker while this process reads the project
     project = prepare(root, on_stage=on_stage)
-    config, content = project.config, project.content
-    layout = config.layout
+    layout = project.config.layout
     with stage(on_stage, "charts"):
-        charts = start_charts(content.charts, _chart_style(config), layout.path(Layout.chart_cache), executor)
+        charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
     from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
 
-    with stage(on_stage, "page"):
-        context = page_context(
-            config.report, config.brand, config.document_date, content.chapters, content.headings, layout
-        )
-        html = render_page(project.templates, context)
+    html = project.html
     pdf, layout_warnings = render_pdf(html, layout, ChartFiles(charts), on_stage)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()

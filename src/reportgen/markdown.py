@@ -14,8 +14,11 @@ from markupsafe import Markup
 
 NUMBERED_LEVELS = 2
 # Resources in raw HTML: every one must be checked like a Markdown image.
+# Values quoted or not: a browser (and WeasyPrint) reads <img src=/etc/passwd> as well as <img src="…">.
 _HTML_SOURCE = re.compile(
-    r"""<(?:img|source|link|script|iframe|object|embed)\b[^>]*?\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I
+    r"""<(?:img|source|link|script|iframe|object|embed|video|audio|track|input)\b[^>]*?"""
+    r"""\b(?:src|href|data|poster)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s"'>]+))""",
+    re.I,
 )
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _TYPOGRAPHY = (
@@ -134,8 +137,9 @@ class MarkdownRenderer:
 
         def relocate_html(html: str) -> str:
             def attribute(match: re.Match[str]) -> str:
-                start, end = (offset - match.start() for offset in match.span(1))
-                return match.group(0)[:start] + relocated(match.group(1)) + match.group(0)[end:]
+                group = _url_group(match)
+                start, end = (offset - match.start() for offset in match.span(group))
+                return match.group(0)[:start] + relocated(match.group(group)) + match.group(0)[end:]
 
             return _HTML_SOURCE.sub(attribute, html)
 
@@ -173,10 +177,15 @@ def _resources(token: Token) -> list[Resource]:
 
 def _html_sources(html: str, line: int) -> list[Resource]:
     return [
-        Resource(line + offset, url)
+        Resource(line + offset, match.group(_url_group(match)))
         for offset, html_line in enumerate(html.splitlines())
-        for url in _HTML_SOURCE.findall(html_line)
+        for match in _HTML_SOURCE.finditer(html_line)
     ]
+
+
+def _url_group(match: re.Match[str]) -> str:
+    """The name of the group that holds the URL: it was written in double, single or no quotes."""
+    return next(name for name in ("double", "single", "bare") if match.group(name) is not None)
 
 
 def _slug(text: str) -> str:

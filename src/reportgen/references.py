@@ -50,6 +50,18 @@ def parse_references(text: str, display_name: str) -> dict[str, Reference]:
                 )
             )
             continue
+        wrong = next(
+            (name for name, value in entry.items() if not isinstance(value, str | int) or isinstance(value, bool)), None
+        )
+        if wrong is not None:
+            errors.append(
+                ContentError(
+                    f"[{key}] {wrong} muss ein Text sein, keine Liste oder Tabelle.",
+                    Location(display_name, line=line_of(text, key, wrong)),
+                    'Schreiben Sie mehrere Namen in einen Text, z. B. author = "Müller und Schmidt".',
+                )
+            )
+            continue
         if not str(entry.get("author", "")).strip() or not str(entry.get("year", "")).strip():
             errors.append(
                 ContentError(
