@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from reportgen.citations import LinkedText, UnknownKey, link_citations
+from reportgen.markdown import MarkdownRenderer
 from reportgen.references import Reference
 
 REFERENCES = {
@@ -81,8 +80,19 @@ def test_text_without_citations_is_unchanged() -> None:
     assert link_citations(text, REFERENCES) == LinkedText(text, (), ())
 
 
-@pytest.mark.xfail(strict=True, reason="citations are found on the text, not on Markdown tokens: issue 9")
-def test_citation_in_a_code_span_stays_code() -> None:
-    # Markdown shows a code span literally, so a link put inside it would print as raw HTML.
-    text = "Der Schlüssel `@mueller-2020` steht in literatur.toml."
-    assert link_citations(text, REFERENCES) == LinkedText(text, (), ())
+def test_citations_in_code_stay_code_and_unknown_keys_there_are_no_mistake() -> None:
+    # Markdown shows code literally, so a link put inside it would print as raw HTML; the chapter renderer
+    # links citations in text tokens only.
+    text = "Der Schlüssel `@mueller-2020` steht in literatur.toml.\n\n```\n@media print [@fehlt]\n```\n\nText @mueller-2020.\n"
+    rendered = MarkdownRenderer().render(text, references=REFERENCES)
+    assert "<code>@mueller-2020</code>" in rendered.html
+    assert "@media print [@fehlt]" in rendered.html
+    assert rendered.unknown == ()
+    assert rendered.cited == ("mueller-2020",)
+    assert rendered.html.count('<a class="citation"') == 1
+
+
+def test_unknown_citation_in_text_is_found_at_its_line_by_the_renderer() -> None:
+    rendered = MarkdownRenderer().render("Eins.\n\nZwei und\ndrei [@fehlt-2020].\n", references=REFERENCES)
+    assert rendered.unknown == (UnknownKey("fehlt-2020", 4),)
+    assert "[@fehlt-2020]" in rendered.html

@@ -317,3 +317,30 @@ def test_pie_chart_without_valid_answers_is_an_error(tmp_path: Path) -> None:
     assert error.location is not None
     assert (error.location.file, error.location.line) == ("content/01-test.md", 3)
     assert "keine gültigen Antworten" in error.message
+
+
+def test_citations_in_snippets_count_and_in_comments_do_not(tmp_path: Path) -> None:
+    root = tiny_project(
+        tmp_path,
+        {
+            "01-test.md": "# Titel\n\n{## [@schmidt-2021] ##}\n{% include '_baustein.md' %}\n\n{{ bibliography() }}\n",
+            "_baustein.md": "Aus dem Baustein [@mueller-2020].\n",
+        },
+    )
+    rendered = render(root)
+    assert rendered.cited == ("mueller-2020",)
+    text = plain(rendered.chapters[0].html)
+    assert "Aus dem Baustein (Müller, 2020)." in text
+    assert "Schmidt" not in text  # the comment's key is neither linked nor listed
+
+
+def test_unknown_citation_in_a_snippet_is_reported_at_the_include_line(tmp_path: Path) -> None:
+    root = tiny_project(
+        tmp_path,
+        {"01-test.md": "# Titel\n\nText.\n{% include '_baustein.md' %}\n", "_baustein.md": "Siehe [@fehlt-2020].\n"},
+    )
+    with pytest.raises(ReportError) as caught:
+        render(root)
+    assert caught.value.location is not None
+    assert (caught.value.location.file, caught.value.location.line) == ("content/01-test.md", 4)
+    assert "@fehlt-2020" in caught.value.message

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from markupsafe import escape
+
 from .references import Reference
 
 _KEY = r"[A-Za-z0-9_][\w-]*"
@@ -61,4 +63,4 @@ def _keys(match: re.Match[str]) -> list[str]:
 
 
 def _link(reference: Reference, label: str) -> str:
-    return f'<a class="citation" href="#ref-{reference.key}">{label}</a>'
+    return f'<a class="citation" href="#ref-{reference.key}">{escape(label)}</a>'

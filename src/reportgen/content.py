@@ -15,7 +15,6 @@ from jinja2 import TemplateSyntaxError
 from markupsafe import Markup
 
 from .charts import ChartSpec
-from .citations import link_citations
 from .errors import ContentError, Location, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_text
 from .helpers import BIBLIOGRAPHY_MARKER, Helpers, helper_names
@@ -174,18 +173,15 @@ def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, 
 
     `charts` are the URLs of the charts the helpers put in: drawn by reportgen, not files of the editor's."""
     lines = source_lines(source, text)
+    rendered = checks.markdown.render(text, charts, checks.references)
     errors: list[ReportError] = []
-    cited: tuple[str, ...] = ()
     if checks.references is not None:
-        linked = link_citations(text, checks.references)
-        text, cited = linked.text, linked.cited
         errors.extend(
             _unknown_citation(item.key, checks.references, Location(display_name, line=lines[item.line - 1]))
-            for item in linked.unknown
+            for item in rendered.unknown
         )
-    rendered = checks.markdown.render(text, charts)
     errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root))
-    return _ChapterHtml(Markup(rendered.html), cited, tuple(errors))
+    return _ChapterHtml(Markup(rendered.html), rendered.cited, tuple(errors))
 
 
 def source_lines(source: str, rendered: str) -> list[int]:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
+
+from .citations import UnknownKey, link_citations
+from .references import Reference
 
 NUMBERED_LEVELS = 2
 # Resources in raw HTML: every one must be checked like a Markdown image.
@@ -48,10 +53,12 @@ class Resource:
 
 @dataclass(frozen=True)
 class RenderedMarkdown:
-    """One chapter's HTML and the resources it refers to."""
+    """One chapter's HTML, the resources it refers to and the citations in its text (never in code)."""
 
     html: str
     resources: tuple[Resource, ...]
+    cited: tuple[str, ...] = ()
+    unknown: tuple[UnknownKey, ...] = ()
 
 
 class MarkdownRenderer:
@@ -66,20 +73,32 @@ class MarkdownRenderer:
         self._anchors: set[str] = set()
         self.headings: list[Heading] = []
 
-    def render(self, text: str, generated: frozenset[str] = frozenset()) -> RenderedMarkdown:
-        """HTML and the editor's resources; `generated` are URLs reportgen itself put in (its charts)."""
+    def render(
+        self,
+        text: str,
+        generated: frozenset[str] = frozenset(),
+        references: Mapping[str, Reference] | None = None,
+    ) -> RenderedMarkdown:
+        """HTML and the editor's resources; `generated` are URLs reportgen itself put in (its charts).
+
+        With `references`, citations in the text (not in code or raw HTML) become links; unknown keys are
+        returned with their line."""
         tokens = self._markdown.parse(text)
         resources = tuple(
             resource for token in tokens for resource in _resources(token) if resource.url not in generated
         )
+        citations = _Citations(references or {})
         for token in tokens:
             if token.type == "inline":
                 self._typography(token)
+                if references is not None:
+                    citations.link(token)
             self._relocate(token, generated)
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
-        return RenderedMarkdown(self._markdown.renderer.render(tokens, self._markdown.options, {}), resources)
+        html = self._markdown.renderer.render(tokens, self._markdown.options, {})
+        return RenderedMarkdown(html, resources, tuple(citations.cited), tuple(citations.unknown))
 
     def _heading(self, opening: Token, inline: Token) -> None:
         level = int(opening.tag[1])
@@ -157,6 +176,27 @@ class MarkdownRenderer:
             if child.type == "text":
                 for pattern, replacement in _TYPOGRAPHY:
                     child.content = pattern.sub(replacement, child.content)
+
+
+class _Citations:
+    """Links the citations of one chapter's text tokens, in order, and keeps what it found."""
+
+    def __init__(self, references: Mapping[str, Reference]) -> None:
+        self._references = references
+        self.cited: dict[str, None] = {}
+        self.unknown: list[UnknownKey] = []
+
+    def link(self, inline: Token) -> None:
+        line = inline.map[0] + 1 if inline.map else 1
+        for child in inline.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "text" and "@" in child.content:
+                linked = link_citations(escapeHtml(child.content), self._references)
+                self.cited.update(dict.fromkeys(linked.cited))
+                self.unknown.extend(UnknownKey(item.key, line + item.line - 1) for item in linked.unknown)
+                if linked.cited:
+                    child.type, child.content = "html_inline", linked.text
 
 
 def _resources(token: Token) -> list[Resource]:
