@@ -587,6 +587,86 @@ CASES = [
         ("Fehler: templates/partials/figure.html.j2, Zeile 1: Vorlagen-Syntaxfehler",),
         BOTH,
     ),
+    # issue 8: hostile and broken inputs
+    Bad(
+        "xlsx-formula-without-result",
+        {
+            CONFIG: replace(f'responses = "{RESPONSES}"', 'responses = "data/responses.xlsx"'),
+            "data/responses.xlsx": xlsx_with({(4, "strategie"): "=2+2", (5, "strategie"): "=1+3"}),
+        },
+        (
+            "Fehler: data/responses.xlsx, Zeile 4: 2 Formelzellen haben kein gespeichertes Ergebnis und würden als "
+            "leer gelesen: B4, B5.",
+            "Öffnen Sie die Arbeitsmappe in Excel oder LibreOffice und speichern Sie sie",
+        ),
+        BOTH,
+    ),
+    Bad(
+        "content-string-bomb",
+        {CONTENT: chapter('{{ "a" * 10**9 }}')},
+        (f"Fehler: {CONTENT}, Zeile 3: Der Ausdruck ergäbe einen Wert mit 1.000.000.000 Zeichen",),
+        BOTH,
+    ),
+    Bad(
+        "content-range-bomb",
+        {CONTENT: chapter("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}")},
+        (f"Fehler: {CONTENT}, Zeile 3: range() mit 100.000 Werten überschreitet die Grenze von 10.000 Werten.",),
+        BOTH,
+    ),
+    Bad(
+        "content-includes-itself",
+        {CONTENT: chapter("{% include '99-fehler.md' %}")},
+        (f"Fehler: {CONTENT}, Zeile 3: Die Datei bindet sich selbst ein (99-fehler.md → 99-fehler.md).",),
+        BOTH,
+    ),
+    Bad(
+        "content-decimals-40",
+        {CONTENT: chapter("{{ share('strategie', 4, 5, decimals=40) }}")},
+        (f"Fehler: {CONTENT}, Zeile 3: share(): decimals=40 ist nicht erlaubt.",),
+        BOTH,
+    ),
+    Bad(
+        "content-image-nul",
+        {CONTENT: chapter("![Bild](%00.png)")},
+        (f"Fehler: {CONTENT}, Zeile 3: Bild „%00.png“ hat keinen gültigen Dateinamen.",),
+        BOTH,
+    ),
+    Bad(
+        "content-image-name-too-long",
+        {CONTENT: chapter(f"![Bild]({'x' * 300}.png)")},
+        (f"Fehler: {CONTENT}, Zeile 3: Bild „{'x' * 80}“ hat keinen gültigen Dateinamen.",),
+        BOTH,
+    ),
+    Bad(
+        "content-unquoted-image-outside",
+        {CONTENT: chapter("<img src=/etc/passwd alt=x>")},
+        (f"Fehler: {CONTENT}, Zeile 3: Bild mit absolutem Pfad „/etc/passwd“ ist nicht erlaubt.",),
+        BOTH,
+    ),
+    Bad(
+        "codebook-id-is-a-path",
+        {CODEBOOK: append('\n["x/../../../../name"]\nkind = "text"\ntext = "Pfad"\n')},
+        (f"Fehler: {CODEBOOK}, Zeile ", "[x/../../../../name] ungültiger Fragename"),
+        BOTH,
+    ),
+    Bad(
+        "references-author-list",
+        {"content/literatur.toml": append('\n[liste-2024]\nauthor = ["A", "B"]\nyear = 2024\n')},
+        ("[liste-2024] author muss ein Text sein, keine Liste oder Tabelle.",),
+        BOTH,
+    ),
+    Bad(
+        "template-page-undefined-found-by-check",
+        {"templates/report.html.j2": replace("</body>", "{{ nope.x }}</body>")},
+        ("Fehler: templates/report.html.j2, Zeile ", "nope", "Verfügbar sind: report, brand"),
+        ("check",),
+    ),
+    Bad(
+        "template-font-missing-found-by-check",
+        {"templates/fonts/Lato-Regular.ttf": None},
+        ("Fehler: templates/fonts/Lato-Regular.ttf: Schriftdatei nicht gefunden.",),
+        ("check",),
+    ),
     Bad(
         "template-font-missing",
         {"templates/fonts/Lato-Regular.ttf": None},

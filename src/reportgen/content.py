@@ -278,9 +278,12 @@ def _resource_problem(url: str, root: Path) -> str:
     if url.startswith("/") or url.startswith("\\"):
         return f"Bild mit absolutem Pfad „{url}“ ist nicht erlaubt."
     relative = unquote(parts.path)
-    path = (root / Layout.content / relative).resolve()
-    if not path.is_relative_to(root.resolve()):
-        return f"Bild „{url}“ liegt außerhalb des Projekts."
-    if not path.is_file():
-        return f"Bild nicht gefunden: {posixpath.join(Layout.content, relative)}."
+    try:
+        path = (root / Layout.content / relative).resolve()
+        if not path.is_relative_to(root.resolve()):
+            return f"Bild „{url}“ liegt außerhalb des Projekts."
+        if not path.is_file():
+            return f"Bild nicht gefunden: {posixpath.join(Layout.content, relative)}."
+    except (OSError, ValueError):  # a NUL character, a name longer than the file system allows
+        return f"Bild „{url[:80]}“ hat keinen gültigen Dateinamen."
     return ""
