@@ -84,7 +84,7 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
     [pool] = pools
     assert (pool.max_workers, pool.started, pool.shut_down) == (1, True, True)
     assert pool.options["initializer"] is workers.become_worker  # dies with the build, ignores Ctrl-C, prints nothing
-    assert calls == [(Path("."), pool, False)]
+    assert calls == [(tmp_path, pool, False)]  # the project folder, made absolute once by the CLI
     output = capsys.readouterr()
     assert output.out == "build/report.pdf geschrieben: 3 Seiten.\n"
     assert output.err == "Warnung: Eine Warnung.\n"

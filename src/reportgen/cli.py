@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import ReportError, ReportErrors
+from .errors import ConfigError, ReportError, ReportErrors
+from .files import absolute
 from .timing import StageHook
 
 if TYPE_CHECKING:
@@ -23,10 +24,9 @@ EXIT_USER_ERROR = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; user mistakes become one message per problem and exit status 2."""
     arguments = _parser().parse_args(argv)
-    root = Path(arguments.project)
     command: Callable[[Path], int] = arguments.command
     try:
-        return command(root)
+        return command(absolute(Path(arguments.project), ConfigError))
     except ReportError as error:
         if arguments.debug:
             traceback.print_exc()
@@ -78,11 +78,8 @@ def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResu
 def _build(root: Path) -> int:
     result = build_as_command(root)
     _print_warnings(result.warnings)
-    shown = (
-        result.pdf.relative_to(result.pdf.parent.parent)
-        if result.pdf.is_relative_to(Path.cwd().resolve())
-        else result.pdf
-    )
+    pdf, here = result.pdf.resolve(), Path.cwd().resolve()
+    shown = pdf.relative_to(here) if pdf.is_relative_to(here) else pdf
     print(f"{shown} geschrieben: {result.pages} Seiten.")
     return 0
 

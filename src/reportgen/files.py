@@ -61,7 +61,13 @@ def read_bytes(
         raise file_unreadable(kind, location, error, READ_HINT) from None
 
 
-def _check_working_folder(kind: type[ReportError], location: Location) -> None:
+def absolute(path: Path, kind: type[ReportError]) -> Path:
+    """`path` made absolute; a working folder deleted under a running shell is a `kind` error."""
+    _check_working_folder(kind, None)
+    return path.absolute()
+
+
+def _check_working_folder(kind: type[ReportError], location: Location | None) -> None:
     """Relative paths need the working folder; one deleted under a running shell is not a missing file."""
     try:
         os.getcwd()
