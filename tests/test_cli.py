@@ -115,3 +115,15 @@ def test_failed_build_shuts_the_worker_down_and_restores_gc(
     assert gc.isenabled()
     assert [pool.shut_down for pool in pools] == [True]
     assert capsys.readouterr().err == message
+
+
+def test_a_deleted_working_folder_is_one_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    gone = tmp_path / "weg"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert cli.main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        "Fehler: Der aktuelle Ordner existiert nicht mehr. "
+        "Wechseln Sie mit cd in den Projektordner und starten Sie reportgen erneut.\n"
+    )
