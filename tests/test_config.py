@@ -221,7 +221,7 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 def test_config_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "report.toml").mkdir()
-    with pytest.raises(ConfigError, match=r"^report.toml: Die Datei lässt sich nicht lesen"):
+    with pytest.raises(ConfigError, match=r"^report.toml: Das ist keine gewöhnliche Datei, sondern ein Ordner\."):
         load_config(tmp_path)
 
 

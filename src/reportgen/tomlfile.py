@@ -55,7 +55,9 @@ def parse_toml(text: str, display_name: str, kind: type[ReportError]) -> dict[st
 
 def _syntax_error(raw_message: str, text: str, display_name: str, kind: type[ReportError]) -> ReportError:
     match = _POSITION.search(raw_message)
-    line = int(match.group(1)) if match and match.group(1) else len(text.rstrip().splitlines()) or None
+    line = (
+        int(match.group(1)) if match and match.group(1) else (text.rstrip().count("\n") + 1 if text.strip() else None)
+    )
     column = f" (Zeichen {match.group(2)})" if match and match.group(2) else ""
     reason = _POSITION.sub("", raw_message).strip()
     message, hint = reason, _SYNTAX_HINT
@@ -68,7 +70,7 @@ def _syntax_error(raw_message: str, text: str, display_name: str, kind: type[Rep
 
 def line_of(text: str, table: str, key: str | None = None) -> int | None:
     """The line of `[table]` (or of `key = …` inside it) in TOML source, if it can be found."""
-    start = _table_start(text.splitlines(), table)
+    start = _table_start(text.split("\n"), table)
     if start is None:
         return top_level_line(text, table) if key is None else None
     if key is None:
@@ -78,7 +80,7 @@ def line_of(text: str, table: str, key: str | None = None) -> int | None:
 
 def find_line(text: str, table: str, pattern: str, occurrence: int = 1) -> int | None:
     """The line inside `[table]` where the regular expression `pattern` matches for the n-th time."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     start = _table_start(lines, table)
     if start is None:
         return None
@@ -97,7 +99,7 @@ def find_line(text: str, table: str, pattern: str, occurrence: int = 1) -> int |
 def top_level_line(text: str, key: str) -> int | None:
     """The line of `key = …` before the first table header."""
     pattern = re.compile(r"^\s*(" + re.escape(key) + r'|"' + re.escape(key) + r'")\s*[=.]')
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if _TABLE_HEADER.match(line):
             return None
         if pattern.match(line):
