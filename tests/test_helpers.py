@@ -70,7 +70,7 @@ def survey_stats() -> SurveyStats:
 
 
 def partials() -> SandboxedEnvironment:
-    return make_environment(folder_loader(PARTIALS), autoescape=True)
+    return make_environment(folder_loader(PARTIALS, PARTIALS.parent.parent), autoescape=True)
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_render_page_fills_the_template(tmp_path: Path) -> None:
 
 def test_render_page_with_the_project_template(tmp_path: Path) -> None:
     root = make_tiny(tmp_path / "tiny")
-    environment = make_environment(folder_loader(root / "templates"), autoescape=True)
+    environment = make_environment(folder_loader(root / "templates", root), autoescape=True)
     html = render_page(environment, context(root))
     assert '<html lang="de">' in html
     assert '<link rel="stylesheet" href="../templates/style.css">' in html

@@ -64,7 +64,7 @@ def test_source_loader_filename_lets_template_line_find_the_line() -> None:
 def test_folder_loader_reads_by_name(tmp_path: Path) -> None:
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "kopf.html.j2").write_text("Kopf {{ n }}", encoding="utf-8")
-    env = make_environment(folder_loader(tmp_path), autoescape=True)
+    env = make_environment(folder_loader(tmp_path, tmp_path), autoescape=True)
     assert env.get_template("partials/kopf.html.j2").render(n=3) == "Kopf 3"
 
 
@@ -230,3 +230,18 @@ def test_include_depth_through_a_template_seen_before(monkeypatch: pytest.Monkey
 
 def test_includes_by_computed_or_missing_names_are_left_to_rendering() -> None:
     check_includes(environment({"a.md": "{% include name %}{% include 'fehlt.md' %}"}), "a.md")
+
+
+def test_a_template_that_links_out_of_the_project_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "geheim.html"
+    outside.write_text("geheim", encoding="utf-8")
+    project = tmp_path / "projekt"
+    (project / "templates").mkdir(parents=True)
+    (project / "templates" / "report.html.j2").symlink_to(outside)
+    env = make_environment(folder_loader(project / "templates", project), autoescape=True)
+    with pytest.raises(TemplateError) as caught:
+        env.get_template("report.html.j2")
+    assert caught.value.location == Location("templates/report.html.j2")
+    assert "außerhalb des Projekts" in caught.value.message
+    with pytest.raises(TemplateNotFound):
+        env.get_template("../geheim.html")

@@ -75,14 +75,14 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     with stage(on_stage, "content"):
         references = _collect(errors, _references, layout)
         sources = _collect(errors, read_sources, layout)
-        templates = make_environment(folder_loader(layout.path(Layout.templates)), autoescape=True)
+        templates = make_environment(folder_loader(layout.path(Layout.templates), layout.root), autoescape=True)
         _collect(errors, check_page_template, templates)
         if data is None or references is None or sources is None:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
             raise_all(errors)
             raise AssertionError("a stage failed without saying why")
         codebook, stats, stats_cache = data
-        partials = make_environment(folder_loader(layout.path(Layout.partials)), autoescape=True)
+        partials = make_environment(folder_loader(layout.path(Layout.partials), layout.root), autoescape=True)
         content = _collect(errors, render_content, sources, layout, partials, stats, references)
         raise_all(errors)
     assert content is not None

@@ -14,6 +14,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import Location, RenderError, ReportError
+from .files import read_bytes
 from .layout import Layout
 from .timing import StageHook, stage
 
@@ -52,7 +53,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             name = self._name(url)
-            body = self._assets[name] if name in self._assets else self._file(name).read_bytes()
+            body = self._assets[name] if name in self._assets else self._read(name)
         except ReportError as error:
             self.refused.append(error)
             raise
@@ -71,13 +72,13 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
             raise _outside(unquote(parts.path))
         return path.relative_to(VIRTUAL_ROOT).as_posix()
 
-    def _file(self, name: str) -> Path:
+    def _read(self, name: str) -> bytes:
         path = (self._root / name).resolve()
         if not path.is_relative_to(self._root):  # a link inside the project that points out of it
             raise _outside(name)
-        if not path.is_file():
+        if not path.exists():
             raise RenderError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
-        return path
+        return read_bytes(path, name, RenderError, "Prüfen Sie den Pfad.", root=self._root)  # regular, bounded
 
 
 def _outside(path: str) -> RenderError:

@@ -10,7 +10,6 @@ from typing import Any, TypeGuard, cast
 from jinja2 import (
     BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateNotFound,
@@ -21,11 +20,13 @@ from jinja2 import (
 )
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import fmt
-from .errors import Location, ReportError
+from .errors import Location, ReportError, TemplateError
+from .files import read_text
 
 # `{#` opens Markdown attributes such as `{#fig-1}`, so comments use `{## … ##}`.
 COMMENT_START = "{##"
@@ -44,9 +45,25 @@ class SourceLoader(BaseLoader):
         return self._sources[template], template, lambda: True
 
 
-def folder_loader(folder: Path) -> BaseLoader:
-    """Templates read by name from a folder of the project."""
-    return FileSystemLoader(folder)
+class ProjectLoader(BaseLoader):
+    """Templates read by name from a folder of the project, through the project's confined reader: a template
+    that is a link out of the project, a device or an oversized file is an error, not read."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self._folder = folder
+        self._root = root
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self._folder.joinpath(*split_template_path(template))  # refuses ".." in names
+        if not path.exists() and not path.is_symlink():
+            raise TemplateNotFound(template)
+        name = path.relative_to(self._root).as_posix() if path.is_relative_to(self._root) else template
+        return read_text(path, name, TemplateError, "", root=self._root), str(path), lambda: True
+
+
+def folder_loader(folder: Path, root: Path) -> BaseLoader:
+    """Templates read by name from `folder`, a folder of the project in `root`."""
+    return ProjectLoader(folder, root)
 
 
 # Limits of template execution: a chapter that hits one stops with a German message, never a hang.
