@@ -220,3 +220,28 @@ def test_the_study_still_renders(make_project: Project) -> None:
     content = prepare(make_project()).content
     assert len(content.chapters) > 3
     assert all(chapter.html for chapter in content.chapters)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        '"%1000000000s" % "x"',
+        '"%*s" % (1000000000, "x")',
+        '"{:>1000000000}".format("x")',
+        '"{a:>1000000000}".format_map({"a": 1})',
+        '"x"|center(1000000000)',
+        '"x"|indent(1000000000, true)',
+        '"%1000000000d"|format(1)',
+    ],
+)
+def test_widths_in_formats_and_filters_are_bounded(tiny_project: Project, expression: str) -> None:
+    assert chapter_failure(tiny_project, "{{ " + expression + " }}") == (
+        f"{CHAPTER}, Zeile 3: Der Ausdruck ergäbe einen Wert mit 1.000.000.000 Zeichen oder Einträgen; "
+        f"erlaubt sind höchstens 1.000.000. {SIZE_HINT}"
+    )
+
+
+def test_ordinary_formats_still_work(tiny_project: Project) -> None:
+    body = '{{ "%d %%"|format(5) }} {{ "{0:.2f}".format(3.14159) }} {{ "%5s" % "ab" }} {{ "ab"|center(6) }}'
+    html = str(prepare(tiny_project({CHAPTER: chapter(body)})).content.chapters[0].html)
+    assert "<p>5 % 3.14    ab   ab</p>" in html.replace("\u00a0", " ")  # Markdown trims the line end

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -113,11 +115,13 @@ class LimitedEnvironment(SandboxedEnvironment):
     """The sandbox with a policy on ranges, value sizes, output size, render time and include depth."""
 
     code_generator_class = _LimitedCodeGenerator
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.globals["range"] = limited_range
+        for name in ("center", "indent", "format", "wordwrap", "truncate"):
+            self.filters[name] = _limited_filter(self.filters[name])
         self._deadline: float | None = None
 
     def render_limited(self, template: Template, context: Mapping[str, object]) -> str:
@@ -155,6 +159,9 @@ class LimitedEnvironment(SandboxedEnvironment):
         self._check_time()
         if operator == "**":
             _check_power(left, right)
+        elif operator == "%":
+            if isinstance(left, str):
+                _check_format(left, right if isinstance(right, tuple) else (right,))
         elif operator == "*":
             _check_product(left, right)
         elif _size(left) is not None and _size(right) is not None:
@@ -163,10 +170,13 @@ class LimitedEnvironment(SandboxedEnvironment):
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         self._check_time()
-        if isinstance(getattr(obj, "__self__", None), str):  # "a".ljust(10**9), "a".center(…), "1".zfill(…)
+        owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)  # the sandbox wraps str.format
+        if isinstance(owner, str):  # "a".ljust(10**9), "a".center(…), "1".zfill(…), "{:>9999999999}".format(…)
             for value in (*args, *kwargs.values()):
                 if _is_int(value):
                     _check_size(value)
+            if getattr(obj, "__name__", "") in ("format", "format_map"):
+                _check_format(owner, ())
         return super().call(context, obj, *args, **kwargs)
 
     def _check_time(self) -> None:
@@ -176,6 +186,35 @@ class LimitedEnvironment(SandboxedEnvironment):
                 f"Die Vorlage braucht länger als {fmt.integer_or_decimal(MAX_SECONDS, 1)} Sekunden (Zeitgrenze je Datei).",
                 TIME_HINT,
             )
+
+
+# Widths and precisions in %-formats and {}-formats: "%999999999s" % x builds the value in one step.
+_FORMAT_SPEC = re.compile(r"%[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z%]|\{[^{}]*\}")
+
+
+def _check_format(template: str, arguments: tuple[Any, ...]) -> None:
+    """No width or precision in a format string (or given by `*`) beyond MAX_VALUE_SIZE."""
+    for spec in _FORMAT_SPEC.findall(template):
+        for digits in re.findall(r"\d+", spec.partition(":")[2] if spec.startswith("{") else spec):
+            _check_size(int(digits))
+    for value in arguments:
+        if _is_int(value):
+            _check_size(value)
+
+
+def _limited_filter(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose whole-number arguments (widths, lengths) and format strings stay within MAX_VALUE_SIZE."""
+
+    @functools.wraps(original)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[1:], *kwargs.values()):
+            if _is_int(value):
+                _check_size(value)
+        if original.__name__ == "do_format" and args and isinstance(args[0], str):
+            _check_format(args[0], ())
+        return original(*args, **kwargs)
+
+    return limited
 
 
 def limited_range(*args: int) -> range:
