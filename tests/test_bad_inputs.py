@@ -676,8 +676,20 @@ CASES = [
     Bad(
         "template-bold-font-missing",
         {"templates/fonts/Lato-Bold.ttf": None},
-        ("Fehler: templates/fonts/Lato-Bold.ttf", "nicht gefunden"),
-        ("build",),
+        (
+            f"Fehler: templates/style.css, Zeile {line_in('templates/style.css', 'Lato-Bold.ttf')}: "
+            "Datei nicht gefunden: templates/fonts/Lato-Bold.ttf.",
+        ),
+        BOTH,
+    ),
+    Bad(
+        "template-css-block-not-closed",
+        {"templates/style.css": replace("  --zebra: #f3f6f6;\n}\n", "  --zebra: #f3f6f6;\n\n")},
+        (
+            f"Fehler: templates/style.css, Zeile {line_in('templates/style.css', ':root {')}: Die geschweifte "
+            "Klammer „{“ wird nicht geschlossen; alle Regeln danach gingen verloren. Schließen Sie den Block mit „}“.",
+        ),
+        BOTH,
     ),
 ]
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from .cache import cache_key, dump_value, library_stamp, read_value, source_version
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
@@ -20,6 +22,7 @@ from .layout import Layout
 from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
+from .stylesheet import check_stylesheet, stylesheet_urls
 from .templating import folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
@@ -45,6 +48,7 @@ class Project:
     stats: SurveyStats
     content: RenderedContent
     html: str
+    stylesheet: bytes
     chart_style: ChartStyle
     stats_cache: StatsCache
     warnings: tuple[str, ...]
@@ -88,16 +92,32 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     assert content is not None
     with stage(on_stage, "page"):
         html = _collect(errors, render_page, templates, _page_context(config, content))
+        stylesheet = _collect(errors, _stylesheet, layout)
         chart_style = _collect(errors, _chart_style, config)
         raise_all(errors)
-    assert html is not None and chart_style is not None
+    assert html is not None and stylesheet is not None and chart_style is not None
     unused = (
         f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
         for qid in codebook.ids
         if qid not in content.questions_used
     )
     warnings = content.warnings + tuple(unused)
-    return Project(config, stats, content, html, chart_style, stats_cache, warnings)
+    return Project(config, stats, content, html, stylesheet, chart_style, stats_cache, warnings)
+
+
+def _stylesheet(layout: Layout) -> bytes:
+    """The house stylesheet, read once and checked: a syntax error or a missing font is an error at its line,
+    never a silent fallback to another font."""
+    text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root)
+    errors: list[ReportError] = list(check_stylesheet(text, Layout.stylesheet))
+    folder = posixpath.dirname(Layout.stylesheet)
+    for line, url in stylesheet_urls(text):
+        name = posixpath.normpath(posixpath.join(folder, url))
+        if not urlsplit(url).scheme and not layout.path(name).is_file():
+            hint = f"Legen Sie die Datei wieder an oder korrigieren Sie die Adresse (relativ zu {folder}/)."
+            errors.append(TemplateError(f"Datei nicht gefunden: {name}.", Location(Layout.stylesheet, line=line), hint))
+    raise_all(errors)
+    return text.encode("utf-8")
 
 
 def _page_context(config: Config, content: RenderedContent) -> PageContext:
@@ -182,7 +202,8 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
 
     html = project.html
-    pdf, layout_warnings = render_pdf(html, layout, ChartFiles(charts), on_stage)
+    assets = Assets({Layout.stylesheet: project.stylesheet}, charts)
+    pdf, layout_warnings = render_pdf(html, layout, assets, on_stage)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()
     with stage(on_stage, "write"):
@@ -198,21 +219,25 @@ def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:
     folder.prune(Layout.cache, "stats-*", {Path(stats_cache.name).name})
 
 
-class ChartFiles(Mapping[str, bytes]):
-    """The charts as WeasyPrint asks for them, by project-relative name; waits for each only when fetched."""
+class Assets(Mapping[str, bytes]):
+    """What WeasyPrint gets from memory, by project-relative name: files already read, and the charts, each
+    waited for only when fetched."""
 
-    def __init__(self, charts: PendingCharts) -> None:
+    def __init__(self, files: Mapping[str, bytes], charts: PendingCharts) -> None:
+        self._files = files
         self._charts = charts
-        self._names = {f"{Layout.charts}/{name}": name for name in charts.names}
+        self._chart_names = {f"{Layout.charts}/{name}": name for name in charts.names}
 
     def __getitem__(self, name: str) -> bytes:
-        return self._charts.get(self._names[name])
+        if name in self._files:
+            return self._files[name]
+        return self._charts.get(self._chart_names[name])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
+        return iter([*self._files, *self._chart_names])
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._files) + len(self._chart_names)
 
 
 def _chart_style(config: Config) -> ChartStyle:
