@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO
+
+import openpyxl
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("report.toml", "data", "content", "templates")
@@ -122,3 +128,45 @@ def to_csv(rows: list[list[str]], delimiter: str = ",", line_end: str = "\n", de
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=line_end).writerows(rows)
     return buffer.getvalue()
+
+
+def to_xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def full_disk_when_writing(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a file whose temporary name contains `marker` fails as on a full disk."""
+    real_open, real_fdopen = os.open, os.fdopen
+    names: dict[int, str] = {}
+
+    def opening(path: str | Path, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
+        handle = real_open(path, flags, mode, **kwargs)
+        names[handle] = str(path)
+        return handle
+
+    class Full:
+        def __init__(self, stream: BinaryIO) -> None:
+            self.stream = stream
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(handle: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        stream = real_fdopen(handle, mode, *args, **kwargs)
+        return Full(stream) if "w" in mode and marker in names.pop(handle, "") else stream
+
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "fdopen", fdopen)

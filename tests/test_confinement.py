@@ -9,11 +9,11 @@ import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pytest
 
-from projects import make_tiny
+from projects import full_disk_when_writing, make_tiny
 from reportgen.build import build
 from reportgen.cli import main
 
@@ -244,37 +244,6 @@ def test_build_is_a_file(project: Path, capsys: pytest.CaptureFixture[str]) -> N
         "Entfernen oder verschieben Sie die Datei build, dann legt reportgen den Ordner an.\n"
     )
     assert (project / "build").read_text(encoding="utf-8") == "keine Ablage\n"
-
-
-def full_disk_when_writing(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writing a file whose name contains `marker` fails as on a full disk (os.fdopen's stream raises ENOSPC)."""
-    real_open, real_fdopen = os.open, os.fdopen
-    names: dict[int, str] = {}
-
-    def opening(path: Any, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
-        handle = real_open(path, flags, mode, **kwargs)
-        names[handle] = str(path)
-        return handle
-
-    class Full:
-        def __init__(self, stream: BinaryIO) -> None:
-            self.stream = stream
-
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.stream.close()
-
-        def write(self, data: bytes) -> int:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    def fdopen(handle: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        stream = real_fdopen(handle, mode, *args, **kwargs)
-        return Full(stream) if "w" in mode and marker in names.pop(handle, "") else stream
-
-    monkeypatch.setattr(os, "open", opening)
-    monkeypatch.setattr(os, "fdopen", fdopen)
 
 
 def test_full_disk_in_the_middle_of_writing(

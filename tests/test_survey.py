@@ -7,18 +7,15 @@ row and the column, never in another exception.
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects import STUDY_RESPONSES, UMLAUT_ANSWER, study_rows, to_csv
+from projects import STUDY_RESPONSES, UMLAUT_ANSWER, study_rows, to_csv, to_xlsx
 from reportgen.codebook import Codebook, parse_codebook
 from reportgen.errors import DataError, ReportError, ReportErrors
 from reportgen.survey import Survey, load_survey, validate
@@ -40,17 +37,6 @@ def load(data: bytes | str, codebook: Codebook, name: str = "responses.csv") -> 
 
 def problems(error: ReportError) -> list[str]:
     return [str(item) for item in (error.errors if isinstance(error, ReportErrors) else [error])]
-
-
-def to_xlsx(rows: Sequence[Sequence[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -9,35 +9,21 @@ from __future__ import annotations
 
 import builtins
 import datetime
-import io
 import itertools
-from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects import UMLAUT_ANSWER, study_rows, to_csv
+from projects import UMLAUT_ANSWER, study_rows, to_csv, to_xlsx
 from reportgen.errors import DataError, ReportError, ReportErrors
 from reportgen.tables import HEADER_ROW, column_letter, read_table
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "data/responses.csv"
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def to_xlsx(rows: Sequence[Sequence[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def problems(error: ReportError) -> list[ReportError]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from pathlib import Path
-from typing import Any, BinaryIO
 
 import pytest
 
+from projects import full_disk_when_writing
 from reportgen.errors import Location, OutputError
 from reportgen.layout import Layout
 from reportgen.writer import BuildFolder
@@ -218,37 +217,6 @@ def test_publish_moves_in_the_given_order_after_writing_all(root: Path, monkeypa
         "move report",
         "move report",
     ]
-
-
-def full_disk_when_writing(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writing a file whose temporary name contains `marker` fails as on a full disk."""
-    real_open, real_fdopen = os.open, os.fdopen
-    names: dict[int, str] = {}
-
-    def opening(path: str | Path, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
-        handle = real_open(path, flags, mode, **kwargs)
-        names[handle] = str(path)
-        return handle
-
-    class Full:
-        def __init__(self, stream: BinaryIO) -> None:
-            self.stream = stream
-
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.stream.close()
-
-        def write(self, data: bytes) -> int:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    def fdopen(handle: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        stream = real_fdopen(handle, mode, *args, **kwargs)
-        return Full(stream) if "w" in mode and marker in names.pop(handle, "") else stream
-
-    monkeypatch.setattr(os, "open", opening)
-    monkeypatch.setattr(os, "fdopen", fdopen)
 
 
 def test_full_disk_in_the_middle_leaves_the_previous_outputs(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
