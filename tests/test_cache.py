@@ -3,6 +3,7 @@ a cold build."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -40,7 +41,8 @@ CHARTS_CHAPTER = """\
 
 
 def style(primary: str = "#0b5d5b", font: str = FONT) -> ChartStyle:
-    return ChartStyle(font, primary, "#1f2a30", "#6b7b83", ("#0b5d5b", "#f28c28"))
+    digest = hashlib.sha256(Path(font).read_bytes()).hexdigest()
+    return ChartStyle(font, digest, primary, "#1f2a30", "#6b7b83", ("#0b5d5b", "#f28c28"))
 
 
 def spec(counts: tuple[int, ...] = (1, 2, 3)) -> ChartSpec:

@@ -107,3 +107,17 @@ def test_check_finds_what_the_page_template_and_the_chart_font_would_break(tiny_
     errors = capsys.readouterr().err
     assert "Fehler: templates/report.html.j2, Zeile 5: Unbekannter Name:" in errors
     assert "Fehler: templates/fonts/Lato-Regular.ttf: Schriftdatei nicht gefunden." in errors
+
+
+def test_a_chart_font_that_links_out_of_the_project_is_refused(tiny_project, tmp_path: Path, capsys) -> None:
+    root = tiny_project()
+    font = root / "templates" / "fonts" / "Lato-Regular.ttf"
+    outside = tmp_path / "fremd.ttf"
+    outside.write_bytes(font.read_bytes())
+    font.unlink()
+    font.symlink_to(outside)
+    assert main(["--project", str(root), "check"]) == 2
+    assert (
+        f"Fehler: templates/fonts/Lato-Regular.ttf: Die Datei verweist auf {outside}, außerhalb des Projekts."
+        in capsys.readouterr().err
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
@@ -241,12 +243,15 @@ class Assets(Mapping[str, bytes]):
 
 
 def _chart_style(config: Config) -> ChartStyle:
-    font = config.layout.path(Layout.chart_font)
-    if not font.is_file():
-        hint = f"Legen Sie die Schrift wieder in {Path(Layout.chart_font).parent.as_posix()}/."
+    """The chart font, read once through the confined reader (matplotlib then loads the same checked file)."""
+    layout = config.layout
+    font = layout.path(Layout.chart_font)
+    hint = f"Legen Sie die Schrift wieder in {posixpath.dirname(Layout.chart_font)}/."
+    if not font.exists():
         raise TemplateError("Schriftdatei nicht gefunden.", Location(Layout.chart_font), hint)
+    digest = hashlib.sha256(read_bytes(font, Layout.chart_font, TemplateError, hint, root=layout.root)).hexdigest()
     brand = config.brand
-    return ChartStyle(str(font), brand.primary, brand.text, brand.muted, brand.palette)
+    return ChartStyle(os.path.realpath(font), digest, brand.primary, brand.text, brand.muted, brand.palette)
 
 
 def _write_outputs(

@@ -32,9 +32,10 @@ def drawing_version() -> str:
 
 @dataclass(frozen=True)
 class ChartStyle:
-    """What a chart looks like beyond its data: font and brand colours."""
+    """What a chart looks like beyond its data: font (its file, and a hash of its content) and brand colours."""
 
     font_file: str
+    font_digest: str
     primary: str
     text: str
     muted: str
@@ -65,8 +66,7 @@ class ChartSpec:
 def style_key(style: ChartStyle) -> str:
     """Colours, the font file's content (not its path) and the drawing code's version."""
     colours = json.dumps([style.primary, style.text, style.muted, list(style.palette)])
-    font = hashlib.sha256(Path(style.font_file).read_bytes()).hexdigest()
-    return f"{colours}:{font}:{drawing_version()}"
+    return f"{colours}:{style.font_digest}:{drawing_version()}"
 
 
 def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
