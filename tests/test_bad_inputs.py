@@ -678,7 +678,7 @@ CASES = [
         {"templates/fonts/Lato-Bold.ttf": None},
         (
             f"Fehler: templates/style.css, Zeile {line_in('templates/style.css', 'Lato-Bold.ttf')}: "
-            "Datei nicht gefunden: templates/fonts/Lato-Bold.ttf.",
+            "templates/fonts/Lato-Bold.ttf: Datei nicht gefunden. Legen Sie die Datei wieder an",
         ),
         BOTH,
     ),

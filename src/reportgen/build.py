@@ -50,7 +50,7 @@ class Project:
     stats: SurveyStats
     content: RenderedContent
     html: str
-    stylesheet: bytes
+    style_files: dict[str, bytes]
     chart_style: ChartStyle
     stats_cache: StatsCache
     warnings: tuple[str, ...]
@@ -94,32 +94,37 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     assert content is not None
     with stage(on_stage, "page"):
         html = _collect(errors, render_page, templates, _page_context(config, content))
-        stylesheet = _collect(errors, _stylesheet, layout)
+        style_files = _collect(errors, _stylesheet, layout)
         chart_style = _collect(errors, _chart_style, config)
         raise_all(errors)
-    assert html is not None and stylesheet is not None and chart_style is not None
+    assert html is not None and style_files is not None and chart_style is not None
     unused = (
         f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
         for qid in codebook.ids
         if qid not in content.questions_used
     )
     warnings = content.warnings + tuple(unused)
-    return Project(config, stats, content, html, stylesheet, chart_style, stats_cache, warnings)
+    return Project(config, stats, content, html, style_files, chart_style, stats_cache, warnings)
 
 
-def _stylesheet(layout: Layout) -> bytes:
-    """The house stylesheet, read once and checked: a syntax error or a missing font is an error at its line,
-    never a silent fallback to another font."""
+def _stylesheet(layout: Layout) -> dict[str, bytes]:
+    """The house stylesheet and the fonts and images it names, each read once and checked: a syntax error or a
+    missing or foreign font is an error at its line, never a silent fallback to another font."""
     text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root)
+    files = {Layout.stylesheet: text.encode("utf-8")}
     errors: list[ReportError] = list(check_stylesheet(text, Layout.stylesheet))
     folder = posixpath.dirname(Layout.stylesheet)
     for line, url in stylesheet_urls(text):
         name = posixpath.normpath(posixpath.join(folder, url))
-        if not urlsplit(url).scheme and not layout.path(name).is_file():
-            hint = f"Legen Sie die Datei wieder an oder korrigieren Sie die Adresse (relativ zu {folder}/)."
-            errors.append(TemplateError(f"Datei nicht gefunden: {name}.", Location(Layout.stylesheet, line=line), hint))
+        if urlsplit(url).scheme or name in files:
+            continue  # other addresses are refused when the PDF is laid out
+        hint = f"Legen Sie die Datei wieder an oder korrigieren Sie die Adresse (relativ zu {folder}/)."
+        try:
+            files[name] = read_bytes(layout.path(name), name, TemplateError, hint, root=layout.root)
+        except ReportError as error:
+            errors.append(TemplateError(f"{name}: {error.message}", Location(Layout.stylesheet, line=line), error.hint))
     raise_all(errors)
-    return text.encode("utf-8")
+    return files
 
 
 def _page_context(config: Config, content: RenderedContent) -> PageContext:
@@ -204,7 +209,7 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
 
     html = project.html
-    assets = Assets({Layout.stylesheet: project.stylesheet}, charts)
+    assets = Assets(project.style_files, charts)
     pdf, layout_warnings = render_pdf(html, layout, assets, on_stage)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()
