@@ -121,3 +121,14 @@ def test_a_chart_font_that_links_out_of_the_project_is_refused(tiny_project, tmp
         f"Fehler: templates/fonts/Lato-Regular.ttf: Die Datei verweist auf {outside}, außerhalb des Projekts."
         in capsys.readouterr().err
     )
+
+
+def test_a_broken_stylesheet_is_reported_together_with_data_problems(tiny_project, capsys) -> None:
+    responses = TINY_RESPONSES.replace("R3,3,1", "R3,7,1")
+    root = tiny_project(
+        {"data/responses.csv": responses, "templates/style.css": lambda text: text.replace(":root {", ":root {{", 1)}
+    )
+    assert main(["--project", str(root), "check"]) == 2
+    errors = capsys.readouterr().err
+    assert "Fehler: data/responses.csv, Zeile 4, Spalte „item“" in errors
+    assert "Fehler: templates/style.css, Zeile" in errors

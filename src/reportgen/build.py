@@ -82,7 +82,11 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         references = _collect(errors, _references, layout)
         sources = _collect(errors, read_sources, layout)
         templates = make_environment(folder_loader(layout.path(Layout.templates), layout.root), autoescape=True)
+        known = len(errors)
         _collect(errors, check_page_template, templates)
+        page_compiles = len(errors) == known
+        style_files = _collect(errors, _stylesheet, layout)
+        chart_style = _collect(errors, _chart_style, config)
         if data is None or references is None or sources is None:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
             raise_all(errors)
@@ -90,14 +94,14 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         codebook, stats, stats_cache = data
         partials = make_environment(folder_loader(layout.path(Layout.partials), layout.root), autoescape=True)
         content = _collect(errors, render_content, sources, layout, partials, stats, references)
-        raise_all(errors)
-    assert content is not None
     with stage(on_stage, "page"):
-        html = _collect(errors, render_page, templates, _page_context(config, content))
-        style_files = _collect(errors, _stylesheet, layout)
-        chart_style = _collect(errors, _chart_style, config)
-        raise_all(errors)
-    assert html is not None and style_files is not None and chart_style is not None
+        html = (
+            _collect(errors, render_page, templates, _page_context(config, content))
+            if content and page_compiles
+            else None
+        )
+    raise_all(errors)
+    assert content is not None and html is not None and style_files is not None and chart_style is not None
     unused = (
         f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
         for qid in codebook.ids
