@@ -6,7 +6,7 @@ import pytest
 
 from projects import REPO
 from reportgen.errors import Location, TemplateError
-from reportgen.stylesheet import check_stylesheet, stylesheet_urls
+from reportgen.stylesheet import read_stylesheet
 
 NAME = "templates/style.css"
 LOST = "alle Regeln danach gingen verloren."
@@ -21,13 +21,13 @@ QUOTE_HINT = "Setzen Sie das schließende Anführungszeichen."
 
 
 def problems(text: str) -> list[tuple[int | None, str, str]]:
-    errors = check_stylesheet(text, NAME)
+    errors = read_stylesheet(text, NAME).problems
     assert all(isinstance(error, TemplateError) and error.location is not None for error in errors)
     return [(error.location.line if error.location else None, error.message, error.hint) for error in errors]
 
 
 def test_the_house_style_has_no_error() -> None:
-    assert check_stylesheet((REPO / "templates" / "style.css").read_text(encoding="utf-8"), NAME) == []
+    assert read_stylesheet((REPO / "templates" / "style.css").read_text(encoding="utf-8"), NAME).problems == []
 
 
 @pytest.mark.parametrize(
@@ -119,13 +119,13 @@ def test_an_unreadable_url() -> None:
 
 
 def test_several_problems_in_line_order_with_the_full_message() -> None:
-    errors = check_stylesheet("h1 { color: ; }\n}\np { color red; }\n", NAME)
+    errors = read_stylesheet("h1 { color: ; }\n}\np { color red; }\n", NAME).problems
     assert [error.location for error in errors] == [Location(NAME, line=line) for line in (1, 2, 3)]
     assert str(errors[1]) == f"templates/style.css, Zeile 2: {STRAY_BRACE} {STRAY_HINT}"
 
 
 def test_the_message_for_a_block_never_closed_reads_as_one_line() -> None:
-    [error] = check_stylesheet("h1 { color: black; }\n\n\n\n\n\n\n\n\n\n\np {\n  color: red;\n", NAME)
+    [error] = read_stylesheet("h1 { color: black; }\n\n\n\n\n\n\n\n\n\n\np {\n  color: red;\n", NAME).problems
     assert str(error) == (
         "templates/style.css, Zeile 12: Die geschweifte Klammer „{“ wird nicht geschlossen; "
         "alle Regeln danach gingen verloren. Schließen Sie den Block mit „}“."
@@ -134,4 +134,4 @@ def test_the_message_for_a_block_never_closed_reads_as_one_line() -> None:
 
 def test_urls_with_their_lines() -> None:
     text = '@font-face {\n  src: url("fonts/a.ttf");\n}\nbody { background: url(logo.svg) no-repeat; }\n'
-    assert stylesheet_urls(text) == [(2, "fonts/a.ttf"), (4, "logo.svg")]
+    assert read_stylesheet(text, NAME).urls == [(2, "fonts/a.ttf"), (4, "logo.svg")]

@@ -24,7 +24,7 @@ from .layout import Layout
 from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
-from .stylesheet import check_stylesheet, stylesheet_urls
+from .stylesheet import read_stylesheet
 from .templating import folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
@@ -116,9 +116,10 @@ def _stylesheet(layout: Layout) -> dict[str, bytes]:
     missing or foreign font is an error at its line, never a silent fallback to another font."""
     text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root)
     files = {Layout.stylesheet: text.encode("utf-8")}
-    errors: list[ReportError] = list(check_stylesheet(text, Layout.stylesheet))
+    stylesheet = read_stylesheet(text, Layout.stylesheet)
+    errors: list[ReportError] = list(stylesheet.problems)
     folder = posixpath.dirname(Layout.stylesheet)
-    for line, url in stylesheet_urls(text):
+    for line, url in stylesheet.urls:
         name = posixpath.normpath(posixpath.join(folder, url))
         if urlsplit(url).scheme or name in files:
             continue  # other addresses are refused when the PDF is laid out

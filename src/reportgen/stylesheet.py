@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import tinycss2  # type: ignore[import-untyped]
@@ -43,9 +44,23 @@ _DECLARATION_ERROR = (
 )
 
 
-def check_stylesheet(text: str, display_name: str) -> list[TemplateError]:
-    """Every syntax problem in the stylesheet `text`, each at its line of `display_name`, in line order."""
-    found: list[tuple[int, str, str]] = list(_token_problems(tinycss2.parse_component_value_list(text + "\n" + _END)))
+@dataclass(frozen=True)
+class Stylesheet:
+    """What a stylesheet says beyond its rules: its syntax problems, and the files its `url(…)`s name."""
+
+    problems: list[TemplateError]
+    urls: list[tuple[int, str]]
+
+
+def read_stylesheet(text: str, display_name: str) -> Stylesheet:
+    """The stylesheet `text` tokenised once: syntax problems at their lines of `display_name`, in line order, and
+    every `url(…)` with its line (fonts and images the PDF will need)."""
+    tokens = tinycss2.parse_component_value_list(text + "\n" + _END)
+    return Stylesheet(_problems(text, tokens, display_name), sorted(_urls(tokens)))
+
+
+def _problems(text: str, tokens: list[Any], display_name: str) -> list[TemplateError]:
+    found: list[tuple[int, str, str]] = list(_token_problems(tokens))
     token_lines = {line for line, _, _ in found}
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     for node in rules:
@@ -114,11 +129,6 @@ def _rule_problems(rules: Iterable[Any]) -> Iterator[tuple[int, str, str]]:
 
 def _is_empty(value: Iterable[Any]) -> bool:
     return all(token.type in ("whitespace", "comment") for token in value)
-
-
-def stylesheet_urls(text: str) -> list[tuple[int, str]]:
-    """Every `url(…)` in the stylesheet with its line: fonts and images the PDF will need."""
-    return sorted(_urls(tinycss2.parse_component_value_list(text, skip_comments=True)))
 
 
 def _urls(tokens: Iterable[Any]) -> Iterator[tuple[int, str]]:
