@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,17 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         return apply_files(copy_study(tmp_path / name), files or {})
 
     return factory
+
+
+@pytest.fixture
+def gc_state() -> Iterator[None]:
+    """Whatever a test does to the collector, the next test starts with it as it was."""
+    collecting = gc.isenabled()
+    yield
+    if collecting:
+        gc.enable()
+    else:
+        gc.disable()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,16 +49,6 @@ def snapshot(root: Path, *, inside_build: bool = False) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and (path.relative_to(root).parts[0] == Layout.build) == inside_build
     }
-
-
-@pytest.fixture
-def gc_state() -> Iterator[None]:
-    collecting = gc.isenabled()
-    yield
-    if collecting:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 def test_build_writes_only_inside_build_and_leaves_inputs_alone(tiny_project) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
@@ -47,17 +47,6 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[Pool]:
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
     return created
-
-
-@pytest.fixture
-def gc_state() -> Iterator[None]:
-    """Whatever a test does to the collector, the next test starts with it as it was."""
-    collecting = gc.isenabled()
-    yield
-    if collecting:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 @pytest.mark.usefixtures("gc_state")

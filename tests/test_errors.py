@@ -65,24 +65,6 @@ def test_at_places_the_error_and_keeps_kind_and_hint() -> None:
     assert error.location is None  # the original is unchanged
 
 
-def test_at_line_moves_to_another_line_of_the_same_file() -> None:
-    error = DataError("Ungültiger Code.", Location("data/codebook.toml", line=2), "Prüfen Sie den Code.")
-    moved = error.at_line(9)
-    assert type(moved) is DataError
-    assert moved.location == Location("data/codebook.toml", line=9)
-    assert str(moved) == "data/codebook.toml, Zeile 9: Ungültiger Code. Prüfen Sie den Code."
-
-
-def test_at_line_keeps_row_and_column() -> None:
-    error = DataError("x", Location("data/responses.csv", row=3, column="item"))
-    assert error.at_line(1).location == Location("data/responses.csv", line=1, row=3, column="item")
-
-
-def test_at_line_without_location_is_the_same_error() -> None:
-    error = TemplateError("Ohne Ort.")
-    assert error.at_line(4) is error
-
-
 def test_raise_all_with_no_errors_returns() -> None:
     raise_all([])
 

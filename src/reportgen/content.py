@@ -230,16 +230,14 @@ def _render_template(environment: LimitedEnvironment, name: str, helpers: Helper
         hint = f"Verfügbar sind: {', '.join(helper_names())}."
         raise template_error(error, Layout.content, name, ContentError, hint) from None
     except (TypeError, ValueError) as error:
+        message, hint = f"Falscher Aufruf: {error}.", "Prüfen Sie Anzahl und Art der Argumente (siehe README)."
         raise ContentError(
-            f"Falscher Aufruf: {error}.",
-            Location(f"{Layout.content}/{name}", line=template_line(error, name)),
-            "Prüfen Sie Anzahl und Art der Argumente (siehe README).",
+            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
         ) from None
     except (ArithmeticError, LookupError) as error:
+        message, hint = f"{_runtime_problem(error)}.", "Prüfen Sie den Ausdruck in dieser Zeile."
         raise ContentError(
-            f"{_runtime_problem(error)}.",
-            Location(f"{Layout.content}/{name}", line=template_line(error, name)),
-            "Prüfen Sie den Ausdruck in dieser Zeile.",
+            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
         ) from None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,12 +47,6 @@ class ReportError(Exception):
     def at(self, location: Location) -> Self:
         """The same problem, placed where the caller knows it happened."""
         return type(self)(self.message, location, self.hint)
-
-    def at_line(self, line: int | None) -> Self:
-        """The same problem at another line of its file."""
-        if self.location is None:
-            return self
-        return self.at(dataclasses.replace(self.location, line=line))
 
 
 class ConfigError(ReportError):
