@@ -28,7 +28,10 @@ def test_check_reports_problems_of_data_template_and_content_together(tiny_proje
         {
             "data/responses.csv": "\n".join(responses) + "\n",
             "templates/report.html.j2": lambda page: "{% if %}\n" + page,
-            "content/01-kapitel.md": lambda text: text + "\n![x](http://example.com/a.png)\n\n[@unbekannt]\n",
+            "content/01-kapitel.md": lambda text: (
+                text + "\n![x](http://example.com/a.png)\n\n[@unbekannt]\n{% include '_teil.md' %}\n"
+            ),
+            "content/_teil.md": "Ein Baustein\nmit @auch-unbekannt.\n",
         }
     )
 
@@ -43,6 +46,8 @@ def test_check_reports_problems_of_data_template_and_content_together(tiny_proje
             "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}.",
             "Fehler: content/01-kapitel.md, Zeile 7: Zitat @unbekannt hat keinen Eintrag im Literaturverzeichnis. "
             "Ergänzen Sie [unbekannt] in content/literatur.toml.",
+            "Fehler: content/_teil.md, Zeile 2: Zitat @auch-unbekannt hat keinen Eintrag im Literaturverzeichnis. "
+            "Ergänzen Sie [auch-unbekannt] in content/literatur.toml.",
             "Fehler: content/01-kapitel.md, Zeile 5: Bild mit externer Adresse „http://example.com/a.png“ ist nicht "
             "erlaubt. Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png).",
         ]

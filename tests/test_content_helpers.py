@@ -334,13 +334,24 @@ def test_citations_in_snippets_count_and_in_comments_do_not(tmp_path: Path) -> N
     assert "Schmidt" not in text  # the comment's key is neither linked nor listed
 
 
-def test_unknown_citation_in_a_snippet_is_reported_at_the_include_line(tmp_path: Path) -> None:
-    root = tiny_project(
-        tmp_path,
-        {"01-test.md": "# Titel\n\nText.\n{% include '_baustein.md' %}\n", "_baustein.md": "Siehe [@fehlt-2020].\n"},
-    )
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"_baustein.md": "Zeile eins.\n\nSiehe [@fehlt-2020].\n"}, ("content/_baustein.md", 3)),
+        (
+            {"_baustein.md": "Oben.\n{% include '_innen.md' %}\n", "_innen.md": "\n\nSiehe @fehlt-2020 dazu.\n"},
+            ("content/_innen.md", 3),
+        ),
+        ({"_baustein.md": "{% set k = 'fehlt-2020' %}Siehe [@{{ k }}].\n"}, ("content/01-test.md", 4)),
+    ],
+    ids=["snippet", "snippet-in-snippet", "key-made-by-template-code"],
+)
+def test_unknown_citation_in_a_snippet_is_reported_where_it_is_written(
+    tmp_path: Path, files: dict[str, str], where: tuple[str, int]
+) -> None:
+    root = tiny_project(tmp_path, {"01-test.md": "# Titel\n\nText.\n{% include '_baustein.md' %}\n", **files})
     with pytest.raises(ReportError) as caught:
         render(root)
     assert caught.value.location is not None
-    assert (caught.value.location.file, caught.value.location.line) == ("content/01-test.md", 4)
+    assert (caught.value.location.file, caught.value.location.line) == where
     assert "@fehlt-2020" in caught.value.message

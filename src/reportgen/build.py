@@ -220,7 +220,7 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
         svgs = charts.result()
     with stage(on_stage, "write"):
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
-    warnings = project.warnings + tuple(f"WeasyPrint: {message}" for message in layout_warnings)
+    warnings = project.warnings + tuple(layout_warnings)
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,7 @@ def render_content(
     charts_href = layout.href(Layout.charts)
     helpers = Helpers(stats, references, partials, charts_href)
     markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content))
-    checks = _Chapters(references, markdown, layout.root)
+    checks = _Chapters(references, markdown, layout.root, sources.texts)
     chapters: list[Chapter] = []
     cited: dict[str, None] = {}
     errors: list[ReportError] = []
@@ -141,11 +142,11 @@ def _with_bibliography(chapter: Chapter, bibliography: Markup) -> Chapter:
 def check_sources(
     sources: ContentSources, layout: Layout, references: Mapping[str, Reference] | None
 ) -> list[ReportError]:
-    """What can be checked in the chapters without the data (when it could not be read): citations
-    (unless the references could not be read either) and images, on the text as written."""
+    """What can be checked in the chapters and snippets without the data (when it could not be read):
+    citations (unless the references could not be read either) and images, on the text as written."""
     errors: list[ReportError] = []
-    checks = _Chapters(references, MarkdownRenderer(), layout.root)
-    for name in sources.chapters:
+    checks = _Chapters(references, MarkdownRenderer(), layout.root, sources.texts)
+    for name in sorted(sources.texts):  # snippets too: their includes are not followed here
         text = sources.texts[name]
         html = _chapter_html(text, text, f"{Layout.content}/{name}", checks, frozenset())
         errors.extend(html.errors)
@@ -154,11 +155,13 @@ def check_sources(
 
 @dataclass(frozen=True)
 class _Chapters:
-    """What turning rendered chapters into HTML needs: references (None: unreadable), the renderer, the project."""
+    """What turning rendered chapters into HTML needs: references (None: unreadable), the renderer, the project
+    and the texts of its content files (to place a problem in the snippet it came from)."""
 
     references: Mapping[str, Reference] | None
     markdown: MarkdownRenderer
     root: Path
+    texts: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,9 @@ def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, 
     errors: list[ReportError] = []
     if checks.references is not None:
         errors.extend(
-            _unknown_citation(item.key, checks.references, Location(display_name, line=lines[item.line - 1]))
+            _unknown_citation(
+                item.key, checks.references, citation_origin(item.key, display_name, lines[item.line - 1], checks.texts)
+            )
             for item in rendered.unknown
         )
     errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root))
@@ -198,6 +203,43 @@ def source_lines(source: str, rendered: str) -> list[int]:
             mapped[j] = min(i1 + offset, max(len(before) - 1, 0)) + 1
     mapped[len(after)] = max(len(before), 1)
     return mapped
+
+
+_INCLUDED = re.compile(r"""\{%-?\s*include\s+(?:"([^"]+)"|'([^']+)')""")
+
+
+def citation_origin(key: str, display_name: str, line: int, texts: Mapping[str, str]) -> Location:
+    """Where the editor wrote the citation of `key` that surfaced at `line` of `display_name`: in the snippet
+    that line includes (or one it includes in turn) when the key is written there, else that line itself."""
+    name = display_name.removeprefix(f"{Layout.content}/")
+    lines = texts.get(name, "").splitlines()
+    if 0 < line <= len(lines):
+        written = re.compile(rf"@{re.escape(key)}(?![\w-])")
+        found = _written_in(written, _included(lines[line - 1]), texts, {name})
+        if found is not None:
+            return found
+    return Location(display_name, line=line)
+
+
+def _included(line: str) -> list[str]:
+    return [match.group(1) or match.group(2) for match in _INCLUDED.finditer(line)]
+
+
+def _written_in(
+    written: re.Pattern[str], snippets: list[str], texts: Mapping[str, str], seen: set[str]
+) -> Location | None:
+    """The first line that matches `written` in `snippets`, or in the snippets they include, in reading order."""
+    for snippet in snippets:
+        if snippet in seen or snippet not in texts:
+            continue
+        seen.add(snippet)
+        for number, text in enumerate(texts[snippet].splitlines(), 1):
+            if written.search(text):
+                return Location(f"{Layout.content}/{snippet}", line=number)
+            inner = _written_in(written, _included(text), texts, seen)
+            if inner is not None:
+                return inner
+    return None
 
 
 def _unknown_citation(key: str, references: Mapping[str, Reference], location: Location) -> ContentError:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import posixpath
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -36,7 +38,12 @@ VIRTUAL_ROOT = PurePosixPath("/reportgen-project")
 
 def base_url(layout: Layout) -> str:
     """The HTML document's URL in the virtual project folder."""
-    return (VIRTUAL_ROOT / posixpath.dirname(Layout.html)).as_uri() + "/"
+    return _url(posixpath.dirname(Layout.html)) + "/"
+
+
+def _url(name: str) -> str:
+    """The URL of a project file in the virtual project folder."""
+    return (VIRTUAL_ROOT / name).as_uri()
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
@@ -101,25 +108,55 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextlib.contextmanager
+def _collected_warnings() -> Iterator[list[str]]:
+    """WeasyPrint's warnings while the block runs, in order."""
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+_AT_POSITION = re.compile(r" at (\d+):(\d+)")
+_IGNORED = re.compile(r"Ignored `(.*)` at \d+:\d+, (.*)\.")
+
+
+def _stylesheet_warning(message: str) -> str:
+    """A WeasyPrint warning about the house stylesheet, named by file, line and column, in German where known."""
+    position = _AT_POSITION.search(message)
+    where = f"{Layout.stylesheet}, Zeile {position[1]}, Spalte {position[2]}" if position else Layout.stylesheet
+    ignored = _IGNORED.fullmatch(message)
+    if ignored:
+        return f"{where}: „{ignored[1]}“ wird ignoriert ({ignored[2]}). Prüfen Sie Name und Wert der Angabe."
+    return f"{where}: {message}"
+
+
 def render_pdf(
     html: str, layout: Layout, assets: Mapping[str, bytes], on_stage: StageHook | None = None
 ) -> tuple[PdfResult, list[str]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
 
-    `assets` are files not (yet) on disk, by project-relative name."""
+    `assets` are files not (yet) on disk, by project-relative name. The house stylesheet is also parsed on its
+    own first, so that its warnings can name it; the same warnings from the document are then not repeated."""
     fetcher = ConfinedFetcher(layout.root, assets)
-    collector = _Collector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    try:
+    with _collected_warnings() as messages:
         with stage(on_stage, "layout"):
+            if Layout.stylesheet in assets:
+                weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
+            from_stylesheet = list(messages)
             html_document = weasyprint.HTML(string=html, base_url=base_url(layout), url_fetcher=fetcher)
             # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
             document = html_document.render(pdf_variant=PDF_VARIANT)
         with stage(on_stage, "pdf"):
             data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
-    finally:
-        logger.removeHandler(collector)
     if fetcher.refused:
         raise fetcher.refused[0]
-    return PdfResult(data, len(document.pages)), collector.messages
+    others = messages[len(from_stylesheet) :]
+    for message in from_stylesheet:
+        if message in others:
+            others.remove(message)
+    warnings = [_stylesheet_warning(message) for message in from_stylesheet]
+    return PdfResult(data, len(document.pages)), warnings + [f"WeasyPrint: {message}" for message in others]
