@@ -74,10 +74,25 @@ def test_check_writes_only_the_statistics_cache_and_says_the_same_twice(tiny_pro
     assert tree(root) == after_first
     assert first.out == "Keine Fehler gefunden (1 Kapitel, 8 Befragte).\n"
     assert first.err.splitlines() == [
-        "Warnung: content/literatur.toml, Zeile 1: Eintrag „mueller-2020“ wird nirgends zitiert.",
-        "Warnung: content/literatur.toml, Zeile 5: Eintrag „schmidt-2021“ wird nirgends zitiert.",
-        "Warnung: data/codebook.toml, Zeile 8: Frage „gruppe“ wird im Bericht nicht verwendet.",
+        "Warnung: content/literatur.toml, Zeile 1: Eintrag „mueller-2020“ wird nirgends zitiert. "
+        "Zitieren Sie ihn mit [@mueller-2020] oder entfernen Sie ihn.",
+        "Warnung: content/literatur.toml, Zeile 5: Eintrag „schmidt-2021“ wird nirgends zitiert. "
+        "Zitieren Sie ihn mit [@schmidt-2021] oder entfernen Sie ihn.",
+        "Warnung: data/codebook.toml, Zeile 8: Frage „gruppe“ wird im Bericht nicht verwendet. "
+        "Verwenden Sie sie in einem Kapitel oder entfernen Sie sie aus dem Codebuch.",
     ]
+
+
+def test_strict_check_fails_on_warnings_and_strict_build_writes_nothing(tiny_project, capsys) -> None:
+    root = tiny_project()
+    assert main(["--project", str(root), "--strict", "check"]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 3
+    assert all(line.startswith("Fehler: ") for line in errors)
+    assert errors[2].startswith("Fehler: data/codebook.toml, Zeile 8: Frage „gruppe“ wird im Bericht nicht verwendet.")
+    assert main(["--project", str(root), "--strict", "build"]) == 2
+    assert not (root / Layout.pdf).exists()
+    assert not (root / Layout.html).exists()
 
 
 def test_prepare_writes_nothing(tiny_project) -> None:

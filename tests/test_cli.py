@@ -13,7 +13,7 @@ import pytest
 from reportgen import build as build_module
 from reportgen import cli, workers
 from reportgen.build import BuildResult
-from reportgen.errors import ContentError, Location
+from reportgen.errors import ContentError, Location, ReportError
 from reportgen.layout import Layout
 from reportgen.timing import StageHook
 
@@ -56,10 +56,12 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
 ) -> None:
     calls: list[tuple[Path, Executor | None, bool]] = []
 
-    def fake_build(root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> BuildResult:
+    def fake_build(
+        root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None, strict: bool = False
+    ) -> BuildResult:
         calls.append((root, executor, gc.isenabled()))
         layout = Layout(root.resolve())
-        return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), 3, ("Eine Warnung.",))
+        return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), 3, (ReportError("Eine Warnung."),))
 
     monkeypatch.setattr(build_module, "build", fake_build)
     monkeypatch.chdir(tmp_path)

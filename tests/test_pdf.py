@@ -106,7 +106,7 @@ def test_missing_file_is_refused_with_its_project_name(layout: Layout) -> None:
 
 def test_weasyprint_warnings_are_returned(layout: Layout) -> None:
     _, warnings = render_pdf(document("<p>x</p>", "<style>p { colr: red; }</style>"), layout, {})
-    assert warnings == ["WeasyPrint: Ignored `colr: red` at 1:5, unknown property."]
+    assert [str(warning) for warning in warnings] == ["WeasyPrint: Ignored `colr: red` at 1:5, unknown property."]
 
 
 def test_house_stylesheet_warnings_name_the_file_line_and_column_once(layout: Layout) -> None:
@@ -114,7 +114,7 @@ def test_house_stylesheet_warnings_name_the_file_line_and_column_once(layout: La
     head = f'<link rel="stylesheet" href="../{Layout.stylesheet}">'
     _, warnings = render_pdf(document("<h1>T</h1><p>x</p>", head), layout, {Layout.stylesheet: css})
     check = "Prüfen Sie Name und Wert der Angabe."
-    assert warnings == [
+    assert [str(warning) for warning in warnings] == [
         f"{Layout.stylesheet}, Zeile 4, Spalte 3: „colr: red“ wird ignoriert (unknown property). {check}",
         f"{Layout.stylesheet}, Zeile 5, Spalte 3: „margin: viel“ wird ignoriert (invalid value). {check}",
     ]

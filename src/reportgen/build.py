@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +53,7 @@ class Project:
     style_files: dict[str, bytes]
     chart_style: ChartStyle
     stats_cache: StatsCache
-    warnings: tuple[str, ...]
+    warnings: tuple[ReportError, ...]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class BuildResult:
     pdf: Path
     html: Path
     pages: int
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ReportError, ...] = field(default=())
     charts_drawn: int = 0
 
 
@@ -103,7 +103,11 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     raise_all(errors)
     assert content is not None and html is not None and style_files is not None and chart_style is not None
     unused = (
-        f"{layout.codebook}, Zeile {codebook[qid].line}: Frage „{qid}“ wird im Bericht nicht verwendet."
+        DataError(
+            f"Frage „{qid}“ wird im Bericht nicht verwendet.",
+            Location(layout.codebook, line=codebook[qid].line),
+            "Verwenden Sie sie in einem Kapitel oder entfernen Sie sie aus dem Codebuch.",
+        )
         for qid in codebook.ids
         if qid not in content.questions_used
     )
@@ -190,24 +194,30 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
     return stats, StatsCache(name, dump_value(stats))
 
 
-def check(root: Path, *, on_stage: StageHook | None = None) -> Project:
+def check(root: Path, *, on_stage: StageHook | None = None, strict: bool = False) -> Project:
     """`prepare()`, then keep fresh statistics in the cache so the next check or build need not read the data.
 
-    The statistics cache is the only file a check creates (build/.cache/stats-<hash>.json)."""
+    The statistics cache is the only file a check creates (build/.cache/stats-<hash>.json). With `strict`,
+    every warning is an error."""
     project = prepare(root, on_stage=on_stage)
     folder = BuildFolder(project.config.layout)
     with contextlib.suppress(OutputError):  # a read-only project can still be checked; the cache only saves time
         _store_stats(folder, project.stats_cache)
+    _refuse_warnings(project.warnings, strict)
     return project
 
 
-def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> BuildResult:
+def build(
+    root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None, strict: bool = False
+) -> BuildResult:
     """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
-    Charts are drawn in `executor` while the pages are laid out (in this process without one)."""
+    Charts are drawn in `executor` while the pages are laid out (in this process without one). With `strict`,
+    every warning is an error and nothing is written."""
     if executor is not None:
         executor.submit(warm_up)  # loads matplotlib in the worker while this process reads the project
     project = prepare(root, on_stage=on_stage)
+    _refuse_warnings(project.warnings, strict)
     layout = project.config.layout
     with stage(on_stage, "charts"):
         charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
@@ -216,12 +226,19 @@ def build(root: Path, *, executor: Executor | None = None, on_stage: StageHook |
     html = project.html
     assets = Assets(project.style_files, charts)
     pdf, layout_warnings = render_pdf(html, layout, assets, on_stage)
+    _refuse_warnings(layout_warnings, strict)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()
     with stage(on_stage, "write"):
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
     warnings = project.warnings + tuple(layout_warnings)
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
+
+
+def _refuse_warnings(warnings: Sequence[ReportError], strict: bool) -> None:
+    """With `strict`, the warnings are raised as errors."""
+    if strict:
+        raise_all(list(warnings))
 
 
 def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:

@@ -24,9 +24,9 @@ EXIT_USER_ERROR = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; user mistakes become one message per problem and exit status 2."""
     arguments = _parser().parse_args(argv)
-    command: Callable[[Path], int] = arguments.command
+    command: Callable[[Path, bool], int] = arguments.command
     try:
-        return command(absolute(Path(arguments.project), ConfigError))
+        return command(absolute(Path(arguments.project), ConfigError), arguments.strict)
     except ReportError as error:
         if arguments.debug:
             traceback.print_exc()
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     parser.add_argument("--project", default=".", help="project folder with report.toml (default: current folder)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for every error")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error (exit status 2)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     commands.add_parser("build", help="build build/report.pdf and build/report.html").set_defaults(command=_build)
     commands.add_parser(
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResult:
+def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: bool = False) -> BuildResult:
     """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes.
 
     The worker dies with this process, however it ends, and never writes to the terminal (see `workers`)."""
@@ -69,14 +70,14 @@ def build_as_command(root: Path, on_stage: StageHook | None = None) -> BuildResu
     try:
         # One worker draws the charts on the second core while this process lays out the pages.
         with chart_worker() as executor:
-            return build(root, executor=executor, on_stage=on_stage)
+            return build(root, executor=executor, on_stage=on_stage, strict=strict)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(root: Path) -> int:
-    result = build_as_command(root)
+def _build(root: Path, strict: bool) -> int:
+    result = build_as_command(root, strict=strict)
     _print_warnings(result.warnings)
     pdf, here = result.pdf.resolve(), Path.cwd().resolve()
     shown = pdf.relative_to(here) if pdf.is_relative_to(here) else pdf
@@ -84,16 +85,16 @@ def _build(root: Path) -> int:
     return 0
 
 
-def _check(root: Path) -> int:
+def _check(root: Path, strict: bool) -> int:
     from .build import check
 
-    project = check(root)
+    project = check(root, strict=strict)
     _print_warnings(project.warnings)
     print(f"Keine Fehler gefunden ({len(project.content.chapters)} Kapitel, {project.stats.respondents} Befragte).")
     return 0
 
 
-def _print_warnings(warnings: Sequence[str]) -> None:
+def _print_warnings(warnings: Sequence[ReportError]) -> None:
     for warning in warnings:
         print(f"Warnung: {warning}", file=sys.stderr)
 

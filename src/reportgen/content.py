@@ -67,7 +67,7 @@ class RenderedContent:
     charts: tuple[ChartSpec, ...]
     cited: tuple[str, ...]
     questions_used: frozenset[str]
-    warnings: tuple[str, ...]
+    warnings: tuple[ReportError, ...]
 
 
 def read_sources(layout: Layout) -> ContentSources:
@@ -249,9 +249,13 @@ def _unknown_citation(key: str, references: Mapping[str, Reference], location: L
     return ContentError(f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.", location, hint)
 
 
-def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> tuple[str, ...]:
+def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> tuple[ReportError, ...]:
     return tuple(
-        f"{Layout.references}, Zeile {ref.line}: Eintrag „{key}“ wird nirgends zitiert."
+        ContentError(
+            f"Eintrag „{key}“ wird nirgends zitiert.",
+            Location(Layout.references, line=ref.line),
+            f"Zitieren Sie ihn mit [@{key}] oder entfernen Sie ihn.",
+        )
         for key, ref in references.items()
         if key not in cited
     )

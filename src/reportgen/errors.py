@@ -10,17 +10,21 @@ from typing import Any, Self
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a file, and a line (text files) or row and column (tables)."""
+    """Where a problem is: a file, and a line (and character, counted from 1) of a text file, or a row and a
+    named column of a table."""
 
     file: str
     line: int | None = None
     row: int | None = None
     column: str | None = None
+    character: int | None = None
 
     def __str__(self) -> str:
         parts = [self.file]
         if self.line is not None:
             parts.append(f"Zeile {self.line}")
+        if self.character is not None:
+            parts.append(f"Spalte {self.character}")
         if self.row is not None:
             parts.append(f"Zeile {self.row}")
         if self.column is not None:

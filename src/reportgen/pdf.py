@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import Location, RenderError, ReportError
+from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
 from .layout import Layout
 from .timing import StageHook, stage
@@ -124,19 +124,21 @@ _AT_POSITION = re.compile(r" at (\d+):(\d+)")
 _IGNORED = re.compile(r"Ignored `(.*)` at \d+:\d+, (.*)\.")
 
 
-def _stylesheet_warning(message: str) -> str:
-    """A WeasyPrint warning about the house stylesheet, named by file, line and column, in German where known."""
+def _stylesheet_warning(message: str) -> TemplateError:
+    """A WeasyPrint warning about the house stylesheet, at its line and column, in German where known."""
     position = _AT_POSITION.search(message)
-    where = f"{Layout.stylesheet}, Zeile {position[1]}, Spalte {position[2]}" if position else Layout.stylesheet
+    location = Location(Layout.stylesheet)
+    if position:
+        location = Location(Layout.stylesheet, line=int(position[1]), character=int(position[2]))
     ignored = _IGNORED.fullmatch(message)
     if ignored:
-        return f"{where}: „{ignored[1]}“ wird ignoriert ({ignored[2]}). Prüfen Sie Name und Wert der Angabe."
-    return f"{where}: {message}"
+        return TemplateError(f"„{ignored[1]}“ wird ignoriert ({ignored[2]}).", location, "Prüfen Sie Name und Wert der Angabe.")
+    return TemplateError(message, location)
 
 
 def render_pdf(
     html: str, layout: Layout, assets: Mapping[str, bytes], on_stage: StageHook | None = None
-) -> tuple[PdfResult, list[str]]:
+) -> tuple[PdfResult, list[ReportError]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
 
     `assets` are files not (yet) on disk, by project-relative name. The house stylesheet is also parsed on its
@@ -158,5 +160,6 @@ def render_pdf(
     for message in from_stylesheet:
         if message in others:
             others.remove(message)
-    warnings = [_stylesheet_warning(message) for message in from_stylesheet]
-    return PdfResult(data, len(document.pages)), warnings + [f"WeasyPrint: {message}" for message in others]
+    warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
+    warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
+    return PdfResult(data, len(document.pages)), warnings
