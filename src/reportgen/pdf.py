@@ -132,7 +132,9 @@ def _stylesheet_warning(message: str) -> TemplateError:
         location = Location(Layout.stylesheet, line=int(position[1]), character=int(position[2]))
     ignored = _IGNORED.fullmatch(message)
     if ignored:
-        return TemplateError(f"„{ignored[1]}“ wird ignoriert ({ignored[2]}).", location, "Prüfen Sie Name und Wert der Angabe.")
+        return TemplateError(
+            f"„{ignored[1]}“ wird ignoriert ({ignored[2]}).", location, "Prüfen Sie Name und Wert der Angabe."
+        )
     return TemplateError(message, location)
 
 
