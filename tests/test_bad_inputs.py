@@ -477,7 +477,7 @@ CASES = [
     Bad(
         "content-jinja-syntax",
         {CONTENT: chapter("Ein Absatz.", "", '{{ share("strategie", 4 }} stimmen zu.')},
-        (f"Fehler: {CONTENT}, Zeile 5: Vorlagen-Syntaxfehler", "{{ … }}"),
+        (f"Fehler: {CONTENT}, Zeile 5: Vorlagen-Syntaxfehler: Es fehlt die schließende Klammer „)“ vor „}}“.",),
         BOTH,
     ),
     Bad(
@@ -488,7 +488,7 @@ CASES = [
     Bad(
         "content-unclosed-block",
         {CONTENT: chapter("{% if true %}", "Text")},
-        (f"Fehler: {CONTENT}, Zeile 4: Vorlagen-Syntaxfehler", "endif"),
+        (f"Fehler: {CONTENT}, Zeile 3: Vorlagen-Syntaxfehler: „{{% if %}}“ wird nicht geschlossen.", "{% endif %}"),
     ),
     Bad(
         "content-helper-without-code",

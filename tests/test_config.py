@@ -115,7 +115,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
         ),
         pytest.param(
             replace("[brand]", "[marke]"),
-            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand].",
+            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [limits].",
             id="unknown-section",
         ),
         pytest.param(

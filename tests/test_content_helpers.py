@@ -150,6 +150,79 @@ def test_missing_citation_key_names_file_and_line(tmp_path: Path, citation: str)
     assert "content/literatur.toml" in error.hint
 
 
+def test_every_citation_form_in_a_chapter(tmp_path: Path) -> None:
+    rendered = render(
+        tiny_project(
+            tmp_path,
+            {
+                "01-test.md": (
+                    "Laut @mueller-2020 [S. 12--14] gilt das [vgl. @schmidt-2021, S. 3; siehe auch @mueller-2020].\n"
+                    "Er schreibt [-@mueller-2020, S. 5]. Siehe [@schmidt-2021].\n\n{{ bibliography() }}\n"
+                )
+            },
+        )
+    )
+    text = plain(rendered.chapters[0].html)
+    assert (
+        "Laut Müller (2020, S. 12–14) gilt das (vgl. Schmidt, 2021, S. 3; siehe auch Müller, 2020). "
+        "Er schreibt (2020, S. 5). Siehe (Schmidt, 2021)."
+    ) in text
+    assert text.rstrip().endswith("Müller. (2020). Schmidt. (2021).")
+
+
+BMUV_TWICE = """\
+[bmuv-2023-plan]
+author = "BMUV"
+year = 2023
+title = "Aktionsplan"
+
+[bmuv-2023-bericht]
+author = "BMUV"
+year = 2023
+title = "Bericht"
+"""
+
+
+def test_same_author_and_year_are_told_apart_across_chapters(tmp_path: Path) -> None:
+    # The first chapter cites only one of the two: its letter is known once the second chapter is read.
+    rendered = render(
+        tiny_project(
+            tmp_path,
+            {
+                "01-a.md": "Erst [@bmuv-2023-bericht].\n",
+                "02-b.md": "Dann [@bmuv-2023-plan] und @bmuv-2023-bericht.\n\n{{ bibliography() }}\n",
+            },
+            BMUV_TWICE,
+        )
+    )
+    first, second = (plain(chapter.html) for chapter in rendered.chapters)
+    assert "Erst (BMUV, 2023a)." in first
+    assert "Dann (BMUV, 2023b) und BMUV (2023a)." in second
+    assert second.rstrip().endswith("BMUV. (2023a). Bericht. BMUV. (2023b). Aktionsplan.")
+    assert re.findall(r'id="ref-([\w-]+)"', rendered.chapters[1].html) == ["bmuv-2023-bericht", "bmuv-2023-plan"]
+
+
+def test_cross_references_are_no_citations(tmp_path: Path) -> None:
+    text = "{{ bar_chart('item', label='karte') }}\n\nWie @abb-karte zeigt [@mueller-2020].\n"
+    rendered = render(tiny_project(tmp_path, {"01-test.md": text}))
+    assert f"Wie Abbildung{NBSP}1 zeigt (Müller, 2020)." in plain(rendered.chapters[0].html)
+    assert rendered.cited == ("mueller-2020",)
+
+
+def test_a_cross_reference_among_citations_is_reported_at_its_line(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "# Titel\n\nText [@tab-1; @mueller-2020].\n")
+    assert error.location is not None
+    assert (error.location.file, error.location.line) == ("content/01-test.md", 3)
+    assert error.message == "Querverweis @tab-1 steht in einer Klammer mit Zitaten."
+    assert error.hint == "Schreiben Sie Querverweise und Zitate in getrennte Klammern: [@tab-1] und [@quelle]."
+
+
+def test_a_citation_in_a_heading_reaches_the_table_of_contents_without_its_link(tmp_path: Path) -> None:
+    rendered = render(tiny_project(tmp_path, {"01-test.md": "# Stand nach @mueller-2020\n\nText.\n"}))
+    assert rendered.headings[0].html == "Stand nach Müller (2020)"
+    assert '<a class="citation" href="#ref-mueller-2020">Müller</a> (2020)</h1>' in rendered.chapters[0].html
+
+
 def test_figure_and_table_numbers_run_across_files(tmp_path: Path) -> None:
     rendered = render(
         tiny_project(

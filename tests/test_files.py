@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import ConfigError, ContentError, DataError, Location, ReportError
-from reportgen.files import DATA_LIMIT, READ_HINT, TEXT_LIMIT, decode_text, read_bytes, read_text
+from reportgen.files import READ_HINT, decode_text, read_bytes, read_text
+from reportgen.limits import DEFAULTS, SizeLimit
 
 MISSING_HINT = "Legen Sie die Datei an."
 
@@ -110,18 +111,37 @@ def test_symlink_loop_is_unreadable(tmp_path: Path) -> None:
 
 def test_size_limit(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_bytes(b"x" * 2_000_001)
-    assert len(read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=2_000_001)) == 2_000_001
+    exact = SizeLimit(2_000_001, "data_mb")
+    assert len(read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=exact)) == 2_000_001
     with pytest.raises(DataError) as caught:
-        read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=2_000_000)
+        read_bytes(tmp_path / "a.csv", "data/a.csv", DataError, MISSING_HINT, limit=SizeLimit(2_000_000, "data_mb"))
     assert str(caught.value) == (
         "data/a.csv: Die Datei ist zu groß (3 MB, höchstens 2 MB). "
+        "Prüfen Sie, ob es die richtige Datei ist; teilen Sie sie sonst auf oder erhöhen Sie [limits] data_mb in "
+        "report.toml."
+    )
+
+
+def test_size_limit_in_fractions_of_a_megabyte(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"x" * 700_001)
+    with pytest.raises(ContentError) as caught:
+        read_text(tmp_path / "a.md", "content/a.md", ContentError, MISSING_HINT, limit=SizeLimit(500_000, "file_mb"))
+    assert str(caught.value).startswith("content/a.md: Die Datei ist zu groß (0,8 MB, höchstens 0,5 MB). ")
+
+
+def test_size_limit_no_setting_raises(tmp_path: Path) -> None:
+    (tmp_path / "report.toml").write_bytes(b"x" * 11)
+    with pytest.raises(ConfigError) as caught:
+        read_text(tmp_path / "report.toml", "report.toml", ConfigError, MISSING_HINT, limit=SizeLimit(10, None))
+    assert str(caught.value) == (
+        "report.toml: Die Datei ist zu groß (0,00002 MB, höchstens 0,00001 MB). "
         "Prüfen Sie, ob es die richtige Datei ist; teilen Sie sie sonst auf."
     )
 
 
 def test_default_limits_are_generous() -> None:
-    assert TEXT_LIMIT == 50_000_000
-    assert DATA_LIMIT == 200_000_000
+    assert DEFAULTS.file_size == SizeLimit(50_000_000, "file_mb")
+    assert DEFAULTS.data_size == SizeLimit(200_000_000, "data_mb")
 
 
 def test_relative_path_in_a_deleted_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

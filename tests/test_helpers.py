@@ -13,8 +13,10 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from reportgen.bibliography import BibliographyEntry
 from reportgen.charts import chart_spec
 from reportgen.codebook import Category, Question
+from reportgen.crossrefs import resolve
 from reportgen.errors import ContentError
 from reportgen.helpers import BIBLIOGRAPHY_MARKER, GROUPS, Helpers, helper, helper_names, registered
 from reportgen.references import Reference
@@ -103,6 +105,7 @@ def test_the_registry_holds_every_helper_once_prose_first() -> None:
         *("n", "missing", "count", "share", "mean", "sd", "label", "category", "mode"),
         *("scale_min", "scale_max", "scale_points"),
         *("descriptives_table", "frequency_table", "bar_chart", "pie_chart", "bibliography"),
+        *("list_of_figures", "list_of_tables"),
     ]
     assert [info.name for info in registered("prose")] == helper_names()[:12]
     assert [info.name for info in registered("block")] == helper_names()[12:]
@@ -125,7 +128,7 @@ def test_signatures_read_as_editors_write_calls() -> None:
     assert calls["n"] == "n(question_id=None)"
     assert (
         calls["descriptives_table"]
-        == 'descriptives_table(caption="Deskriptive Kennwerte der Befragung", questions=None)'
+        == 'descriptives_table(caption="Deskriptive Kennwerte der Befragung", questions=None, label=None)'
     )
     assert calls["bibliography"] == "bibliography()"
 
@@ -244,14 +247,23 @@ def test_charts_are_listed_once_in_order_of_first_call(helpers: Helpers) -> None
     assert [(spec.kind, spec.question_id) for spec in helpers.charts] == [("pie", "gruppe"), ("bar", "item")]
 
 
+def numbered(helpers: Helpers, blocks: list[object]) -> list[str]:
+    """The blocks as they stand in the report, in this order: numbered (see crossrefs.resolve)."""
+    resolution = resolve([str(block) for block in blocks], helpers.targets, (), ())
+    return [plain(resolution.apply(str(block))) for block in blocks]
+
+
 def test_tables_and_figures_are_numbered_across_calls(helpers: Helpers) -> None:
-    blocks = [
-        plain(call(helpers, "bar_chart", "item")),
-        plain(call(helpers, "frequency_table", "item")),
-        plain(call(helpers, "pie_chart", "gruppe", caption="Die Gruppen")),
-        plain(call(helpers, "descriptives_table")),
-        plain(call(helpers, "frequency_table", "gruppe")),
-    ]
+    blocks = numbered(
+        helpers,
+        [
+            call(helpers, "bar_chart", "item"),
+            call(helpers, "frequency_table", "item"),
+            call(helpers, "pie_chart", "gruppe", caption="Die Gruppen"),
+            call(helpers, "descriptives_table"),
+            call(helpers, "frequency_table", "gruppe"),
+        ],
+    )
     assert "Abbildung 1 – Item (N = 7)" in blocks[0]
     assert "Tabelle 1 – Item" in blocks[1]
     assert "Abbildung 2 – Die Gruppen (N = 8)" in blocks[2]
@@ -287,15 +299,18 @@ def test_bibliography_leaves_the_marker(helpers: Helpers) -> None:
     assert BIBLIOGRAPHY_MARKER.startswith("\n<div") and BIBLIOGRAPHY_MARKER.endswith("</div>\n")
 
 
-def test_render_bibliography_sorts_the_cited_entries(helpers: Helpers) -> None:
-    html = str(helpers.render_bibliography(["schmidt-2021", "mueller-2020", "schmidt-2021"]))
-    assert re.findall(r'id="ref-([\w-]+)"', html) == ["mueller-2020", "schmidt-2021"]  # Müller before Schmidt
-    assert "Müller (2020): <cite>Ein Buch</cite>." in html
-    assert "zeta" not in html  # not cited
+def test_render_bibliography_lists_the_formatted_entries_in_their_order(helpers: Helpers) -> None:
+    entries = (
+        BibliographyEntry("schmidt-2021", Markup("Schmidt. (2021).")),
+        BibliographyEntry("mueller-2020", Markup("Müller. (2020). <i>Ein Buch</i>.")),
+    )
+    html = str(helpers.render_bibliography(entries))
+    assert re.findall(r'id="ref-([\w-]+)"', html) == ["schmidt-2021", "mueller-2020"]
+    assert '<li id="ref-mueller-2020">Müller. (2020). <i>Ein Buch</i>.</li>' in html
 
 
 def test_each_build_counts_on_its_own() -> None:
     first, second = (Helpers(survey_stats(), REFERENCES, partials(), "charts/") for _ in range(2))
     call(first, "frequency_table", "item")
-    assert "Tabelle 1 – Item" in plain(call(second, "frequency_table", "item"))
+    assert "Tabelle 1 – Item" in numbered(second, [call(second, "frequency_table", "item")])[0]
     assert second.questions_used == frozenset({"item"})

@@ -25,8 +25,9 @@ from openpyxl.styles import Font
 
 from reportgen.codebook import Codebook, parse_codebook
 from reportgen.errors import DataError, ReportError, ReportErrors
+from reportgen.limits import DEFAULTS, Limits
 from reportgen.survey import load_survey
-from reportgen.tables import LIMITS, TableLimits, header_name, read_table
+from reportgen.tables import header_name, read_table
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "data/responses.xlsx"
@@ -60,7 +61,7 @@ def edit_part(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes
     return buffer.getvalue()
 
 
-def error_of(data: bytes, name: str = NAME, limits: TableLimits = LIMITS) -> ReportError:
+def error_of(data: bytes, name: str = NAME, limits: Limits = DEFAULTS) -> ReportError:
     """The error reading `data` raises; every problem in it is a DataError located in the file."""
     with pytest.raises(ReportError) as caught:
         read_table(data, name, limits)
@@ -97,7 +98,8 @@ def test_stray_value_at_xfd1048576_is_named() -> None:
     assert str(error) == (
         "data/responses.xlsx, Zeile 1048576: Zelle XFD1048576 liegt weit außerhalb der Tabelle (gelesen werden "
         "höchstens 1.000.000 Zeilen und 2.000 Spalten). Löschen Sie den Inhalt dieser Zelle (oft ein versehentlicher "
-        "Eintrag) und speichern Sie die Datei erneut."
+        "Eintrag) und speichern Sie die Datei erneut; gehört sie zur Tabelle, erhöhen Sie [limits] rows und "
+        "[limits] columns in report.toml."
     )
 
 
@@ -130,15 +132,17 @@ def test_value_beyond_the_column_limit_in_a_near_row() -> None:
 
 def test_too_many_cells_stop_the_reading() -> None:
     rows = [["id", "q"], *(["R", row] for row in range(20))]
-    assert str(error_of(to_xlsx(rows), limits=TableLimits(cells=30))) == (
-        "data/responses.xlsx, Zeile 16: Die Tabelle hat mehr als 30 Zellen. Speichern Sie nur die Antworten, eine Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei."
+    assert str(error_of(to_xlsx(rows), limits=Limits(cells=30))) == (
+        "data/responses.xlsx, Zeile 16: Die Tabelle hat mehr als 30 Zellen. Speichern Sie nur die Antworten, eine "
+        "Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei, oder erhöhen Sie [limits] cells in "
+        "report.toml."
     )
 
 
 def test_too_many_csv_fields_stop_the_reading() -> None:
-    message = str(error_of(b"id;q\n" + b"R;1\n" * 20, "data/responses.csv", TableLimits(cells=30)))
+    message = str(error_of(b"id;q\n" + b"R;1\n" * 20, "data/responses.csv", Limits(cells=30)))
     assert message.startswith("data/responses.csv, Zeile 16: Die Tabelle hat mehr als 30 Zellen")
-    message = str(error_of(b"id;q\n" + b"R;1\n" * 20, "data/responses.csv", TableLimits(rows=5)))
+    message = str(error_of(b"id;q\n" + b"R;1\n" * 20, "data/responses.csv", Limits(rows=5)))
     assert message.startswith("data/responses.csv, Zeile 6: Die Tabelle hat mehr als 5 Zeilen.")
 
 
@@ -156,17 +160,17 @@ def bomb(unpacked: int) -> bytes:
 def test_zip_bomb_is_refused_before_unpacking() -> None:
     data = bomb(4_500_000)
     assert len(data) < 50_000
-    assert str(error_of(data, limits=TableLimits(unpacked=2_000_000))) == (
+    assert str(error_of(data, limits=Limits(xlsx_unpacked_mb=2))) == (
         "data/responses.xlsx: Die XLSX-Datei ist entpackt zu groß (5 MB, höchstens 2 MB). Kopieren Sie nur die "
         "Antworten in eine neue Arbeitsmappe und speichern Sie diese; eine so stark gepackte Datei kann auch "
-        "beschädigt oder manipuliert sein."
+        "beschädigt oder manipuliert sein. Ist sie in Ordnung, erhöhen Sie [limits] xlsx_unpacked_mb in report.toml."
     )
-    assert read_table(data, NAME, TableLimits(unpacked=6_000_000)).to_numpy().tolist() == [["A", "1"], ["B", "2"]]
+    assert read_table(data, NAME, Limits(xlsx_unpacked_mb=6)).to_numpy().tolist() == [["A", "1"], ["B", "2"]]
 
 
 def test_default_unpacked_limit_is_generous() -> None:
-    assert LIMITS.unpacked == 200_000_000 and LIMITS.size == 200_000_000
-    assert LIMITS.rows == 1_000_000 and LIMITS.columns == 2_000
+    assert DEFAULTS.xlsx_unpacked_bytes == 200_000_000 and DEFAULTS.data_bytes == 200_000_000
+    assert DEFAULTS.rows == 1_000_000 and DEFAULTS.columns == 2_000
 
 
 def test_zip_that_understates_its_sizes_is_broken_not_unpacked() -> None:
@@ -176,7 +180,7 @@ def test_zip_that_understates_its_sizes_is_broken_not_unpacked() -> None:
     while data[entry + 46 : entry + 46 + len(SHEET)] != SHEET.encode():
         entry = data.index(b"PK\x01\x02", entry + 1)
     struct.pack_into("<I", data, entry + 24, 1000)  # the sheet's unpacked size, as the directory claims it
-    message = str(error_of(bytes(data), limits=TableLimits(unpacked=2_000_000)))
+    message = str(error_of(bytes(data), limits=Limits(xlsx_unpacked_mb=2)))
     assert message.startswith("data/responses.xlsx: Die XLSX-Datei lässt sich nicht lesen (")
 
 
@@ -220,8 +224,9 @@ def test_pandas_written_formula_is_refused() -> None:
 
 def with_results(xml: bytes) -> bytes:
     """What Excel and LibreOffice store: each formula with its result (here: numbers, and an empty text)."""
-    xml = re.sub(rb"<f>B(\d+)\+0</f><v\s*/>", rb"<f>B\1+0</f><v>4</v>", xml)
-    return re.sub(rb'<c r="(C\d+)"><f>([^<]*)</f><v\s*/>', rb'<c r="\1" t="str"><f>\2</f><v></v>', xml)
+    # openpyxl writes an empty result as <v/> or, with lxml installed, as <v></v>.
+    xml = re.sub(rb"<f>B(\d+)\+0</f><v\s*(?:/>|></v>)", rb"<f>B\1+0</f><v>4</v>", xml)
+    return re.sub(rb'<c r="(C\d+)"><f>([^<]*)</f><v\s*(?:/>|></v>)', rb'<c r="\1" t="str"><f>\2</f><v></v>', xml)
 
 
 def test_stored_formula_results_are_the_values() -> None:
@@ -254,7 +259,9 @@ def test_study_with_five_formula_cells_is_refused_not_miscounted(study_codebook:
         "data/responses.xlsx, Zeile 2: 5 Formelzellen haben kein gespeichertes Ergebnis und würden als leer gelesen: "
         "B2, B3, B4, B5, B6."
     )
-    cached = edit_part(data, SHEET, lambda xml: re.sub(rb"<f>(\d)\+0</f><v\s*/>", rb"<f>\1+0</f><v>\1</v>", xml))
+    cached = edit_part(
+        data, SHEET, lambda xml: re.sub(rb"<f>(\d)\+0</f><v\s*(?:/>|></v>)", rb"<f>\1+0</f><v>\1</v>", xml)
+    )
     from_csv = load_survey((REPO / "data" / "responses.csv").read_bytes(), "data/responses.csv", study_codebook, "id")
     pd.testing.assert_frame_equal(load_survey(cached, NAME, study_codebook, "id").frame, from_csv.frame)
 
@@ -286,11 +293,13 @@ def test_workbook_without_worksheet() -> None:
 
 @pytest.mark.parametrize(("name", "data"), [("data/responses.csv", b"id;q\nA;1\n"), (NAME, to_xlsx(TABLE))])
 def test_file_too_large(name: str, data: bytes) -> None:
-    assert str(error_of(data, name, TableLimits(size=5))) == (
-        f"{name}: Die Datei ist zu groß (1 MB, höchstens 1 MB). Prüfen Sie, ob es die richtige Datei ist; teilen "
-        "Sie sie sonst auf."
+    assert len(data) < 1_000_000
+    shown = f"0,{len(data):06d}"  # bytes in MB, to the millionth the limit is given in
+    assert str(error_of(data, name, Limits(data_mb=0.000005))) == (
+        f"{name}: Die Datei ist zu groß ({shown} MB, höchstens 0,000005 MB). Prüfen Sie, ob es die richtige Datei "
+        "ist; teilen Sie sie sonst auf oder erhöhen Sie [limits] data_mb in report.toml."
     )
-    assert not read_table(data, name, TableLimits(size=len(data))).empty
+    assert not read_table(data, name, Limits(data_mb=len(data) / 1_000_000)).empty
 
 
 # 6. Names that look alike: invisible characters and normalisation do not count, other differences are shown
@@ -387,7 +396,7 @@ CELL_VALUES = st.one_of(
 POSITIONS = st.tuples(st.sampled_from([1, 2, 3, 50, 1_000_001, 1_048_576]), st.sampled_from([1, 2, 3, 2_001, 16_384]))
 
 
-def read_or_error(data: bytes, name: str, limits: TableLimits = LIMITS) -> pd.DataFrame | ReportError:
+def read_or_error(data: bytes, name: str, limits: Limits = DEFAULTS) -> pd.DataFrame | ReportError:
     try:
         table = read_table(data, name, limits)
     except ReportError as error:
@@ -429,7 +438,7 @@ def test_workbooks_with_random_parts(parts: dict[str, bytes]) -> None:
     data = to_xlsx(TABLE)
     for part, content in parts.items():
         data = edit_part(data, part, replaced_by(content))
-    read_or_error(data, NAME, TableLimits(unpacked=1_000_000))
+    read_or_error(data, NAME, Limits(xlsx_unpacked_mb=1))
 
 
 def replaced_by(content: bytes) -> Callable[[bytes], bytes]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from projects import TINY_REFERENCES
@@ -9,7 +11,7 @@ from reportgen.errors import ContentError, ReportError, ReportErrors
 from reportgen.references import Reference, parse_references
 
 NAME = "content/literatur.toml"
-FIELDS_HINT = "Erlaubt sind: author, year, title, publisher, place, url, note."
+FIELDS_HINT = "Erlaubt sind: author, year, title, publisher, place, url, accessed, type."
 EXAMPLE_HINT = 'Beispiel: author = "VDI ZRE" und year = 2021.'
 
 FULL = """\
@@ -22,11 +24,12 @@ title = "Ressourceneffizienz"
 publisher = "VDI"
 place = "Berlin"
 url = "https://example.org/studie"
-note = "Kurzanalyse"
+accessed = 2025-03-04
+type = "book"
 
 [wilts-2023]
 author = "Wilts"
-year = "2023a"
+year = "2023"
 """
 
 
@@ -47,10 +50,17 @@ def test_all_fields_and_lines() -> None:
         publisher="VDI",
         place="Berlin",
         url="https://example.org/studie",
-        note="Kurzanalyse",
+        accessed=date(2025, 3, 4),
+        type="book",
         line=3,
     )
-    assert references["wilts-2023"] == Reference(key="wilts-2023", author="Wilts", year="2023a", line=12)
+    assert references["wilts-2023"] == Reference(key="wilts-2023", author="Wilts", year="2023", line=13)
+    assert references["wilts-2023"].type == "report"  # the default: most sources of a study are reports
+
+
+def test_accessed_may_be_written_as_text() -> None:
+    text = '[a]\nauthor = "A"\nyear = 2020\nurl = "https://a.example/"\naccessed = "2024-12-01"\n'
+    assert parse_references(text, NAME)["a"].accessed == date(2024, 12, 1)
 
 
 def test_tiny_project_references() -> None:
@@ -59,17 +69,6 @@ def test_tiny_project_references() -> None:
         ("mueller-2020", "Müller", "2020", 1),
         ("schmidt-2021", "Schmidt", "2021", 5),
     ]
-
-
-def test_sort_key_is_author_year_title_ignoring_case() -> None:
-    references = [
-        Reference("c", "schmidt", "2021"),
-        Reference("b", "Müller", "2020", title="Zweiter Band"),
-        Reference("a", "MÜLLER", "2020", title="erster Band"),
-        Reference("d", "Müller", "2019"),
-    ]
-    assert references[1].sort_key == ("müller", "2020", "zweiter band")
-    assert [ref.key for ref in sorted(references, key=lambda ref: ref.sort_key)] == ["d", "a", "b", "c"]
 
 
 def test_unknown_field_is_reported_at_its_line() -> None:
@@ -128,4 +127,75 @@ def test_an_author_list_is_refused_at_its_line() -> None:
     assert str(caught.value) == (
         "content/literatur.toml, Zeile 2: [mueller-2020] author muss ein Text sein, keine Liste oder Tabelle. "
         'Schreiben Sie mehrere Namen in einen Text, z. B. author = "Müller und Schmidt".'
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "message", "hint"),
+    [
+        pytest.param(
+            'year = "2023a"',
+            3,
+            "[a] year muss eine Jahreszahl sein, z. B. year = 2023, nicht „2023a“.",
+            "Gleiche Autoren im selben Jahr unterscheidet reportgen selbst als 2023a, 2023b.",
+            id="year-with-letter",
+        ),
+        pytest.param(
+            'year = 2020\ntype = "buch"',
+            4,
+            "[a] type „buch“ ist unbekannt.",
+            "Erlaubt sind: report, book, article, webpage.",
+            id="type",
+        ),
+        pytest.param(
+            'year = 2020\nurl = "www.example.org"',
+            4,
+            "[a] url muss eine Webadresse sein, die mit https:// oder http:// beginnt.",
+            'Beispiel: url = "https://www.example.org/studie.pdf" (ohne Leerzeichen).',
+            id="url-without-scheme",
+        ),
+        pytest.param(
+            'year = 2020\nurl = "javascript:alert(1)"',
+            4,
+            "[a] url muss eine Webadresse sein, die mit https:// oder http:// beginnt.",
+            'Beispiel: url = "https://www.example.org/studie.pdf" (ohne Leerzeichen).',
+            id="url-other-scheme",
+        ),
+        pytest.param(
+            'year = 2020\nurl = "https://a.example/"\naccessed = "gestern"',
+            5,
+            "[a] accessed muss ein Datum sein, z. B. accessed = 2025-03-31.",
+            "Schreiben Sie das Datum als JJJJ-MM-TT.",
+            id="accessed-not-a-date",
+        ),
+        pytest.param(
+            "year = 2020\naccessed = 2025-01-02",
+            4,
+            "[a] accessed ist das Abrufdatum einer Webadresse, es fehlt url.",
+            "Ergänzen Sie die Webadresse (url) oder entfernen Sie accessed.",
+            id="accessed-without-url",
+        ),
+        pytest.param(
+            'year = 2020\ntitle = ["T"]',
+            4,
+            "[a] title muss ein Text sein, keine Liste oder Tabelle.",
+            'Schreiben Sie mehrere Namen in einen Text, z. B. author = "Müller und Schmidt".',
+            id="title-list",
+        ),
+    ],
+)
+def test_field_mistakes_are_reported_at_their_line(entry: str, line: int, message: str, hint: str) -> None:
+    error = error_of(f'[a]\nauthor = "A"\n{entry}\n')
+    assert type(error) is ContentError
+    assert error.location is not None
+    assert (error.location.line, error.message, error.hint) == (line, message, hint)
+
+
+@pytest.mark.parametrize("key", ["abb-karte", "tab-1", "kap-einleitung"])
+def test_a_key_reserved_for_cross_references_is_refused_at_its_line(key: str) -> None:
+    error = error_of(f'[gut]\nauthor = "G"\nyear = 2020\n\n[{key}]\nauthor = "A"\nyear = 2020\n')
+    assert str(error) == (
+        f"{NAME}, Zeile 5: [{key}] Schlüssel, die mit abb-, tab- oder kap- beginnen, sind Querverweisen auf "
+        "Abbildungen, Tabellen und Kapitel vorbehalten. "
+        "Wählen Sie einen anderen Schlüssel, z. B. den Namen und das Jahr der Quelle."
     )

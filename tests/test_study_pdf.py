@@ -20,6 +20,8 @@ FOOTER = "Entreprenerdy GmbH · www.entreprenerdy.com"
 
 # (number, heading text) of every h1 and h2, in document order: what the table of contents lists.
 TOC = [
+    ("", "Abbildungsverzeichnis"),
+    ("", "Tabellenverzeichnis"),
     ("1", "Einleitung"),
     ("2", "Stand der ressourceneffizienten Produktion"),
     ("2.1", "Strategien und Umsetzungsbeispiele bei OEMs"),
@@ -300,6 +302,24 @@ def test_table_captions_in_order(body: str) -> None:
     assert not missing
     assert positions == sorted(positions)
     assert len(re.findall(r"Tabelle \d+ – ", body)) == len(TABLES)
+
+
+# The lists entries read „caption ..... page Abbildung n“ (the number is placed apart, so it comes last).
+LIST_ENTRY = re.compile(r"\s*(.+?) ?\.{3,} ?(\d+) ?(Abbildung|Tabelle) (\d+)")
+
+
+@pytest.mark.parametrize(("title", "captions"), [("Abbildungsverzeichnis", FIGURES), ("Tabellenverzeichnis", TABLES)])
+def test_lists_name_the_pages_the_captions_are_on(pages: list[str], title: str, captions: list[str]) -> None:
+    listing = next(text for text in pages if text.startswith(title))
+    entries = LIST_ENTRY.findall(listing.replace(title, ""))
+    assert [f"{kind} {number}" for _, _, kind, number in entries] == [caption.split(" – ")[0] for caption in captions]
+    for caption, page, kind, number in entries:
+        assert f"{kind} {number} – {caption}" in pages[int(page) - 1], (kind, number, page)
+
+
+def test_the_cross_reference_names_the_figure_and_its_page(pages: list[str], toc_index: int) -> None:
+    figure = next(index for index in range(toc_index + 1, len(pages)) if FIGURES[7] in pages[index])
+    assert f"ist im Anhang beigefügt (ab Abbildung 8, S. {figure + 1})." in " ".join(pages)
 
 
 def test_seven_bar_and_five_pie_charts(study_build: BuildResult) -> None:

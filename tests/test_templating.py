@@ -12,6 +12,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen import templating
 from reportgen.errors import ContentError, Location, ReportError, TemplateError
+from reportgen.limits import DEFAULTS, Limits
+from reportgen.template_errors import template_error, template_line
 from reportgen.templating import (
     MAX_RANGE,
     MAX_VALUE_SIZE,
@@ -22,15 +24,13 @@ from reportgen.templating import (
     folder_loader,
     limited_range,
     make_environment,
-    template_error,
-    template_line,
 )
 
 SYNTAX_HINT = "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}."
 
 
-def environment(sources: dict[str, str], autoescape: bool = False) -> LimitedEnvironment:
-    return make_environment(SourceLoader(sources), autoescape)
+def environment(sources: dict[str, str], autoescape: bool = False, limits: Limits = DEFAULTS) -> LimitedEnvironment:
+    return make_environment(SourceLoader(sources), autoescape, limits)
 
 
 def render_error(sources: dict[str, str], name: str) -> Exception:
@@ -165,8 +165,8 @@ def test_the_kind_passed_is_the_kind_returned(kind: type[ReportError]) -> None:
 # The sandbox policy: limits as TemplateLimitError, turned into report errors at file and line
 
 
-def limit_error(sources: dict[str, str], name: str = "a.md") -> ReportError:
-    env = environment(sources)
+def limit_error(sources: dict[str, str], name: str = "a.md", limits: Limits = DEFAULTS) -> ReportError:
+    env = environment(sources, limits=limits)
     with pytest.raises(TemplateLimitError) as caught:
         check_includes(env, name)
         env.render_limited(env.get_template(name), {})
@@ -199,12 +199,12 @@ def test_limits_apply_to_autoescaped_templates_and_keep_escaping() -> None:
         env.render_limited(env.get_template("a"), {"a": "x" * MAX_VALUE_SIZE, "b": "y"})
 
 
-def test_output_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(templating, "MAX_OUTPUT", 10)
-    error = limit_error({"a.md": "123456\n{{ 'abc' * 2 }}\nmehr\n"})
+def test_output_limit() -> None:
+    error = limit_error({"a.md": "123456\n{{ 'abc' * 2 }}\nmehr\n"}, limits=Limits(template_characters=10))
     assert str(error) == (
         "content/a.md, Zeile 2: Die Vorlage ergibt mehr als 10 Zeichen (Grenze je Datei). "
-        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf."
+        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf oder "
+        "erhöhen Sie [limits] template_characters in report.toml."
     )
 
 

@@ -18,14 +18,16 @@ from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
-from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, raise_all
-from .files import DATA_LIMIT, read_bytes, read_text
+from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
+from .files import read_bytes, read_text
 from .layout import Layout
+from .limits import Limits, SizeLimit
+from .markdown import HEADING_CLASSES
 from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
 from .stylesheet import read_stylesheet
-from .templating import folder_loader, make_environment
+from .templating import LimitedEnvironment, folder_loader, make_environment
 from .timing import StageHook, stage
 from .writer import BuildFolder
 
@@ -74,26 +76,26 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     reports as many as it can find."""
     with stage(on_stage, "config"):
         config = load_config(root)
-    layout = config.layout
+    layout, limits = config.layout, config.limits
     errors: list[ReportError] = []
     with stage(on_stage, "data"):
         data = _collect(errors, _data, config)
     with stage(on_stage, "content"):
-        references = _collect(errors, _references, layout)
-        sources = _collect(errors, read_sources, layout)
-        templates = make_environment(folder_loader(layout.path(Layout.templates), layout.root), autoescape=True)
+        references = _collect(errors, _references, layout, limits.file_size)
+        sources = _collect(errors, read_sources, layout, limits.file_size)
+        templates = _environment(layout, Layout.templates, limits)
         known = len(errors)
         _collect(errors, check_page_template, templates)
         page_compiles = len(errors) == known
-        style_files = _collect(errors, _stylesheet, layout)
+        house_style = _collect(errors, _stylesheet, layout, limits.file_size)
         chart_style = _collect(errors, _chart_style, config)
         if data is None or references is None or sources is None:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
             raise_all(errors)
             raise AssertionError("a stage failed without saying why")
         codebook, stats, stats_cache = data
-        partials = make_environment(folder_loader(layout.path(Layout.partials), layout.root), autoescape=True)
-        content = _collect(errors, render_content, sources, layout, partials, stats, references)
+        partials = _environment(layout, Layout.partials, limits)
+        content = _collect(errors, render_content, sources, layout, partials, stats, references, limits)
     with stage(on_stage, "page"):
         html = (
             _collect(errors, render_page, templates, _page_context(config, content))
@@ -101,7 +103,7 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
             else None
         )
     raise_all(errors)
-    assert content is not None and html is not None and style_files is not None and chart_style is not None
+    assert content is not None and html is not None and house_style is not None and chart_style is not None
     unused = (
         DataError(
             f"Frage „{qid}“ wird im Bericht nicht verwendet.",
@@ -111,14 +113,31 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         for qid in codebook.ids
         if qid not in content.questions_used
     )
-    warnings = content.warnings + tuple(unused)
-    return Project(config, stats, content, html, style_files, chart_style, stats_cache, warnings)
+    classes = _unknown_classes(content.classes, HEADING_CLASSES | house_style.classes)
+    warnings = (*content.warnings, *classes, *unused)
+    return Project(config, stats, content, html, house_style.files, chart_style, stats_cache, warnings)
 
 
-def _stylesheet(layout: Layout) -> dict[str, bytes]:
-    """The house stylesheet and the fonts and images it names, each read once and checked: a syntax error or a
-    missing or foreign font is an error at its line, never a silent fallback to another font."""
-    text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root)
+@dataclass(frozen=True)
+class HouseStyle:
+    """The stylesheet and the files it names, by project-relative name, and the classes it styles."""
+
+    files: dict[str, bytes]
+    classes: frozenset[str]
+
+
+def _environment(layout: Layout, folder: str, limits: Limits) -> LimitedEnvironment:
+    """The environment for the templates in `folder` (the page template, the partials), read and run within `limits`."""
+    loader = folder_loader(layout.path(folder), layout.root, limits.file_size)
+    return make_environment(loader, autoescape=True, limits=limits)
+
+
+def _stylesheet(layout: Layout, limit: SizeLimit) -> HouseStyle:
+    """The house stylesheet and the fonts and images it names, each read once (within `limit`) and checked: a syntax
+    error or a missing or foreign font is an error at its line, never a silent fallback to another font."""
+    text = read_text(
+        layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root, limit=limit
+    )
     files = {Layout.stylesheet: text.encode("utf-8")}
     stylesheet = read_stylesheet(text, Layout.stylesheet)
     errors: list[ReportError] = list(stylesheet.problems)
@@ -129,11 +148,24 @@ def _stylesheet(layout: Layout) -> dict[str, bytes]:
             continue  # other addresses are refused when the PDF is laid out
         hint = f"Legen Sie die Datei wieder an oder korrigieren Sie die Adresse (relativ zu {folder}/)."
         try:
-            files[name] = read_bytes(layout.path(name), name, TemplateError, hint, root=layout.root)
+            files[name] = read_bytes(layout.path(name), name, TemplateError, hint, root=layout.root, limit=limit)
         except ReportError as error:
             errors.append(TemplateError(f"{name}: {error.message}", Location(Layout.stylesheet, line=line), error.hint))
     raise_all(errors)
-    return files
+    return HouseStyle(files, stylesheet.classes)
+
+
+def _unknown_classes(used: tuple[tuple[Location, str], ...], known: frozenset[str]) -> list[ReportError]:
+    """Heading classes neither reportgen nor the stylesheet knows: a typo such as {.newpage} would do nothing."""
+    return [
+        ContentError(
+            f"Die Klasse „{{.{name}}}“ ist unbekannt und bewirkt nichts.",
+            location,
+            did_you_mean(name, known) or f"Bekannt sind .unnumbered und die Klassen aus {Layout.stylesheet}.",
+        )
+        for location, name in used
+        if name not in known
+    ]
 
 
 def _page_context(config: Config, content: RenderedContent) -> PageContext:
@@ -151,35 +183,38 @@ def _collect(errors: list[ReportError], step: Callable[..., T], *arguments: obje
         return None
 
 
-def _references(layout: Layout) -> dict[str, Reference]:
+def _references(layout: Layout, limit: SizeLimit) -> dict[str, Reference]:
     """The references file; a project without one cites nothing."""
     path = layout.path(Layout.references)
     if not path.exists() and not path.is_symlink():
         return {}
-    text = read_text(path, Layout.references, ContentError, _CREATE, root=layout.root)
+    text = read_text(path, Layout.references, ContentError, _CREATE, root=layout.root, limit=limit)
     return parse_references(text, Layout.references)
 
 
 def _data(config: Config) -> tuple[Codebook, SurveyStats, StatsCache]:
     """The codebook, read once, and the statistics of the responses."""
-    layout = config.layout
-    codebook_text = read_text(layout.path(layout.codebook), layout.codebook, DataError, _CREATE, root=layout.root)
+    layout, limit = config.layout, config.limits.file_size
+    codebook_text = read_text(
+        layout.path(layout.codebook), layout.codebook, DataError, _CREATE, root=layout.root, limit=limit
+    )
     codebook = parse_codebook(codebook_text, layout.codebook)
     return (codebook, *_statistics(config, codebook_text, codebook))
 
 
 def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple[SurveyStats, StatsCache]:
-    """Statistics from the responses, or from the cache when data, codebook and code are unchanged."""
-    layout = config.layout
+    """Statistics from the responses, or from the cache when data, codebook, limits and code are unchanged."""
+    layout, limits = config.layout, config.limits
     hint = "Prüfen Sie [survey] responses in report.toml."
     responses = read_bytes(
-        layout.path(layout.responses), layout.responses, DataError, hint, root=layout.root, limit=DATA_LIMIT
+        layout.path(layout.responses), layout.responses, DataError, hint, root=layout.root, limit=limits.data_size
     )
     key = cache_key(
         responses,
         codebook_text,
         layout.responses,
         config.survey.id_column,
+        _table_limits(limits),
         source_version(*STATS_SOURCES),
         library_stamp("pandas"),
     )
@@ -190,8 +225,13 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
     from .stats import compute  # reading and checking the responses needs pandas: only on a cache miss
     from .survey import load_survey
 
-    stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column))
+    stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column, limits))
     return stats, StatsCache(name, dump_value(stats))
+
+
+def _table_limits(limits: Limits) -> str:
+    """The limits reading the responses obeys: statistics cached under higher ones must not pass lower ones."""
+    return repr((limits.data_bytes, limits.xlsx_unpacked_bytes, limits.rows, limits.columns, limits.cells))
 
 
 def check(root: Path, *, on_stage: StageHook | None = None, strict: bool = False) -> Project:
@@ -225,7 +265,7 @@ def build(
 
     html = project.html
     assets = Assets(project.style_files, charts)
-    pdf, layout_warnings = render_pdf(html, layout, assets, on_stage)
+    pdf, layout_warnings = render_pdf(html, layout, assets, on_stage, limit=project.config.limits.file_size)
     _refuse_warnings(layout_warnings, strict)
     with stage(on_stage, "charts-wait"):
         svgs = charts.result()
@@ -276,7 +316,8 @@ def _chart_style(config: Config) -> ChartStyle:
     hint = f"Legen Sie die Schrift wieder in {posixpath.dirname(Layout.chart_font)}/."
     if not font.exists():
         raise TemplateError("Schriftdatei nicht gefunden.", Location(Layout.chart_font), hint)
-    digest = hashlib.sha256(read_bytes(font, Layout.chart_font, TemplateError, hint, root=layout.root)).hexdigest()
+    data = read_bytes(font, Layout.chart_font, TemplateError, hint, root=layout.root, limit=config.limits.file_size)
+    digest = hashlib.sha256(data).hexdigest()
     brand = config.brand
     return ChartStyle(os.path.realpath(font), digest, brand.primary, brand.text, brand.muted, brand.palette)
 

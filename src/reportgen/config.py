@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import re
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 from .errors import ConfigError, Location, ReportError, did_you_mean, raise_all
 from .files import read_text
 from .layout import Layout
+from .limits import DEFAULTS, Limits, SizeLimit
 from .tomlfile import line_of, parse_toml
 
 # A problem with one value: the message and a hint how to fix it.
@@ -59,6 +61,17 @@ def colours(value: tuple[Any, ...], setting: Setting) -> Problem | None:
     if not value:
         return f"{setting.where} ist leer.", f'Geben Sie mindestens eine Farbe an, z. B. {setting.key} = ["#0b5d5b"].'
     return next((problem for item in value if (problem := colour(item, setting))), None)
+
+
+def positive(value: float, setting: Setting) -> Problem | None:
+    """A bound above zero and below infinity (TOML also writes inf and nan)."""
+    if 0 < value < math.inf:
+        return None
+    wanted = "eine endliche Zahl" if value == math.inf else "eine Zahl größer als 0"
+    return (
+        f"{setting.where}: erwartet {wanted}, gefunden {_shown(value)}.",
+        f"Tragen Sie {wanted} ein, z. B. {setting.key} = {_shown(setting.default)} (die Voreinstellung).",
+    )
 
 
 def inside_project(value: str, setting: Setting) -> Problem | None:
@@ -140,6 +153,36 @@ class Brand:
     )
 
 
+_LIMIT = (positive,)
+
+
+@dataclass(frozen=True)
+class LimitSettings(Limits):
+    """[limits]: bounds on the inputs (defaults in `Limits`); a message that hits one names its key."""
+
+    file_mb: float = option(
+        Limits.file_mb,
+        doc="MB each input file but the responses may have (report.toml itself is always read with the default)",
+        type=float,
+        validators=_LIMIT,
+    )
+    data_mb: float = option(Limits.data_mb, doc="MB the responses file may have", type=float, validators=_LIMIT)
+    xlsx_unpacked_mb: float = option(
+        Limits.xlsx_unpacked_mb, doc="MB an XLSX responses file may unpack to", type=float, validators=_LIMIT
+    )
+    rows: int = option(Limits.rows, doc="rows the responses may have", type=int, validators=_LIMIT)
+    columns: int = option(Limits.columns, doc="columns an XLSX responses file may use", type=int, validators=_LIMIT)
+    cells: int = option(
+        Limits.cells, doc="cells read from the responses (CSV fields, XLSX cells)", type=int, validators=_LIMIT
+    )
+    template_seconds: float = option(
+        Limits.template_seconds, doc="seconds a chapter or template may take to render", type=float, validators=_LIMIT
+    )
+    template_characters: int = option(
+        Limits.template_characters, doc="characters a chapter or template may render to", type=int, validators=_LIMIT
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a build needs to know, read once from report.toml."""
@@ -148,6 +191,7 @@ class Config:
     report: ReportInfo
     survey: SurveyFiles
     brand: Brand
+    limits: Limits  # [limits], as a LimitSettings
 
     @property
     def layout(self) -> Layout:
@@ -165,7 +209,7 @@ class Config:
         return datetime.date.today()
 
 
-_SECTIONS: dict[str, type] = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand}
+_SECTIONS: dict[str, type] = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand, "limits": LimitSettings}
 # German words editors write for the English keys.
 _GERMAN_KEYS = {
     "titel": "title",
@@ -181,6 +225,9 @@ _GERMAN_KEYS = {
     "antworten": "responses",
     "codebuch": "codebook",
     "farben": "palette",
+    "zeilen": "rows",
+    "spalten": "columns",
+    "zellen": "cells",
 }
 _GERMAN_TYPES = {
     bool: "Wahrheitswert",
@@ -196,21 +243,28 @@ _GERMAN_TYPES = {
 }
 _TYPE_HINTS = {
     str: 'Setzen Sie den Wert in Anführungszeichen, z. B. {key} = "…".',
+    int: "Schreiben Sie eine ganze Zahl ohne Anführungszeichen, z. B. {key} = {default}.",
+    float: "Schreiben Sie eine Zahl ohne Anführungszeichen, z. B. {key} = {default}.",
     datetime.date: "Schreiben Sie das Datum ohne Anführungszeichen, z. B. {key} = 2025-03-31.",
     tuple: 'Schreiben Sie eine Liste, z. B. {key} = ["#0b5d5b", "#f28c28"].',
 }
-# TOML arrays arrive as lists; the config keeps tuples so that it stays immutable.
-_TOML_TYPES: dict[type, type] = {tuple: list}
+# What TOML gives for a declared type: arrays arrive as lists (the config keeps tuples so that it stays
+# immutable), and a number may be written with or without decimals (a bool is no number).
+_TOML_TYPES: dict[type, tuple[type, ...]] = {tuple: (list,), float: (int, float)}
 _REQUIRED = "…"
+# report.toml is read before its [limits] are known: always within the default file limit, which no setting raises.
+_CONFIG_SIZE = SizeLimit(DEFAULTS.file_bytes, key=None)
 
 
 def load_config(root: Path) -> Config:
-    """Read and check `report.toml` in `root`; all problems are reported at once."""
+    """Read and check `report.toml` in `root`; all problems are reported at once.
+
+    report.toml itself is read within the default file limit: its own [limits] are known only once it is read."""
     path = Layout(root).path(Layout.config)
     hint = "Starten Sie reportgen im Projektordner oder geben Sie ihn mit --project ORDNER an."
     if not path.exists():
         raise ConfigError(f"Kein Projekt: {Layout.config} fehlt in {root.resolve()}.", Location(Layout.config), hint)
-    text = read_text(path, Layout.config, ConfigError, hint)
+    text = read_text(path, Layout.config, ConfigError, hint, limit=_CONFIG_SIZE)
     data = parse_toml(text, Layout.config, ConfigError)
     source = _Source(text, root, tuple(name for name in data if name not in _SECTIONS))
     errors: list[ReportError] = [_stray_entry(source, name, data[name]) for name in source.stray]
@@ -292,7 +346,7 @@ def _check(value: Any, schema_field: Field[Any], section: str, root: Path) -> Pr
     setting = Setting(
         section, schema_field.name, _REQUIRED if _is_required(schema_field) else schema_field.default, root
     )
-    if type(value) is not _TOML_TYPES.get(declared.type, declared.type):
+    if type(value) not in _TOML_TYPES.get(declared.type, (declared.type,)):
         return _type_problem(value, declared.type, setting)
     return next((problem for validate in declared.validators if (problem := validate(value, setting))), None)
 
@@ -300,7 +354,7 @@ def _check(value: Any, schema_field: Field[Any], section: str, root: Path) -> Pr
 def _type_problem(value: Any, expected: type, setting: Setting) -> Problem:
     got = _GERMAN_TYPES.get(type(value), type(value).__name__)
     message = f"{setting.where}: erwartet {_GERMAN_TYPES[expected]}, gefunden {got} {_shown(value)}."
-    return message, _TYPE_HINTS.get(expected, "").format(key=setting.key)
+    return message, _TYPE_HINTS.get(expected, "").format(key=setting.key, default=_shown(setting.default))
 
 
 def _unknown_key(section: str, key: str, known: dict[str, Any]) -> Problem:
@@ -315,6 +369,8 @@ def _shown(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:_}"  # TOML's digit groups: 1_000_000
     return str(value)
 
 

@@ -5,37 +5,36 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import TemplateError as JinjaError
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, UndefinedError
 from markupsafe import Markup
 
+from .bibliography import format_citations
 from .charts import ChartSpec
+from .citations import fill_placeholders, is_cross_reference
+from .crossrefs import CrossReference, resolve
 from .errors import ContentError, Location, ReportError, TemplateError, did_you_mean, raise_all
-from .files import read_text
-from .helpers import BIBLIOGRAPHY_MARKER, Helpers, helper_names
+from .files import read_text, too_large
+from .helpers import BIBLIOGRAPHY_MARKER, LIST_MARKERS, Helpers, helper_names
 from .layout import Layout
+from .limits import DEFAULTS, Limits, SizeLimit
 from .markdown import Heading, MarkdownRenderer, Resource
 from .references import Reference
-from .templating import (
-    LimitedEnvironment,
-    SourceLoader,
-    check_includes,
-    make_environment,
-    template_error,
-    template_line,
-)
+from .template_errors import explain_undefined, template_error, template_line
+from .templating import LimitedEnvironment, SourceLoader, check_includes, make_environment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .stats import SurveyStats
 
+_CITATION_LINK = re.compile(r"</?a\b[^>]*>")
 IMAGE_HINT = "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png)."
 
 
@@ -68,10 +67,11 @@ class RenderedContent:
     cited: tuple[str, ...]
     questions_used: frozenset[str]
     warnings: tuple[ReportError, ...]
+    classes: tuple[tuple[Location, str], ...]  # classes given to headings ({.new-page}), where they are given
 
 
-def read_sources(layout: Layout) -> ContentSources:
-    """Read every content/*.md once; a folder without chapters is an error.
+def read_sources(layout: Layout, limit: SizeLimit) -> ContentSources:
+    """Read every content/*.md once, each within `limit`; a folder without chapters is an error.
 
     Hidden files (editors' lock files `.#x.md`, macOS's `._x.md`) and folders are not chapters; any other entry
     must be a readable text file inside the project (see `files.read_bytes`)."""
@@ -83,7 +83,7 @@ def read_sources(layout: Layout) -> ContentSources:
     for path in paths:
         try:
             texts[path.name] = read_text(
-                path, f"{Layout.content}/{path.name}", ContentError, dangling, root=layout.root
+                path, f"{Layout.content}/{path.name}", ContentError, dangling, root=layout.root, limit=limit
             )
         except ReportError as error:
             errors.append(error)
@@ -101,16 +101,20 @@ def render_content(
     partials: Environment,
     stats: SurveyStats,
     references: Mapping[str, Reference],
+    limits: Limits,
 ) -> RenderedContent:
-    """Render every chapter in order; figure, table and heading numbers run across files."""
-    environment = make_environment(SourceLoader(sources.texts), autoescape=False)
+    """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files."""
+    environment = make_environment(SourceLoader(sources.texts), autoescape=False, limits=limits)
     charts_href = layout.href(Layout.charts)
     helpers = Helpers(stats, references, partials, charts_href)
-    markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content))
-    checks = _Chapters(references, markdown, layout.root, sources.texts)
+    markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content), targets=helpers.targets)
+    checks = _Chapters(references, markdown, layout.root, sources.texts, limits.file_size)
     chapters: list[Chapter] = []
+    crossrefs: list[tuple[CrossReference, Location]] = []
     cited: dict[str, None] = {}
     errors: list[ReportError] = []
+    warnings: list[ReportError] = []
+    classes: list[tuple[Location, str]] = []
     for name in sources.chapters:
         try:
             text = _render_template(environment, name, helpers)
@@ -120,23 +124,60 @@ def render_content(
         drawn = frozenset(charts_href + spec.name for spec in helpers.charts)
         html = _chapter_html(sources.texts[name], text, f"{Layout.content}/{name}", checks, drawn)
         errors.extend(html.errors)
+        warnings.extend(html.warnings)
+        classes.extend(html.classes)
+        crossrefs.extend(html.crossrefs)
         cited.update(dict.fromkeys(html.cited))
         chapters.append(Chapter(f"{Layout.content}/{name}", html.html))
     raise_all(errors)
-    bibliography = helpers.render_bibliography(tuple(cited))
+    chapters, headings = _cross_referenced(chapters, markdown.headings, crossrefs, helpers)
+    formatted = format_citations(markdown.citations, references)
+    bibliography = helpers.render_bibliography(formatted.bibliography)
     return RenderedContent(
-        tuple(_with_bibliography(chapter, bibliography) for chapter in chapters),
-        tuple(markdown.headings),
+        tuple(_finished(chapter, formatted.citations, bibliography) for chapter in chapters),
+        tuple(_heading_with_citations(heading, formatted.citations) for heading in headings),
         helpers.charts,
         tuple(cited),
         helpers.questions_used,
-        _uncited(references, cited),
+        (*warnings, *_uncited(references, cited)),
+        tuple(classes),
     )
 
 
-def _with_bibliography(chapter: Chapter, bibliography: Markup) -> Chapter:
-    """The bibliography where the editor put `{{ bibliography() }}` (Markdown may have eaten its line breaks)."""
-    return Chapter(chapter.file, Markup(chapter.html.replace(BIBLIOGRAPHY_MARKER.strip(), bibliography.strip())))
+def _finished(chapter: Chapter, citations: Sequence[str], bibliography: Markup) -> Chapter:
+    """The chapter with its citations formatted, and the bibliography where the editor put `{{ bibliography() }}`
+    (Markdown may have eaten its line breaks)."""
+    html = fill_placeholders(chapter.html, citations)
+    return Chapter(chapter.file, Markup(html.replace(BIBLIOGRAPHY_MARKER.strip(), bibliography.strip())))
+
+
+def _cross_referenced(
+    chapters: Sequence[Chapter],
+    headings: Sequence[Heading],
+    crossrefs: Sequence[tuple[CrossReference, Location]],
+    helpers: Helpers,
+) -> tuple[list[Chapter], list[Heading]]:
+    """Figures and tables numbered in report order, cross-references resolved (forward ones too) and the lists of
+    figures and tables where the editor put them; an unknown label stops the build at its line."""
+    resolution = resolve([chapter.html for chapter in chapters], helpers.targets, headings, crossrefs)
+    raise_all(list(resolution.errors))
+    lists = {kind: helpers.render_list(kind, resolution.entries(kind)).strip() for kind in LIST_MARKERS}
+    finished = []
+    for chapter in chapters:
+        html = resolution.apply(chapter.html)
+        for kind, marker in LIST_MARKERS.items():
+            html = html.replace(marker.strip(), lists[kind])
+        finished.append(Chapter(chapter.file, Markup(html)))
+    return finished, [replace(heading, html=Markup(resolution.apply(heading.html, link=False))) for heading in headings]
+
+
+def _heading_with_citations(heading: Heading, citations: Sequence[str]) -> Heading:
+    """A heading's citations for the table of contents and the bookmarks: the text without its links, since the
+    entry is a link itself."""
+    if "citation-placeholder" not in heading.html:
+        return heading
+    html = _CITATION_LINK.sub("", fill_placeholders(heading.html, citations))
+    return replace(heading, html=Markup(html))
 
 
 def check_sources(
@@ -162,6 +203,7 @@ class _Chapters:
     markdown: MarkdownRenderer
     root: Path
     texts: Mapping[str, str]
+    image_limit: SizeLimit = DEFAULTS.file_size
 
 
 @dataclass(frozen=True)
@@ -169,6 +211,9 @@ class _ChapterHtml:
     html: Markup
     cited: tuple[str, ...]
     errors: tuple[ReportError, ...]
+    warnings: tuple[ReportError, ...] = ()
+    classes: tuple[tuple[Location, str], ...] = ()
+    crossrefs: tuple[tuple[CrossReference, Location], ...] = ()
 
 
 def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, charts: frozenset[str]) -> _ChapterHtml:
@@ -185,8 +230,18 @@ def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, 
             )
             for item in rendered.unknown
         )
-    errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root))
-    return _ChapterHtml(Markup(rendered.html), rendered.cited, tuple(errors))
+    errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root, checks.image_limit))
+    warnings = tuple(
+        ContentError(leftover.message, Location(display_name, line=lines[leftover.line - 1]), leftover.hint)
+        for leftover in rendered.leftovers
+    )
+    errors.extend(
+        ContentError(problem.message, Location(display_name, line=lines[problem.line - 1]), problem.hint)
+        for problem in rendered.problems
+    )
+    classes = tuple((Location(display_name, line=lines[line - 1]), name) for line, name in rendered.classes)
+    crossrefs = tuple((ref, Location(display_name, line=lines[ref.line - 1])) for ref in rendered.crossrefs)
+    return _ChapterHtml(Markup(rendered.html), rendered.cited, tuple(errors), warnings, classes, crossrefs)
 
 
 def source_lines(source: str, rendered: str) -> list[int]:
@@ -243,6 +298,9 @@ def _written_in(
 
 
 def _unknown_citation(key: str, references: Mapping[str, Reference], location: Location) -> ContentError:
+    if is_cross_reference(key):  # only a bracket that also holds citations makes one a citation
+        hint = f"Schreiben Sie Querverweise und Zitate in getrennte Klammern: [@{key}] und [@quelle]."
+        return ContentError(f"Querverweis @{key} steht in einer Klammer mit Zitaten.", location, hint)
     suggestion = did_you_mean(key, references)
     fix = f"Ergänzen Sie [{key}] in {Layout.references}."
     hint = f"{suggestion} Sonst ergänzen Sie [{key}] in {Layout.references}." if suggestion else fix
@@ -272,6 +330,11 @@ def _render_template(environment: LimitedEnvironment, name: str, helpers: Helper
         in_partial = error.name is not None and error.name.endswith(".j2")
         folder, kind = (Layout.partials, TemplateError) if in_partial else (Layout.content, ContentError)
         raise template_error(error, folder, name, kind) from None
+    except UndefinedError as error:
+        message, hint = explain_undefined(error.message or "", helpers.question_ids, helper_names())
+        raise ContentError(
+            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
+        ) from None
     except JinjaError as error:
         hint = f"Verfügbar sind: {', '.join(helper_names())}."
         raise template_error(error, Layout.content, name, ContentError, hint) from None
@@ -303,15 +366,21 @@ def _placed(error: ReportError, name: str) -> NoReturn:
 
 
 def _resource_errors(
-    resources: tuple[Resource, ...], lines: list[int], display_name: str, root: Path
+    resources: tuple[Resource, ...], lines: list[int], display_name: str, root: Path, limit: SizeLimit
 ) -> list[ReportError]:
-    """Every image in a chapter must be a file inside content/; nothing else is ever fetched."""
+    """Every image in a chapter must be a file inside content/, within `limit`; nothing else is ever fetched."""
     errors: list[ReportError] = []
     for resource in resources:
+        location = Location(display_name, line=lines[min(resource.line, len(lines)) - 1])
         problem = _resource_problem(resource.url, root)
         if problem:
-            line = lines[min(resource.line, len(lines)) - 1]
-            errors.append(ContentError(problem, Location(display_name, line=line), IMAGE_HINT))
+            errors.append(ContentError(problem, location, IMAGE_HINT))
+            continue
+        path = root / Layout.content / unquote(urlsplit(resource.url).path)
+        if path.stat().st_size > limit.size:
+            name = posixpath.join(Layout.content, unquote(urlsplit(resource.url).path))
+            error = too_large(ContentError, location, path.stat().st_size, limit)
+            errors.append(ContentError(f"Bild {name}: {error.message}", location, error.hint))
     return errors
 
 

@@ -127,3 +127,8 @@ def file_unreadable(kind: type[ReportError], location: Location, error: OSError,
 
 def not_utf8(kind: type[ReportError], location: Location) -> ReportError:
     return kind("Die Datei ist kein UTF-8-Text.", location, "Speichern Sie sie im Editor mit der Kodierung UTF-8.")
+
+
+def raise_setting(*keys: str) -> str:
+    """The end of a hint for a limit that was hit: „erhöhen Sie [limits] rows in report.toml“."""
+    return "erhöhen Sie " + " und ".join(f"[limits] {key}" for key in keys) + " in report.toml"

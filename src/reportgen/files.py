@@ -2,21 +2,20 @@
 
 Confinement is a property of this reader, not of its callers: a file resolves (links followed) inside the project
 folder, is a regular file (a FIFO, a device or a folder never blocks or floods a build) and is no larger than its
-limit.
+limit (a `SizeLimit`: [limits] file_mb or data_mb in report.toml).
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
-from .errors import Location, ReportError, file_missing, file_unreadable, not_utf8
+from .errors import Location, ReportError, file_missing, file_unreadable, not_utf8, raise_setting
+from .limits import DEFAULTS, MB, SizeLimit
 
 READ_HINT = "Prüfen Sie, ob der Pfad auf eine Datei zeigt und sie lesbar ist."
-MB = 1_000_000
-TEXT_LIMIT = 50 * MB  # Markdown, TOML, templates: far above any real report
-DATA_LIMIT = 200 * MB  # survey responses
 
 _KINDS_OF_FILE = (
     (stat.S_ISDIR, "ein Ordner"),
@@ -34,7 +33,7 @@ def read_bytes(
     missing_hint: str,
     *,
     root: Path | None = None,
-    limit: int = TEXT_LIMIT,
+    limit: SizeLimit = DEFAULTS.file_size,
 ) -> bytes:
     """A file's bytes; a missing, unreadable, outside, special or too large file is a `kind` error.
 
@@ -79,7 +78,7 @@ def _check_working_folder(kind: type[ReportError], location: Location | None) ->
         ) from None
 
 
-def _read_regular(path: Path, location: Location, kind: type[ReportError], limit: int) -> bytes:
+def _read_regular(path: Path, location: Location, kind: type[ReportError], limit: SizeLimit) -> bytes:
     """Open without following a link or waiting for a writer (a FIFO), then read only a regular file."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags)
@@ -92,28 +91,38 @@ def _read_regular(path: Path, location: Location, kind: type[ReportError], limit
                 location,
                 "Ersetzen Sie sie durch eine Datei oder entfernen Sie sie.",
             )
-        if status.st_size > limit:
+        if status.st_size > limit.size:
             raise too_large(kind, location, status.st_size, limit)
     except BaseException:
         os.close(descriptor)
         raise
     with os.fdopen(descriptor, "rb") as stream:
-        data = stream.read(limit + 1)  # the file may have grown since
-    if len(data) > limit:
+        # The file may have grown since; a limit set beyond what one read can take bounds nothing anyway.
+        data = stream.read(min(limit.size, sys.maxsize - 1) + 1)
+    if len(data) > limit.size:
         raise too_large(kind, location, len(data), limit)
     return data
 
 
-def too_large(kind: type[ReportError], location: Location, size: int, limit: int) -> ReportError:
-    return kind(
-        f"Die Datei ist zu groß ({_megabytes(size)} MB, höchstens {_megabytes(limit)} MB).",
-        location,
-        "Prüfen Sie, ob es die richtige Datei ist; teilen Sie sie sonst auf.",
-    )
+def too_large(kind: type[ReportError], location: Location, size: int, limit: SizeLimit) -> ReportError:
+    split = "Prüfen Sie, ob es die richtige Datei ist; teilen Sie sie sonst auf"
+    hint = f"{split} oder {raise_setting(limit.key)}." if limit.key else f"{split}."
+    return kind(f"Die Datei ist zu groß ({sizes(size, limit.size)}).", location, hint)
 
 
-def _megabytes(size: int) -> str:
-    return f"{-(-size // MB):,}".replace(",", ".")
+def sizes(size: int, limit: int) -> str:
+    """„3 MB, höchstens 2 MB“: the limit exact (0,5 MB as set in report.toml), the size rounded up to as many
+    decimals, so it never looks as small as the limit."""
+    decimals = len(f"{limit % MB:06d}".rstrip("0"))
+    return f"{_megabytes(size, decimals)} MB, höchstens {_megabytes(limit, decimals)} MB"
+
+
+def _megabytes(size: int, decimals: int) -> str:
+    """`size` bytes in MB, rounded up to `decimals` places, in German notation (1.500 or 0,5)."""
+    scale = 10**decimals
+    whole, fraction = divmod(-(-size * scale // MB), scale)
+    text = f"{whole:,}".replace(",", ".")
+    return f"{text},{fraction:0{decimals}d}" if decimals else text
 
 
 def decode_text(raw: bytes, display_name: str, kind: type[ReportError]) -> str:
@@ -132,7 +141,7 @@ def read_text(
     missing_hint: str,
     *,
     root: Path | None = None,
-    limit: int = TEXT_LIMIT,
+    limit: SizeLimit = DEFAULTS.file_size,
 ) -> str:
     """A UTF-8 text file, read once (see `read_bytes`)."""
     raw = read_bytes(path, display_name, kind, missing_hint, root=root, limit=limit)

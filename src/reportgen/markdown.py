@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from typing import cast
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from .citations import UnknownKey, link_citations
+from .captions import Captions
+from .citations import Citation, UnknownKey, find_citations, placeholder
+from .crossrefs import CrossReference, ReferenceMarker, Targets
+from .footnotes import Footnotes, enable_footnotes
+from .leftovers import Leftover, find_leftovers
 from .references import Reference
 
 NUMBERED_LEVELS = 2
+# Heading classes reportgen acts on itself; any other must be styled by the project's stylesheet.
+HEADING_CLASSES = frozenset({"unnumbered"})
 # Resources in raw HTML: every one must be checked like a Markdown image.
 # Values quoted or not: a browser (and WeasyPrint) reads <img src=/etc/passwd> as well as <img src="…">.
 _HTML_SOURCE = re.compile(
@@ -25,6 +30,7 @@ _HTML_SOURCE = re.compile(
     r"""\b(?:src|href|data|poster)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s"'>]+))""",
     re.I,
 )
+_TYPED_NUMBER = re.compile(r"(\d+(?:\.\d+)*\.?)\s")
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _TYPOGRAPHY = (
     (re.compile(r"(\d) (%|‰)"), "\\1\u00a0\\2"),
@@ -41,6 +47,7 @@ class Heading:
     text: str
     html: Markup
     anchor: str
+    classes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,19 +66,30 @@ class RenderedMarkdown:
     resources: tuple[Resource, ...]
     cited: tuple[str, ...] = ()
     unknown: tuple[UnknownKey, ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
+    classes: tuple[tuple[int, str], ...] = ()  # heading classes ({.new-page}) with their lines
+    crossrefs: tuple[CrossReference, ...] = ()  # `@abb-…`, `@tab-…`, `@kap-…`: placeholders until resolved
+    problems: tuple[Leftover, ...] = ()  # errors at their lines: a label or footnote given twice
 
 
 class MarkdownRenderer:
     """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
 
-    def __init__(self, resource_prefix: str = "") -> None:
+    def __init__(self, resource_prefix: str = "", targets: Targets | None = None) -> None:
         self._resource_prefix = resource_prefix
         self._markdown = MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"}).enable(
             ["table", "replacements", "smartquotes"]
         )
+        enable_footnotes(self._markdown)
+        # Figures and tables (numbered once the report is complete), cross-references, footnotes: across chapters.
+        self._captions = Captions(self._markdown, targets if targets is not None else Targets())
+        self._crossrefs = ReferenceMarker()
+        self._footnotes = Footnotes(self._markdown)
         self._counters = [0] * NUMBERED_LEVELS
         self._anchors: set[str] = set()
         self.headings: list[Heading] = []
+        # Every citation of every chapter, in order; a chapter holds placeholders numbered into this list.
+        self.citations: list[Citation] = []
 
     def render(
         self,
@@ -81,26 +99,46 @@ class MarkdownRenderer:
     ) -> RenderedMarkdown:
         """HTML and the editor's resources; `generated` are URLs reportgen itself put in (its charts).
 
-        With `references`, citations in the text (not in code or raw HTML) become links; unknown keys are
-        returned with their line."""
+        With `references`, citations in the text (not in code or raw HTML) are collected in `self.citations` and
+        leave a placeholder (see citations.fill_placeholders); unknown keys are returned with their line."""
         tokens = self._markdown.parse(text)
         resources = tuple(
             resource for token in tokens for resource in _resources(token) if resource.url not in generated
         )
-        citations = _Citations(references or {})
+        citations = _Citations(references or {}, self.citations)
+        crossrefs: list[CrossReference] = []
         for token in tokens:
             if token.type == "inline":
                 self._typography(token)
+                crossrefs.extend(self._crossrefs.mark(token))
                 if references is not None:
                     citations.link(token)
             self._relocate(token, generated)
+        leftovers: list[Leftover] = []
+        classes: list[tuple[int, str]] = []
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
-                self._heading(token, tokens[index + 1])
+                heading = self._heading(token, tokens[index + 1])
+                line = token.map[0] + 1 if token.map else 1
+                classes.extend((line, name) for name in sorted(heading.classes))
+                leftovers.extend(_typed_number(heading, line))
+        problems = self._captions.number(tokens)
+        leftovers.extend(find_leftovers(tokens))
+        footnotes = self._footnotes.place(tokens)
+        leftovers.extend(footnotes.warnings)
         html = self._markdown.renderer.render(tokens, self._markdown.options, {})
-        return RenderedMarkdown(html, resources, tuple(citations.cited), tuple(citations.unknown))
+        return RenderedMarkdown(
+            html,
+            resources,
+            tuple(citations.cited),
+            tuple(citations.unknown),
+            tuple(sorted(leftovers, key=lambda leftover: leftover.line)),
+            tuple(classes),
+            tuple(crossrefs),
+            (*problems, *footnotes.errors),
+        )
 
-    def _heading(self, opening: Token, inline: Token) -> None:
+    def _heading(self, opening: Token, inline: Token) -> Heading:
         level = int(opening.tag[1])
         classes, anchor = self._attributes(inline)
         number = "" if "unnumbered" in classes else self._number(level)
@@ -116,7 +154,9 @@ class MarkdownRenderer:
             opening.attrSet("data-number", number)
             label = Token("html_inline", "", 0, content=f'<span class="heading-number">{number}</span> ')
             inline.children = [label, *(inline.children or [])]
-        self.headings.append(Heading(level, number, text, html, anchor))
+        heading = Heading(level, number, text, html, anchor, frozenset(classes))
+        self.headings.append(heading)
+        return heading
 
     def _attributes(self, inline: Token) -> tuple[set[str], str]:
         match = _ATTRIBUTES.search(inline.content)
@@ -179,24 +219,77 @@ class MarkdownRenderer:
 
 
 class _Citations:
-    """Links the citations of one chapter's text tokens, in order, and keeps what it found."""
+    """Finds the citations in one chapter's text tokens, in order: each known one is appended to the report's
+    list and leaves a placeholder; one with an unknown key stays as written and is reported with its line."""
 
-    def __init__(self, references: Mapping[str, Reference]) -> None:
+    def __init__(self, references: Mapping[str, Reference], found: list[Citation]) -> None:
         self._references = references
+        self._found = found
         self.cited: dict[str, None] = {}
         self.unknown: list[UnknownKey] = []
 
     def link(self, inline: Token) -> None:
+        """Runs of text and soft line breaks are read as one text, so a citation may span a line break."""
         line = inline.map[0] + 1 if inline.map else 1
-        for child in inline.children or []:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "text" and "@" in child.content:
-                linked = link_citations(escapeHtml(child.content), self._references)
-                self.cited.update(dict.fromkeys(linked.cited))
-                self.unknown.extend(UnknownKey(item.key, line + item.line - 1) for item in linked.unknown)
-                if linked.cited:
-                    child.type, child.content = "html_inline", linked.text
+        children: list[Token] = []
+        run: list[Token] = []
+        for child in [*(inline.children or []), None]:
+            if child is not None and child.type in ("text", "softbreak"):
+                run.append(child)
+                continue
+            children.extend(self._replaced(run, line))
+            line += sum(token.type == "softbreak" for token in run) + (child is not None and child.type == "hardbreak")
+            run = []
+            if child is not None:
+                children.append(child)
+        inline.children = children
+
+    def _replaced(self, run: list[Token], line: int) -> list[Token]:
+        text = "".join(token.content if token.type == "text" else "\n" for token in run)
+        found = find_citations(text) if "@" in text else []
+        if not found:
+            return run
+        tokens, position = [], 0
+        for item in found:
+            missing = [key for key in item.citation.keys if key not in self._references]
+            self.unknown.extend(UnknownKey(key, line + text.count("\n", 0, item.start)) for key in missing)
+            if missing:
+                continue
+            # A line break inside the citation goes before it: lines still count, and next to the space that
+            # precedes a citation it changes nothing in the HTML.
+            written = text[position : item.start] + "\n" * text.count("\n", item.start, item.end)
+            tokens.extend(_text_tokens(written))
+            tokens.append(Token("html_inline", "", 0, content=placeholder(len(self._found))))
+            self._found.append(item.citation)
+            self.cited.update(dict.fromkeys(item.citation.keys))
+            position = item.end
+        return [*tokens, *_text_tokens(text[position:])]
+
+
+def _typed_number(heading: Heading, line: int) -> list[Leftover]:
+    """A number typed at the start of a numbered heading: reportgen numbers it already („3.1 3.1 Überblick“)."""
+    typed = _TYPED_NUMBER.match(heading.text)
+    if not heading.number or typed is None or ("." not in typed.group(1) and typed.group(1) != heading.number):
+        return []  # „2030 – Ziele“ is a year, not a number typed by hand
+    return [
+        Leftover(
+            line,
+            f"Die Überschrift „{heading.text}“ beginnt mit der Nummer „{typed.group(1)}“; "
+            f"reportgen nummeriert sie selbst ({heading.number}).",
+            "Löschen Sie die Nummer – oder schreiben Sie {.unnumbered} ans Ende der Überschrift.",
+        )
+    ]
+
+
+def _text_tokens(text: str) -> list[Token]:
+    """Text as Markdown's tokens for it: text, with a soft line break for each line break."""
+    tokens: list[Token] = []
+    for number, part in enumerate(text.split("\n")):
+        if number:
+            tokens.append(Token("softbreak", "br", 0))
+        if part:
+            tokens.append(Token("text", "", 0, content=part))
+    return tokens
 
 
 def _resources(token: Token) -> list[Resource]:

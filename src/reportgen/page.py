@@ -11,7 +11,8 @@ from jinja2 import TemplateError as JinjaError
 
 from .errors import TemplateError
 from .layout import Layout
-from .templating import LimitedEnvironment, template_error
+from .template_errors import template_error
+from .templating import LimitedEnvironment
 
 if TYPE_CHECKING:
     from jinja2 import Environment

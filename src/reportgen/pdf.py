@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
 from .layout import Layout
+from .limits import DEFAULTS, SizeLimit
 from .timing import StageHook, stage
 
 PDF_VARIANT = "pdf/ua-1"
@@ -49,12 +50,13 @@ def _url(name: str) -> str:
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
     """Serves in-memory assets and files inside the project; refuses every other URL.
 
-    `assets` are keyed by project-relative name (`build/charts/bar-x.svg`)."""
+    `assets` are keyed by project-relative name (`build/charts/bar-x.svg`); files are read within `limit`."""
 
-    def __init__(self, root: Path, assets: Mapping[str, bytes]) -> None:
+    def __init__(self, root: Path, assets: Mapping[str, bytes], limit: SizeLimit = DEFAULTS.file_size) -> None:
         super().__init__(allowed_protocols=("file",))
         self._root = root.resolve()
         self._assets = assets
+        self._limit = limit
         self.refused: list[ReportError] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -85,7 +87,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
             raise _outside(name)
         if not path.exists():
             raise RenderError(f"Datei nicht gefunden: {name}", Location(name), "Prüfen Sie den Pfad.")
-        return read_bytes(path, name, RenderError, "Prüfen Sie den Pfad.", root=self._root)  # regular, bounded
+        return read_bytes(path, name, RenderError, "Prüfen Sie den Pfad.", root=self._root, limit=self._limit)
 
 
 def _outside(path: str) -> RenderError:
@@ -139,13 +141,19 @@ def _stylesheet_warning(message: str) -> TemplateError:
 
 
 def render_pdf(
-    html: str, layout: Layout, assets: Mapping[str, bytes], on_stage: StageHook | None = None
+    html: str,
+    layout: Layout,
+    assets: Mapping[str, bytes],
+    on_stage: StageHook | None = None,
+    *,
+    limit: SizeLimit = DEFAULTS.file_size,
 ) -> tuple[PdfResult, list[ReportError]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
 
-    `assets` are files not (yet) on disk, by project-relative name. The house stylesheet is also parsed on its
-    own first, so that its warnings can name it; the same warnings from the document are then not repeated."""
-    fetcher = ConfinedFetcher(layout.root, assets)
+    `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
+    The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
+    from the document are then not repeated."""
+    fetcher = ConfinedFetcher(layout.root, assets, limit)
     with _collected_warnings() as messages:
         with stage(on_stage, "layout"):
             if Layout.stylesheet in assets:

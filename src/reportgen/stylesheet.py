@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -46,23 +47,37 @@ _DECLARATION_ERROR = (
 
 @dataclass(frozen=True)
 class Stylesheet:
-    """What a stylesheet says beyond its rules: its syntax problems, and the files its `url(…)`s name."""
+    """What a stylesheet says beyond its rules: its syntax problems, the files its `url(…)`s name and the
+    classes its selectors name (those an editor may give a heading)."""
 
     problems: list[TemplateError]
     urls: list[tuple[int, str]]
+    classes: frozenset[str] = frozenset()
 
 
 def read_stylesheet(text: str, display_name: str) -> Stylesheet:
-    """The stylesheet `text` tokenised once: syntax problems at their lines of `display_name`, in line order, and
-    every `url(…)` with its line (fonts and images the PDF will need)."""
+    """The stylesheet `text` tokenised once: syntax problems at their lines of `display_name`, in line order,
+    every `url(…)` with its line (fonts and images the PDF will need), and the classes it styles."""
     tokens = tinycss2.parse_component_value_list(text + "\n" + _END)
-    return Stylesheet(_problems(text, tokens, display_name), sorted(_urls(tokens)))
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return Stylesheet(_problems(tokens, rules, display_name), sorted(_urls(tokens)), frozenset(_classes(rules)))
 
 
-def _problems(text: str, tokens: list[Any], display_name: str) -> list[TemplateError]:
+def _classes(rules: Iterable[Any]) -> Iterator[str]:
+    """The class names in the selectors of `rules`, nested rules (in @media, @page …) included."""
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            prelude = list(rule.prelude)
+            for dot, name in itertools.pairwise(prelude):
+                if dot.type == "literal" and dot.value == "." and name.type == "ident":
+                    yield name.value
+        if rule.type in ("qualified-rule", "at-rule") and rule.content is not None:
+            yield from _classes(tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True))
+
+
+def _problems(tokens: list[Any], rules: list[Any], display_name: str) -> list[TemplateError]:
     found: list[tuple[int, str, str]] = list(_token_problems(tokens))
     token_lines = {line for line, _, _ in found}
-    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     for node in rules:
         if node.type == "error" and node.source_line not in token_lines:
             found.append((node.source_line, *_RULE_ERROR))

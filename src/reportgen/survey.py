@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .codebook import Codebook, Question
 from .errors import DataError, Location, ReportError, did_you_mean, raise_all
+from .limits import DEFAULTS, Limits
 from .tables import EXPORT_HINT, HEADER_ROW, header_name, read_table, row_list
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ class Survey:
         return len(self.frame)
 
 
-def load_survey(raw: bytes, display_name: str, codebook: Codebook, id_column: str) -> Survey:
-    """The responses file's bytes, read as a table and checked cell by cell against the codebook."""
-    table = read_table(raw, display_name)
+def load_survey(raw: bytes, display_name: str, codebook: Codebook, id_column: str, limits: Limits = DEFAULTS) -> Survey:
+    """The responses file's bytes, read as a table within `limits` and checked cell by cell against the codebook."""
+    table = read_table(raw, display_name, limits)
     frame = validate(table, display_name, codebook, id_column)
     return Survey(codebook, frame, display_name)
 

@@ -1,7 +1,8 @@
 """Reading a responses table: the file's bytes -> a frame of stripped strings indexed by spreadsheet row.
 
 Hostile and broken files end in one DataError, fast: the bytes, an XLSX's unpacked size, its rows, columns and
-cells are bounded (`TableLimits`), and formulas without stored results are refused, never read as empty.
+cells are bounded (`limits.Limits`, set under [limits] in report.toml), and formulas without stored results are
+refused, never read as empty.
 """
 
 from __future__ import annotations
@@ -15,27 +16,14 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .errors import DataError, Location, ReportError, raise_all
-from .files import DATA_LIMIT, MB, too_large
+from .errors import DataError, Location, ReportError, raise_all, raise_setting
+from .files import too_large
+from .limits import DEFAULTS, Limits
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-@dataclass(frozen=True)
-class TableLimits:
-    """Bounds on a responses file, far above any real survey: a hostile or broken file fails fast and clearly.
-
-    The one place for them (issue 8 wants them configurable in report.toml later)."""
-
-    size: int = DATA_LIMIT  # bytes of the file as stored
-    unpacked: int = 200 * MB  # XLSX: bytes of all its parts after decompression (a zip bomb stops here)
-    rows: int = 1_000_000  # the last row that holds a value
-    columns: int = 2_000  # the last column that holds a value
-    cells: int = 5_000_000  # cells read (XLSX cell elements, CSV fields): 50,000 respondents × 100 questions
-
-
-LIMITS = TableLimits()
 HEADER_ROW = 1
 DELIMITERS = (";", ",", "\t")
 EXPORT_HINT = "Exportieren Sie die Antworten erneut als CSV oder XLSX mit Kopfzeile."
@@ -58,11 +46,11 @@ class Rows:
         return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells)
 
 
-_Reader = Callable[[bytes, Location, TableLimits], Rows]
+_Reader = Callable[[bytes, Location, Limits], Rows]
 _Record = tuple[int, list[str]]
 
 
-def read_table(raw: bytes, display_name: str, limits: TableLimits = LIMITS) -> pd.DataFrame:
+def read_table(raw: bytes, display_name: str, limits: Limits = DEFAULTS) -> pd.DataFrame:
     """A responses file's bytes -> a frame of stripped strings; the format comes from the name's suffix.
 
     CSV is accepted as German Excel exports come: `;`, `,` or tab as delimiter (detected), UTF-8 with or
@@ -72,8 +60,8 @@ def read_table(raw: bytes, display_name: str, limits: TableLimits = LIMITS) -> p
     compared as they look (`header_name`). Reading the file, and reporting a missing one, is the caller's job.
     """
     location = Location(display_name)
-    if len(raw) > limits.size:
-        raise too_large(DataError, location, len(raw), limits.size)
+    if len(raw) > limits.data_bytes:
+        raise too_large(DataError, location, len(raw), limits.data_size)
     rows = _reader_for(display_name)(raw, location, limits)
     return _to_frame(rows, location)
 
@@ -98,7 +86,7 @@ def _reader_for(display_name: str) -> _Reader:
 # CSV
 
 
-def _read_csv(raw: bytes, location: Location, limits: TableLimits) -> Rows:
+def _read_csv(raw: bytes, location: Location, limits: Limits) -> Rows:
     _refuse_binary(raw, location)
     text = _decode(raw, location)
     first_line, _, rest = text.partition("\n")
@@ -159,7 +147,7 @@ def _detect_delimiter(text: str) -> str:
         return ","  # one column only: any delimiter reads it the same
 
 
-def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimits) -> Rows:
+def _parse_csv(text: str, delimiter: str, location: Location, limits: Limits) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     cells: list[list[str]] = []
     count = 0
@@ -168,9 +156,9 @@ def _parse_csv(text: str, delimiter: str, location: Location, limits: TableLimit
             count += len(row)
             here = Location(location.file, row=len(cells) + HEADER_ROW)
             if count > limits.cells:
-                raise too_many(here, limits.cells, "Zellen")
+                raise too_many(here, limits.cells, "Zellen", "cells")
             if len(cells) >= limits.rows:
-                raise too_many(here, limits.rows, "Zeilen")
+                raise too_many(here, limits.rows, "Zeilen", "rows")
             cells.append([cell.strip() for cell in row])
     except csv.Error as error:
         raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
@@ -191,11 +179,13 @@ def _quote_error(reason: str, location: Location) -> DataError:
     return DataError(f"Die Zeile lässt sich nicht lesen ({reason}).", location, hint)
 
 
-def too_many(location: Location, limit: int, unit: str) -> DataError:
+def too_many(location: Location, limit: int, unit: str, key: str) -> DataError:
+    """The table has more `unit` than `limit`, the value of [limits] `key`."""
     return DataError(
         f"Die Tabelle hat mehr als {count_text(limit)} {unit}.",
         location,
-        "Speichern Sie nur die Antworten, eine Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei.",
+        "Speichern Sie nur die Antworten, eine Zeile je Befragte(r) und eine Spalte je Frage, in einer eigenen Datei, "
+        f"oder {raise_setting(key)}.",
     )
 
 
@@ -203,7 +193,7 @@ def count_text(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def _read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> Rows:
+def _read_xlsx(raw: bytes, location: Location, limits: Limits) -> Rows:
     from .xlsx import read_xlsx  # openpyxl only for workbooks
 
     return read_xlsx(raw, location, limits)

@@ -16,19 +16,18 @@ from jinja2 import (
     Template,
     TemplateNotFound,
     TemplateRuntimeError,
-    TemplateSyntaxError,
-    UndefinedError,
     nodes,
 )
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import fmt
-from .errors import Location, ReportError, TemplateError
+from .errors import TemplateError, raise_setting
 from .files import read_text
+from .limits import DEFAULTS, Limits, SizeLimit
+from .template_values import checked_output
 
 # `{#` opens Markdown attributes such as `{#fig-1}`, so comments use `{## … ##}`.
 COMMENT_START = "{##"
@@ -51,32 +50,36 @@ class ProjectLoader(BaseLoader):
     """Templates read by name from a folder of the project, through the project's confined reader: a template
     that is a link out of the project, a device or an oversized file is an error, not read."""
 
-    def __init__(self, folder: Path, root: Path) -> None:
+    def __init__(self, folder: Path, root: Path, limit: SizeLimit = DEFAULTS.file_size) -> None:
         self._folder = folder
         self._root = root
+        self._limit = limit
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self._folder.joinpath(*split_template_path(template))  # refuses ".." in names
         if not path.exists() and not path.is_symlink():
             raise TemplateNotFound(template)
         name = path.relative_to(self._root).as_posix() if path.is_relative_to(self._root) else template
-        return read_text(path, name, TemplateError, "", root=self._root), str(path), lambda: True
+        source = read_text(path, name, TemplateError, "", root=self._root, limit=self._limit)
+        return source, str(path), lambda: True
 
 
-def folder_loader(folder: Path, root: Path) -> BaseLoader:
-    """Templates read by name from `folder`, a folder of the project in `root`."""
-    return ProjectLoader(folder, root)
+def folder_loader(folder: Path, root: Path, limit: SizeLimit = DEFAULTS.file_size) -> BaseLoader:
+    """Templates read by name from `folder`, a folder of the project in `root`, each within `limit`."""
+    return ProjectLoader(folder, root, limit)
 
 
-# Limits of template execution: a chapter that hits one stops with a German message, never a hang.
+# Limits of template execution: a chapter that hits one stops with a German message, never a hang. Render time
+# and output size are set under [limits] in report.toml (`Limits.template_seconds`, `template_characters`).
 MAX_RANGE = 10_000  # values of one range()
 MAX_VALUE_SIZE = 1_000_000  # characters or items of one value made with *, + or ~
 MAX_NUMBER_DIGITS = 1_000  # digits of one whole number made with * or **
-MAX_OUTPUT = 5_000_000  # characters one template renders to
-MAX_SECONDS = 10.0  # time one template may take to render
 MAX_INCLUDE_DEPTH = 10  # templates included (imported, extended) within each other
 LOOP_HINT = "Schleifen in Kapiteln sind für wenige Einträge gedacht; prüfen Sie range() und verschachtelte Schleifen."
-TIME_HINT = "Prüfen Sie verschachtelte Schleifen und Makros, die sich selbst aufrufen."
+TIME_HINT = (
+    "Prüfen Sie verschachtelte Schleifen und Makros, die sich selbst aufrufen, "
+    f"oder {raise_setting('template_seconds')}."
+)
 SIZE_HINT = "Prüfen Sie Multiplikationen (*, **) und Verkettungen (+, ~) im Ausdruck."
 INCLUDE_HINT = "Entfernen Sie das {% include %} (oder {% import %}), das den Kreis schließt."
 
@@ -117,8 +120,9 @@ class LimitedEnvironment(SandboxedEnvironment):
     code_generator_class = _LimitedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, limits: Limits = DEFAULTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.limits = limits  # render time and output size of each template
         self.globals["range"] = limited_range
         for name in ("center", "indent", "format", "wordwrap", "truncate"):
             self.filters[name] = _limited_filter(self.filters[name])
@@ -126,7 +130,7 @@ class LimitedEnvironment(SandboxedEnvironment):
 
     def render_limited(self, template: Template, context: Mapping[str, object]) -> str:
         """`template` rendered piece by piece, stopped when the output or the time exceeds its limit."""
-        self._deadline = time.monotonic() + MAX_SECONDS
+        self._deadline = time.monotonic() + self.limits.template_seconds
         pieces: list[str] = []
         size = 0
         stream = cast(Generator[str, None, None], template.generate(context))
@@ -134,9 +138,9 @@ class LimitedEnvironment(SandboxedEnvironment):
             for piece in stream:
                 pieces.append(piece)
                 size += len(piece)
-                if size > MAX_OUTPUT:
+                if size > self.limits.template_characters:
                     # Thrown in where the template stands, so the error carries its line.
-                    stream.throw(_output_too_long())
+                    stream.throw(_output_too_long(self.limits.template_characters))
                 self._check_time()
         except RecursionError as error:
             raise _too_deep_recursion().with_traceback(error.__traceback__) from None
@@ -183,9 +187,15 @@ class LimitedEnvironment(SandboxedEnvironment):
         if self._deadline is not None and time.monotonic() > self._deadline:
             self._deadline = None  # once: the error must not stop its own unwinding
             raise TemplateLimitError(
-                f"Die Vorlage braucht länger als {fmt.integer_or_decimal(MAX_SECONDS, 1)} Sekunden (Zeitgrenze je Datei).",
+                f"Die Vorlage braucht länger als {_seconds(self.limits.template_seconds)} Sekunden (Zeitgrenze je Datei).",
                 TIME_HINT,
             )
+
+
+def _seconds(seconds: float) -> str:
+    """A time limit as report.toml gives it: 10, 0,5 or 2,25 (up to four decimals)."""
+    decimals = len(f"{seconds:.{fmt.MAX_DECIMALS}f}".partition(".")[2].rstrip("0"))
+    return fmt.number(seconds, decimals)
 
 
 # Widths and precisions in %-formats and {}-formats: "%999999999s" % x builds the value in one step.
@@ -265,10 +275,11 @@ def _check_digits(bits: int) -> None:
         )
 
 
-def _output_too_long() -> TemplateLimitError:
+def _output_too_long(characters: int) -> TemplateLimitError:
     return TemplateLimitError(
-        f"Die Vorlage ergibt mehr als {_count(MAX_OUTPUT, 'Zeichen')} (Grenze je Datei).",
-        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf.",
+        f"Die Vorlage ergibt mehr als {_count(characters, 'Zeichen')} (Grenze je Datei).",
+        "Prüfen Sie Schleifen und Wiederholungen; teilen Sie sehr lange Kapitel auf mehrere Dateien auf oder "
+        f"{raise_setting('template_characters')}.",
     )
 
 
@@ -340,9 +351,10 @@ def _references(environment: Environment, name: str) -> list[tuple[str, int]]:
     ]
 
 
-def make_environment(loader: BaseLoader, autoescape: bool) -> LimitedEnvironment:
-    """A sandboxed, strict, limited environment loading templates by name through `loader`."""
+def make_environment(loader: BaseLoader, autoescape: bool, limits: Limits = DEFAULTS) -> LimitedEnvironment:
+    """A sandboxed, strict environment loading templates by name through `loader`, rendering within `limits`."""
     environment = LimitedEnvironment(
+        limits=limits,
         loader=loader,
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -351,6 +363,7 @@ def make_environment(loader: BaseLoader, autoescape: bool) -> LimitedEnvironment
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=checked_output,
     )
     environment.filters.update(
         number=fmt.number,
@@ -360,53 +373,3 @@ def make_environment(loader: BaseLoader, autoescape: bool) -> LimitedEnvironment
         month_year=fmt.month_year,
     )
     return environment
-
-
-def template_line(error: BaseException, template_name: str) -> int | None:
-    """The template line a runtime error came from, read off Jinja's rewritten traceback."""
-    line = None
-    traceback = error.__traceback__
-    while traceback is not None:
-        if Path(traceback.tb_frame.f_code.co_filename).name == Path(template_name).name:
-            line = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return line
-
-
-def template_error(
-    error: Exception, folder: str, template_name: str, kind: type[ReportError], hint: str = ""
-) -> ReportError:
-    """A Jinja error as a `kind` error at the template's file and line, in words an editor understands.
-
-    `folder` is the project-relative folder the environment loads `template_name` from."""
-    line = template_line(error, template_name)
-    display_name = f"{folder}/{template_name}"
-    if isinstance(error, TemplateSyntaxError):
-        return _syntax_error(error, folder, display_name, kind)
-    if isinstance(error, TemplateLimitError):
-        file = f"{folder}/{error.template}" if error.template else display_name
-        return kind(str(error), Location(file, line=error.line or line), error.hint)
-    if isinstance(error, TemplateNotFound):
-        return kind(f"Vorlage „{error.name}“ nicht gefunden.", Location(display_name, line=line), hint)
-    if isinstance(error, SecurityError):
-        return kind(
-            f"Nicht erlaubter Zugriff in der Vorlage: {_sentence(str(error))}",
-            Location(display_name, line=line),
-            "Verwenden Sie nur die im README beschriebenen Funktionen.",
-        )
-    if isinstance(error, UndefinedError):
-        return kind(f"Unbekannter Name: {_sentence(error.message or '')}", Location(display_name, line=line), hint)
-    return kind(f"Vorlagenfehler: {_sentence(str(error))}", Location(display_name, line=line), hint)
-
-
-def _syntax_error(error: TemplateSyntaxError, folder: str, display_name: str, kind: type[ReportError]) -> ReportError:
-    file = f"{folder}/{error.name}" if error.name else display_name  # may be an included template
-    return kind(
-        f"Vorlagen-Syntaxfehler: {_sentence(error.message or '')}",
-        Location(file, line=error.lineno),
-        "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}.",
-    )
-
-
-def _sentence(text: str) -> str:
-    return text.strip().rstrip(".") + "."

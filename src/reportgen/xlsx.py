@@ -12,9 +12,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .errors import DataError, Location, ReportError
-from .files import MB
-from .tables import Rows, TableLimits, column_letter, count_text, too_many
+from .errors import DataError, Location, ReportError, raise_setting
+from .files import sizes
+from .limits import Limits
+from .tables import Rows, column_letter, count_text, too_many
 
 _MAX_LISTED_CELLS = 5
 _RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“."
@@ -24,7 +25,7 @@ _RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Exc
 _UNCACHED = "formula without result"
 
 
-def read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> Rows:
+def read_xlsx(raw: bytes, location: Location, limits: Limits) -> Rows:
     """The first worksheet's values, read within `limits`; formulas count by their stored results."""
     if not raw.startswith(b"PK"):
         raise DataError(
@@ -47,21 +48,20 @@ def read_xlsx(raw: bytes, location: Location, limits: TableLimits) -> Rows:
     return _dense(values, location, limits)
 
 
-def _check_unpacked_size(raw: bytes, location: Location, limits: TableLimits) -> None:
+def _check_unpacked_size(raw: bytes, location: Location, limits: Limits) -> None:
     """Before anything is decompressed: zipfile never unpacks a part beyond the size its directory declares."""
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > limits.unpacked:
+    if unpacked > limits.xlsx_unpacked_bytes:
         raise DataError(
-            f"Die XLSX-Datei ist entpackt zu groß ({_megabytes(unpacked)} MB, höchstens {_megabytes(limits.unpacked)} "
-            "MB).",
+            f"Die XLSX-Datei ist entpackt zu groß ({sizes(unpacked, limits.xlsx_unpacked_bytes)}).",
             location,
             "Kopieren Sie nur die Antworten in eine neue Arbeitsmappe und speichern Sie diese; eine so stark gepackte "
-            "Datei kann auch beschädigt oder manipuliert sein.",
+            f"Datei kann auch beschädigt oder manipuliert sein. Ist sie in Ordnung, {raise_setting('xlsx_unpacked_mb')}.",
         )
 
 
-def _sheet_values(raw: bytes, location: Location, limits: TableLimits) -> dict[int, dict[int, str]]:
+def _sheet_values(raw: bytes, location: Location, limits: Limits) -> dict[int, dict[int, str]]:
     """The first worksheet's non-empty cells by row and column, streamed from its XML."""
     import openpyxl
 
@@ -110,7 +110,7 @@ def _cell_rows(source: Any, workbook: Any, sheet: Any) -> Iterator[tuple[int, li
 
 
 def _collect(
-    rows: Iterable[tuple[int, list[dict[str, Any]]]], location: Location, limits: TableLimits
+    rows: Iterable[tuple[int, list[dict[str, Any]]]], location: Location, limits: Limits
 ) -> dict[int, dict[int, str]]:
     """Non-empty cells within the limits; empty cells anywhere are ignored, formulas without results refused."""
     values: dict[int, dict[int, str]] = {}
@@ -121,7 +121,7 @@ def _collect(
             row, column = int(cell["row"]), int(cell["column"])
             count += 1
             if count > limits.cells:
-                raise too_many(Location(location.file, row=row), limits.cells, "Zellen")
+                raise too_many(Location(location.file, row=row), limits.cells, "Zellen", "cells")
             text = _xlsx_text(cell["value"])
             if not text and cell["data_type"] != _UNCACHED:
                 continue
@@ -138,21 +138,23 @@ def _collect(
     return values
 
 
-def _dense(values: dict[int, dict[int, str]], location: Location, limits: TableLimits) -> Rows:
+def _dense(values: dict[int, dict[int, str]], location: Location, limits: Limits) -> Rows:
     """The rows that hold values, each as wide as the widest."""
     width = max((max(cells) for cells in values.values()), default=0)
     numbers = sorted(values)
     if len(numbers) * width > limits.cells:
-        raise too_many(Location(location.file), limits.cells, "Zellen")
+        raise too_many(Location(location.file), limits.cells, "Zellen", "cells")
     return Rows(numbers, [[values[number].get(column, "") for column in range(1, width + 1)] for number in numbers])
 
 
-def _far_away(row: int, column: int, location: Location, limits: TableLimits) -> DataError:
+def _far_away(row: int, column: int, location: Location, limits: Limits) -> DataError:
+    beyond = [key for key, over in (("rows", row > limits.rows), ("columns", column > limits.columns)) if over]
     return DataError(
         f"Zelle {column_letter(column - 1)}{row} liegt weit außerhalb der Tabelle (gelesen werden höchstens "
         f"{count_text(limits.rows)} Zeilen und {count_text(limits.columns)} Spalten).",
         Location(location.file, row=row),
-        "Löschen Sie den Inhalt dieser Zelle (oft ein versehentlicher Eintrag) und speichern Sie die Datei erneut.",
+        "Löschen Sie den Inhalt dieser Zelle (oft ein versehentlicher Eintrag) und speichern Sie die Datei erneut; "
+        f"gehört sie zur Tabelle, {raise_setting(*beyond)}.",
     )
 
 
@@ -171,10 +173,6 @@ def _formulas_without_results(cells: list[tuple[int, int]], location: Location) 
         "Öffnen Sie die Arbeitsmappe in Excel oder LibreOffice und speichern Sie sie, damit die Ergebnisse "
         "gespeichert werden (openpyxl und pandas schreiben Formeln ohne Ergebnis).",
     )
-
-
-def _megabytes(size: int) -> str:
-    return count_text(-(-size // MB))
 
 
 def _xlsx_text(value: object) -> str:

@@ -1,39 +1,51 @@
-"""The blocks editors place on their own line: numbered tables and figures, and the bibliography."""
+"""The blocks editors place on their own line: numbered tables and figures, the bibliography and the lists of
+figures and tables."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..charts import ChartSpec, chart_spec
+from ..crossrefs import LABEL, DuplicateLabelError, Listed, Numbered, Target, Targets
 from .lookup import Questions, helper_error
 from .registry import Example, helper
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from ..bibliography import BibliographyEntry
     from ..references import Reference
 
 # What bibliography() leaves in the chapter: content.py swaps it for render_bibliography() once every chapter
 # is rendered and every citation is known. An HTML block of its own, so Markdown passes it through untouched.
 BIBLIOGRAPHY_MARKER = Markup('\n<div class="bibliography-placeholder"></div>\n')
+# What list_of_figures() and list_of_tables() leave: swapped for the lists once every figure has its number.
+LIST_MARKERS: dict[Numbered, Markup] = {
+    kind: Markup(f'\n<div class="list-placeholder" data-list="{kind}"></div>\n') for kind in ("abb", "tab")
+}
 
 
 class BlockBuilders:
-    """The block helpers; table and figure numbers run across every call of one build."""
+    """The block helpers; their tables and figures are registered with `targets`, which numbers them in the
+    order they stand in the report."""
 
     def __init__(
-        self, questions: Questions, references: Mapping[str, Reference], partials: Environment, charts_href: str
+        self,
+        questions: Questions,
+        references: Mapping[str, Reference],
+        partials: Environment,
+        charts_href: str,
+        targets: Targets,
     ) -> None:
         self._questions = questions
         self._references = references
         self._partials = partials
         self._charts_href = charts_href
+        self._targets = targets
         self._charts: dict[str, ChartSpec] = {}
-        self._tables = 0
-        self._figures = 0
 
     @property
     def charts(self) -> tuple[ChartSpec, ...]:
@@ -51,7 +63,10 @@ class BlockBuilders:
         ],
     )
     def descriptives_table(
-        self, caption: str = "Deskriptive Kennwerte der Befragung", questions: Iterable[str] | None = None
+        self,
+        caption: str = "Deskriptive Kennwerte der Befragung",
+        questions: Iterable[str] | None = None,
+        label: str | None = None,
     ) -> Markup:
         """Tabelle „Deskriptive Kennwerte der Befragung“: Gültig, Fehlend, Mittelwert, SD, Min, Max (no free text)."""
         if isinstance(questions, str):
@@ -65,37 +80,58 @@ class BlockBuilders:
                 "descriptives_table(): keine Frage für die Tabelle.", "Nennen Sie Fragen in questions=[…]."
             )
         rows = [self._questions.get(qid) for qid in ids]
-        return self._block("descriptives_table.html.j2", number=self._next_table(), caption=caption, rows=rows)
+        target = self._target("tab", caption, label)
+        return self._block("descriptives_table.html.j2", number=target.number, caption=caption, rows=rows)
 
     @helper(group="block", examples=[Example('frequency_table("strategie")')])
-    def frequency_table(self, question_id: str, caption: str | None = None) -> Markup:
+    def frequency_table(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
         """Häufigkeit, Prozent, Gültige / Kumulierte Prozente, Fehlend, Gesamt of one question."""
         stats = self._questions.get(question_id)
         caption = caption or stats.question.label
-        return self._block("frequency_table.html.j2", number=self._next_table(), caption=caption, stats=stats)
+        target = self._target("tab", caption, label, automatic=question_id)
+        return self._block("frequency_table.html.j2", number=target.number, caption=caption, stats=stats)
 
-    @helper(group="block", examples=[Example('bar_chart("strategie")')])
-    def bar_chart(self, question_id: str, caption: str | None = None) -> Markup:
+    @helper(
+        group="block",
+        examples=[
+            Example('bar_chart("strategie")'),
+            Example('bar_chart("strategie", label="ziel")', note="named for cross-references: `@abb-ziel`"),
+        ],
+    )
+    def bar_chart(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
         """Bar chart: counts per answer, percentage above each bar."""
-        return self._chart("bar", question_id, caption)
+        return self._chart("bar", question_id, caption, label)
 
     @helper(group="block", examples=[Example('pie_chart("position")')])
-    def pie_chart(self, question_id: str, caption: str | None = None) -> Markup:
+    def pie_chart(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
         """Pie chart with legend; an error if the question has no valid answers."""
-        return self._chart("pie", question_id, caption)
+        return self._chart("pie", question_id, caption, label)
 
     @helper(group="block", examples=[Example("bibliography()")])
     def bibliography(self) -> Markup:
-        """The Literaturverzeichnis: every entry cited anywhere in the report, by author, year and title."""
+        """The Literaturverzeichnis: every source cited anywhere in the report, as the citation style lists it."""
         return BIBLIOGRAPHY_MARKER
 
-    def render_bibliography(self, cited: Sequence[str]) -> Markup:
-        """The Literaturverzeichnis block for the cited keys (all known: unknown ones are reported at their line),
-        sorted by author, year and title."""
-        entries = sorted((self._references[key] for key in dict.fromkeys(cited)), key=lambda ref: ref.sort_key)
+    def render_bibliography(self, entries: Sequence[BibliographyEntry]) -> Markup:
+        """The Literaturverzeichnis block: the entries of every cited source, formatted and ordered by the citation
+        style (bibliography.format_citations)."""
         return self._block("bibliography.html.j2", entries=entries)
 
-    def _chart(self, kind: str, question_id: str, caption: str | None) -> Markup:
+    @helper(group="block", examples=[Example("list_of_figures()")])
+    def list_of_figures(self) -> Markup:
+        """The Abbildungsverzeichnis: number, caption and page of every figure (charts and captioned images)."""
+        return LIST_MARKERS["abb"]
+
+    @helper(group="block", examples=[Example("list_of_tables()")])
+    def list_of_tables(self) -> Markup:
+        """The Tabellenverzeichnis: number, caption and page of every table (helpers' and captioned Markdown)."""
+        return LIST_MARKERS["tab"]
+
+    def render_list(self, kind: Numbered, entries: Sequence[Listed]) -> Markup:
+        """The Abbildungs- or Tabellenverzeichnis block for the numbered `entries`, to replace its marker."""
+        return self._block("target_list.html.j2", kind=kind, entries=entries)
+
+    def _chart(self, kind: str, question_id: str, caption: str | None, label: str | None) -> Markup:
         stats = self._questions.get(question_id)
         if kind == "pie" and not stats.frequencies.valid:
             raise helper_error(
@@ -103,22 +139,31 @@ class BlockBuilders:
                 "Entfernen Sie den Aufruf oder verwenden Sie frequency_table().",
             )
         spec = chart_spec(kind, stats)
+        caption = caption or stats.question.label
+        target = self._target("abb", caption, label, automatic=question_id)
         self._charts.setdefault(spec.name, spec)
-        self._figures += 1
         return self._block(
             "figure.html.j2",
-            number=self._figures,
+            number=target.number,
             kind=kind,
             src=self._charts_href + spec.name,
-            caption=caption or stats.question.label,
+            caption=caption,
             stats=stats,
         )
+
+    def _target(self, kind: Numbered, caption: str, label: str | None, automatic: str = "") -> Target:
+        """Register the block; a label given with label= must be a name and new for its kind."""
+        if label is not None and not (isinstance(label, str) and LABEL.fullmatch(label)):
+            raise helper_error(
+                f"label={label!r} ist kein Name für Verweise.",
+                'Schreiben Sie Buchstaben, Ziffern, „-“ und „_“, z. B. label="ziel-2030".',
+            )
+        try:
+            return self._targets.add(kind, escape(caption), label or automatic, explicit=label is not None)
+        except DuplicateLabelError as error:
+            raise helper_error(str(error), 'Wählen Sie mit label="…" einen anderen Namen.') from None
 
     def _block(self, template: str, **context: object) -> Markup:
         html = self._partials.get_template(template).render(**context)
         # An HTML block in Markdown ends at a blank line: keep the block in one piece.
         return Markup("\n" + "\n".join(line for line in html.splitlines() if line.strip()) + "\n")
-
-    def _next_table(self) -> int:
-        self._tables += 1
-        return self._tables

@@ -9,7 +9,11 @@ _HEADERS: dict[Group, tuple[str, ...]] = {
     "block": ("helper", "example", "block"),
 }
 _NOTES: dict[Group, str] = {
-    "block": '`caption="…"` on any table or chart: a caption other than the codebook label (N is appended to charts).',
+    "block": (
+        '`caption="…"` on any table or chart: a caption other than the codebook label (N is appended to charts). '
+        '`label="…"` names it for cross-references (`@abb-…`, `@tab-…`); without it a chart or frequency table is '
+        "named after its question."
+    ),
 }
 
 

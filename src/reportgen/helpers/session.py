@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..crossrefs import Targets
 from .blocks import BlockBuilders
 from .lookup import Questions
 from .prose import ProseNumbers
@@ -14,7 +15,9 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
+    from ..bibliography import BibliographyEntry
     from ..charts import ChartSpec
+    from ..crossrefs import Listed, Numbered
     from ..references import Reference
     from ..stats import SurveyStats
 
@@ -23,11 +26,18 @@ class Helpers:
     """The helpers of one build over `stats`; charts and questions used are collected across every chapter."""
 
     def __init__(
-        self, stats: SurveyStats, references: Mapping[str, Reference], partials: Environment, charts_href: str
+        self,
+        stats: SurveyStats,
+        references: Mapping[str, Reference],
+        partials: Environment,
+        charts_href: str,
+        targets: Targets | None = None,
     ) -> None:
         self._questions = Questions(stats)
         self._prose = ProseNumbers(self._questions)
-        self._blocks = BlockBuilders(self._questions, references, partials, charts_href)
+        # The figures and tables the blocks make; the Markdown's captioned tables and images join them.
+        self.targets = targets if targets is not None else Targets()
+        self._blocks = BlockBuilders(self._questions, references, partials, charts_href, self.targets)
 
     def namespace(self) -> dict[str, Callable[..., object]]:
         """What the chapter templates see: every registered helper, bound to this build."""
@@ -40,10 +50,19 @@ class Helpers:
         return self._blocks.charts
 
     @property
+    def question_ids(self) -> tuple[str, ...]:
+        """Every question id of the codebook, in its order."""
+        return tuple(self._questions.ids())
+
+    @property
     def questions_used(self) -> frozenset[str]:
         """The ids of every question a helper has quoted so far."""
         return self._questions.used
 
-    def render_bibliography(self, cited: Sequence[str]) -> Markup:
-        """The Literaturverzeichnis for the cited keys, to replace BIBLIOGRAPHY_MARKER."""
-        return self._blocks.render_bibliography(cited)
+    def render_bibliography(self, entries: Sequence[BibliographyEntry]) -> Markup:
+        """The Literaturverzeichnis of these formatted entries, to replace BIBLIOGRAPHY_MARKER."""
+        return self._blocks.render_bibliography(entries)
+
+    def render_list(self, kind: Numbered, entries: Sequence[Listed]) -> Markup:
+        """The Abbildungs- or Tabellenverzeichnis of the numbered `entries`, to replace its marker."""
+        return self._blocks.render_list(kind, entries)

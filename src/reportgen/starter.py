@@ -1,0 +1,133 @@
+"""`reportgen new`: a small project that builds at once, from the starter files and the study's templates.
+
+The templates have one owner, the study's `templates/` folder: pyproject.toml puts it into the package as
+`reportgen/project_templates` (without the study client's logo); a new project gets a neutral logo instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from .errors import Location, ReportError
+from .layout import Layout
+
+PACKAGE = "reportgen"
+STARTER = "starter-project"  # report.toml, data/ and content/ of a new project (not importable: data only)
+TEMPLATES = "project_templates"  # the study's templates/, as pyproject.toml packages it
+GITIGNORE = ".gitignore"
+
+# Stands in for the study's logo until the editor puts their own in templates/logo.svg.
+PLACEHOLDER_LOGO = """\
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 52" width="240" height="52" role="img" aria-label="Logo">
+<title>Logo</title>
+<rect x="1" y="1" width="238" height="50" rx="6" fill="none" stroke="#0b5d5b" stroke-width="2" stroke-dasharray="6 4"/>
+<text x="120" y="34" text-anchor="middle" font-family="Lato, sans-serif" font-size="22" fill="#0b5d5b">Ihr Logo</text>
+</svg>
+"""
+
+
+class NewProjectError(ReportError):
+    """reportgen new: the folder cannot take a new project."""
+
+
+def create_project(target: Path) -> tuple[str, ...]:
+    """Write a new project into `target`, a new or empty folder; returns the project-relative names written.
+
+    All or nothing: after a failure, what was created is removed again. Files and folders get the permissions
+    the user's umask gives."""
+    _check_target(target)
+    files = starter_files()
+    created: list[Path] = []
+    try:
+        for name, data in files.items():
+            path = target / name
+            _make_folders(path.parent, created)
+            with path.open("xb") as stream:  # never overwrites
+                created.append(path)
+                stream.write(data)
+    except BaseException as error:  # a write error, or Ctrl-C: no half project stays behind
+        _remove(created)
+        if isinstance(error, OSError):
+            reason = error.strerror or type(error).__name__
+            raise NewProjectError(
+                f"Das Projekt lässt sich nicht anlegen ({reason}).",
+                Location(target.as_posix()),
+                "Prüfen Sie, ob der Ordner beschreibbar ist; es wurde nichts angelegt.",
+            ) from None
+        raise
+    return tuple(files)
+
+
+def starter_files() -> dict[str, bytes]:
+    """Every file of a new project by project-relative name: the starter files, the templates with a neutral
+    logo, and a .gitignore for build/."""
+    files = _tree(resources.files(PACKAGE) / STARTER)
+    for name, data in _tree(template_source()).items():
+        files[f"{Layout.templates}/{name}"] = data
+    files[Layout.logo] = PLACEHOLDER_LOGO.encode("utf-8")
+    files[GITIGNORE] = f"/{Layout.build}/\n".encode()
+    return dict(sorted(files.items()))
+
+
+def template_source() -> Traversable:
+    """The study's templates/ folder as this installation has it: in the package (a wheel), or, in an editable
+    install, the checkout's own folder (the package is then the checkout's src/reportgen, which has no copy)."""
+    packaged = resources.files(PACKAGE) / TEMPLATES
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / Layout.templates).is_dir():
+        return checkout / Layout.templates
+    raise RuntimeError(f"reportgen is installed without its templates: {packaged} is missing")  # a packaging bug
+
+
+def _check_target(target: Path) -> None:
+    location = Location(target.as_posix())
+    hint = "Nennen Sie einen neuen oder leeren Ordner; reportgen new überschreibt nichts."
+    try:
+        if target.is_dir():
+            if any(target.iterdir()):
+                raise NewProjectError("Der Ordner ist nicht leer.", location, hint)
+        elif target.exists() or target.is_symlink():
+            raise NewProjectError("Hier liegt schon eine Datei.", location, hint)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise NewProjectError(f"Der Ordner lässt sich nicht lesen ({reason}).", location, hint) from None
+
+
+def _tree(folder: Traversable, prefix: str = "") -> dict[str, bytes]:
+    """The files below `folder` by relative name; hidden files and caches are left out."""
+    files: dict[str, bytes] = {}
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        name = prefix + entry.name
+        if entry.is_dir():
+            files.update(_tree(entry, name + "/"))
+        else:
+            files[name] = entry.read_bytes()
+    return files
+
+
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    """Create `folder` and its missing parents, recording each one created."""
+    missing: list[Path] = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _remove(created: list[Path]) -> None:
+    """Remove what was created, files and then their folders, ignoring what is already gone."""
+    for path in reversed(created):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
