@@ -17,7 +17,8 @@ Scenarios, repeated --runs times in interleaved order (run i of every scenario s
   the OS file cache and matplotlib's font cache.
 Then a stage breakdown from build()'s stage hook (a fresh process per repetition, cold), the imports on the
 `check` path, a profile of one build, and scaling with the size of the study (×1, ×2, ×4) and the number of
-respondents (25, 1,000, 100,000).
+respondents (25, 1,000, 100,000), and a wide survey (100,000 × 60 columns of every kind) against a naive pandas
+peer (`--wide-only` runs just that).
 
 Modules: measure (child processes, time, memory, medians), copies (project copies and edits), scenarios ((a)–(e),
 stages, imports and profile), scaling, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
@@ -42,6 +43,7 @@ def benchmark(runs: int, quick: bool) -> dict[str, Any]:
     import report
     import scaling
     import scenarios
+    import wide
 
     results: dict[str, Any] = {"runs": runs, "quick": quick, "machine": report.machine()}
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
@@ -60,8 +62,22 @@ def benchmark(runs: int, quick: bool) -> dict[str, Any]:
             results["scaling_runs"] = scaling.SCALING_RUNS
             results["study_size"] = scaling.study_size(work)
             results["respondents"] = scaling.respondents(work)
+            results["wide"] = wide.wide_survey(work)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
+    return results
+
+
+def wide_only(runs: int) -> dict[str, Any]:
+    """Only the wide survey against its naive peer (issue 10's data target)."""
+    import report
+    import wide
+
+    results: dict[str, Any] = {"runs": runs, "quick": False, "machine": report.machine()}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
+        progress("wide survey …")
+        results["wide"] = wide.wide_survey(Path(folder), runs)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     return results
 
 
@@ -73,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh-process runs per scenario (default 5)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 1 run, no profile, no scaling")
+    parser.add_argument("--wide-only", action="store_true", help="only the wide survey against its naive peer")
     parser.add_argument("--note", default="", help="free text for the report, e.g. what code was measured")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
     return parser
@@ -92,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path.cwd() / Layout.config).is_file():
         parser().error(f"run from the project root (the folder with {Layout.config})")
     runs = 1 if arguments.quick else max(arguments.runs, 1)
-    results = benchmark(runs, arguments.quick)
+    results = wide_only(runs) if arguments.wide_only else benchmark(runs, arguments.quick)
     results["note"] = arguments.note
     print(report.write_results(results))
     return 0

@@ -145,10 +145,26 @@ def check_worker(root: Path) -> dict[str, Any]:
     }
 
 
+def peer_data_worker(root: Path) -> dict[str, Any]:
+    """The naive peer of the data stage: pandas reads the project's responses as text, counts every column's values
+    and converts every column to numbers (decimal comma), as a script without a codebook would."""
+    pandas = importlib.import_module("pandas")
+    from reportgen.config import load_config
+
+    layout = load_config(root).layout
+    start = time.perf_counter()
+    frame = pandas.read_csv(layout.path(layout.responses), sep=";", dtype=str, keep_default_na=False)
+    for name in frame.columns:
+        frame[name].value_counts()
+        pandas.to_numeric(frame[name].str.replace(",", ".", regex=False), errors="coerce").describe()
+    return {"seconds": time.perf_counter() - start, "peak_mib": peak_mib()}
+
+
 WORKERS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "stages": stage_worker,
     "profile": profile_worker,
     "check": check_worker,
+    "peer-data": peer_data_worker,
 }
 
 
