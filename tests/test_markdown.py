@@ -78,6 +78,15 @@ def test_heading_ids_are_unique_across_chapters() -> None:
     assert ids[4] == "eigen"  # an explicit id is kept when it is free
 
 
+def test_an_id_given_twice_is_a_problem_at_the_second_heading() -> None:
+    renderer = MarkdownRenderer()
+    assert renderer.render("# Kapitel {#eigen}\n").problems == ()
+    rendered = renderer.render("Text.\n\n## Abschnitt {#eigen}\n\n## Anhang {.unnumbered}\n")
+    [problem] = rendered.problems
+    assert (problem.line, problem.message) == (3, "Die Sprungmarke {#eigen} hat schon eine andere Überschrift.")
+    assert [heading.anchor for heading in renderer.headings] == ["eigen", "eigen-2", "sec-anhang"]
+
+
 def test_german_quotes_from_straight_quotes() -> None:
     html = MarkdownRenderer().render("Das Werk heißt \"Zero Impact Factory\" und 'klein'.\n").html
     assert "„Zero Impact Factory“" in html

@@ -116,13 +116,16 @@ class MarkdownRenderer:
             self._relocate(token, generated)
         leftovers: list[Leftover] = []
         classes: list[tuple[int, str]] = []
+        taken: list[Leftover] = []
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
-                heading = self._heading(token, tokens[index + 1])
+                heading, written = self._heading(token, tokens[index + 1])
                 line = token.map[0] + 1 if token.map else 1
                 classes.extend((line, name) for name in sorted(heading.classes))
                 leftovers.extend(_typed_number(heading, line))
-        problems = self._captions.number(tokens)
+                if written and written != heading.anchor:
+                    taken.append(_taken_anchor(written, line))
+        problems = [*taken, *self._captions.number(tokens)]
         leftovers.extend(find_leftovers(tokens))
         footnotes = self._footnotes.place(tokens)
         leftovers.extend(footnotes.warnings)
@@ -138,7 +141,8 @@ class MarkdownRenderer:
             (*problems, *footnotes.errors),
         )
 
-    def _heading(self, opening: Token, inline: Token) -> Heading:
+    def _heading(self, opening: Token, inline: Token) -> tuple[Heading, str]:
+        """The heading, numbered and given its id, and the id the editor wrote (`{#id}`), if any."""
         level = int(opening.tag[1])
         classes, anchor = self._attributes(inline)
         number = "" if "unnumbered" in classes else self._number(level)
@@ -146,17 +150,17 @@ class MarkdownRenderer:
         text = "".join(child.content for child in children if child.type in ("text", "code_inline")).strip()
         renderer = cast(RendererHTML, self._markdown.renderer)
         html = Markup(renderer.renderInline(children, self._markdown.options, {}).strip())
-        anchor = self._unique(anchor or "sec-" + (number.replace(".", "-") if number else _slug(text)))
-        opening.attrSet("id", anchor)
+        unique = self._unique(anchor or "sec-" + (number.replace(".", "-") if number else _slug(text)))
+        opening.attrSet("id", unique)
         if classes:
             opening.attrSet("class", " ".join(sorted(classes)))
         if number:
             opening.attrSet("data-number", number)
             label = Token("html_inline", "", 0, content=f'<span class="heading-number">{number}</span> ')
             inline.children = [label, *(inline.children or [])]
-        heading = Heading(level, number, text, html, anchor, frozenset(classes))
+        heading = Heading(level, number, text, html, unique, frozenset(classes))
         self.headings.append(heading)
-        return heading
+        return heading, anchor
 
     def _attributes(self, inline: Token) -> tuple[set[str], str]:
         match = _ATTRIBUTES.search(inline.content)
@@ -264,6 +268,15 @@ class _Citations:
             self.cited.update(dict.fromkeys(item.citation.keys))
             position = item.end
         return [*tokens, *_text_tokens(text[position:])]
+
+
+def _taken_anchor(written: str, line: int) -> Leftover:
+    """An id the editor gave a heading that another heading already has: a reference to it would be ambiguous."""
+    return Leftover(
+        line,
+        f"Die Sprungmarke {{#{written}}} hat schon eine andere Überschrift.",
+        "Geben Sie dieser Überschrift eine eigene, z. B. {#" + written + "-2}.",
+    )
 
 
 def _typed_number(heading: Heading, line: int) -> list[Leftover]:
