@@ -50,7 +50,8 @@ def wide_project(target: Path, rows: int, seed: int = 10) -> Path:
     (target / "content").mkdir()
     shutil.copytree(REPO / "templates", target / "templates")
     (target / "report.toml").write_text(
-        '[report]\ntitle = "Breite Befragung"\ndate = 2025-01-31\n\n[survey]\nresponses = "data/antworten.csv"\n',
+        '[report]\ntitle = "Breite Befragung"\ndate = 2025-01-31\n\n[survey]\nresponses = "data/antworten.csv"\n'
+        "\n[limits]\ncells = 10_000_000\n",  # 100,000 × 61 cells: more than the default 5,000,000
         encoding="utf-8",
     )
     (target / "content" / "01-daten.md").write_text(CHAPTER, encoding="utf-8")

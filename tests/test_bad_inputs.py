@@ -278,7 +278,7 @@ CASES = [
         {RESPONSES: add_column("bemerkung")},
         (
             f"Fehler: {RESPONSES}, Zeile 1, Spalte „bemerkung“: Die Spalte hat keinen Eintrag im Codebuch. "
-            f"Beschreiben Sie sie in {CODEBOOK} oder löschen Sie sie.",
+            f"Beschreiben Sie sie in {CODEBOOK}, tragen Sie sie in ignore = [...] ein oder löschen Sie sie.",
         ),
     ),
     Bad(
@@ -362,7 +362,8 @@ CASES = [
         {CODEBOOK: replace('[strategie]\nkind = "scale"', '[strategie]\nkind = "skala"')},
         (
             f"Fehler: {CODEBOOK}, Zeile {line_in_table(CODEBOOK, 'strategie', 'kind =')}: [strategie] kind „skala“ "
-            'ist unbekannt. Meinten Sie „scale“? Erlaubt sind: "scale", "categorical", "text".',
+            'ist unbekannt. Meinten Sie „scale“? Erlaubt sind: "scale", "single", "yesno", "numeric", "multiple", '
+            '"text".',
         ),
         BOTH,
     ),
@@ -483,7 +484,7 @@ CASES = [
     Bad(
         "content-undefined-name",
         {CONTENT: chapter("{{ foo }}")},
-        (f"Fehler: {CONTENT}, Zeile 3: Unbekannter Name", "foo", "Verfügbar sind: n, missing, count, share"),
+        (f"Fehler: {CONTENT}, Zeile 3: Unbekannter Name „foo“.", "Verfügbar sind: n, missing, count, mentions, share"),
     ),
     Bad(
         "content-unclosed-block",
@@ -503,7 +504,7 @@ CASES = [
     Bad(
         "content-mean-of-categorical",
         {CONTENT: chapter('{{ mean("position") }}')},
-        (f"Fehler: {CONTENT}, Zeile 3: „position“ ist keine Skalenfrage.",),
+        (f"Fehler: {CONTENT}, Zeile 3: mean(): „position“ ist weder eine Skala noch eine Zahlenfrage.",),
     ),
     Bad(
         "content-citation-key-missing",

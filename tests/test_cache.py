@@ -192,9 +192,9 @@ def test_new_statistics_code_is_not_served_from_the_stats_cache(tiny_project, mo
     reads = []
     original = survey_module.load_survey
 
-    def counting(*arguments: object) -> object:
+    def counting(*arguments: object, **keywords: object) -> object:
         reads.append(arguments)
-        return original(*arguments)
+        return original(*arguments, **keywords)
 
     monkeypatch.setattr(survey_module, "load_survey", counting)
     monkeypatch.setattr(build_module, "source_version", lambda *modules: "another reportgen")

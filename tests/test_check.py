@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 from projects import TINY_RESPONSES
-from reportgen.build import prepare
+from reportgen.build import check, prepare
 from reportgen.cli import main
 from reportgen.layout import Layout
 
@@ -152,3 +153,25 @@ def test_a_broken_stylesheet_is_reported_together_with_data_problems(tiny_projec
     errors = capsys.readouterr().err
     assert "Fehler: data/responses.csv, Zeile 4, Spalte „item“" in errors
     assert "Fehler: templates/style.css, Zeile" in errors
+
+
+def test_the_sheet_setting_chooses_the_responses_and_keys_the_cache(tiny_project) -> None:
+    import openpyxl
+
+    rows = [line.split(",") for line in TINY_RESPONSES.splitlines()]
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    assert old is not None
+    old.title = "Alt"
+    for row in rows[:4]:  # the header and 3 respondents
+        old.append(row)
+    current = workbook.create_sheet("Daten")
+    for row in rows:  # the header and all 8 respondents
+        current.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    config = '[report]\ntitle = "Kleine Studie"\ndate = 2025-01-31\n\n[survey]\nresponses = "data/antworten.xlsx"\n'
+    root = tiny_project({"report.toml": config, "data/antworten.xlsx": buffer.getvalue()})
+    assert check(root).stats.respondents == 3  # no sheet named: the first with a header row
+    (root / "report.toml").write_text(config + 'sheet = "Daten"\n', encoding="utf-8")
+    assert check(root).stats.respondents == 8  # not the 3 cached under the first sheet

@@ -202,7 +202,9 @@ def test_options_go_before_or_after_the_command(tiny_project, capsys) -> None:
     assert "Traceback" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["new", "--help"], ["build", "--help"], ["check", "-h"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["new", "--help"], ["build", "--help"], ["check", "-h"], ["codebook", "--help"]]
+)
 def test_help_is_german(capsys, argv: list[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         cli.main(argv)
@@ -218,8 +220,13 @@ def test_help_is_german(capsys, argv: list[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "Es fehlt ein Befehl. Befehle: new, build, check. reportgen --help erklärt alles Weitere."),
-        (["bild"], "Unbekannter Befehl „bild“. Meinten Sie „build“? Befehle: new, build, check."),
+        ([], "Es fehlt ein Befehl. Befehle: new, build, check, codebook. reportgen --help erklärt alles Weitere."),
+        (["bild"], "Unbekannter Befehl „bild“. Meinten Sie „build“? Befehle: new, build, check, codebook."),
+        (
+            ["codebook"],
+            "Es fehlt die Angabe DATEI. Aufruf: reportgen codebook [-h] [--project ORDNER] [--debug] [--force] "
+            "DATEI. reportgen --help erklärt alles Weitere.",
+        ),
         (
             ["new"],
             "Es fehlt die Angabe ORDNER. Aufruf: reportgen new [-h] [--debug] ORDNER. "

@@ -128,8 +128,14 @@ def replace(old: str, new: str) -> str:
         ),
         pytest.param(
             replace("missing = [-9]", 'missing = ["-9"]'),
-            "Zeile 7: [zufriedenheit] missing muss eine Liste ganzer Zahlen sein.",
-            id="missing-strings",
+            "Zeile 7: [zufriedenheit] missing: „-9“ ist eine Zahl in Anführungszeichen. Schreiben Sie Codes ohne "
+            "Anführungszeichen: missing = [-9].",
+            id="missing-number-string",
+        ),
+        pytest.param(
+            replace("missing = [-9]", "missing = [1.5]"),
+            "Zeile 7: [zufriedenheit] missing muss eine Liste von Codes (ganze Zahlen) oder Labels sein.",
+            id="missing-float",
         ),
         pytest.param(
             replace("missing = [-9]", "missing = [5]"),

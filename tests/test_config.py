@@ -70,6 +70,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
     assert config.survey.responses == "data/responses.csv"
     assert (config.survey.responses, config.survey.codebook) == (Layout.responses, Layout.codebook)
     assert config.report.date is None
+    assert config.survey.sheet is None  # the first worksheet with a header row
 
 
 @pytest.mark.parametrize(
@@ -261,6 +262,18 @@ def test_config_is_a_directory(tmp_path: Path) -> None:
             "report.toml, Zeile 9: [survey] responses ist leer. "
             'Tragen Sie einen Wert ein, z. B. responses = "data/responses.csv".',
             id="non-empty-with-default",
+        ),
+        pytest.param(
+            replace('id_column = "lfdn"', 'id_column = "lfdn"\nsheet = " "'),
+            "report.toml, Zeile 12: [survey] sheet ist leer. Tragen Sie den Namen des Tabellenblatts ein, z. B. "
+            'sheet = "Daten", oder löschen Sie die Zeile: dann gilt das erste Tabellenblatt mit einer Kopfzeile.',
+            id="sheet-empty",
+        ),
+        pytest.param(
+            replace('id_column = "lfdn"', 'id_column = "lfdn"\nsheet = 2'),
+            "report.toml, Zeile 12: [survey] sheet: erwartet Text, gefunden ganze Zahl 2. "
+            'Setzen Sie den Wert in Anführungszeichen, z. B. sheet = "…".',
+            id="sheet-type",
         ),
         pytest.param(
             replace('id_column = "lfdn"', "id_column = true"),

@@ -14,11 +14,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from reportgen.bibliography import BibliographyEntry
-from reportgen.charts import chart_spec
 from reportgen.codebook import Category, Question
 from reportgen.crossrefs import resolve
 from reportgen.errors import ContentError
 from reportgen.helpers import BIBLIOGRAPHY_MARKER, GROUPS, Helpers, helper, helper_names, registered
+from reportgen.helpers.views import chart_view
 from reportgen.references import Reference
 from reportgen.stats import Descriptives, FrequencyRow, FrequencyTable, QuestionStats, SurveyStats
 from reportgen.templating import SourceLoader, folder_loader, make_environment
@@ -102,13 +102,13 @@ def plain(html: object) -> str:
 
 def test_the_registry_holds_every_helper_once_prose_first() -> None:
     assert helper_names() == [
-        *("n", "missing", "count", "share", "mean", "sd", "label", "category", "mode"),
-        *("scale_min", "scale_max", "scale_points"),
-        *("descriptives_table", "frequency_table", "bar_chart", "pie_chart", "bibliography"),
-        *("list_of_figures", "list_of_tables"),
+        *("n", "missing", "count", "mentions", "share", "mean", "sd", "median", "quartile", "minimum", "maximum"),
+        *("label", "category", "mode", "scale_min", "scale_max", "scale_points"),
+        *("descriptives_table", "numeric_table", "frequency_table", "answers", "bar_chart", "pie_chart"),
+        *("bibliography", "list_of_figures", "list_of_tables"),
     ]
-    assert [info.name for info in registered("prose")] == helper_names()[:12]
-    assert [info.name for info in registered("block")] == helper_names()[12:]
+    assert [info.name for info in registered("prose")] == helper_names()[:17]
+    assert [info.name for info in registered("block")] == helper_names()[17:]
 
 
 def test_every_name_in_the_namespace_has_doc_signature_and_example(helpers: Helpers) -> None:
@@ -220,7 +220,8 @@ def test_wrong_share_calls(helpers: Helpers) -> None:
 
 
 def test_scale_helpers_need_a_scale(helpers: Helpers) -> None:
-    assert raises(helpers, "mean", "gruppe").message == "„gruppe“ ist keine Skalenfrage."
+    assert raises(helpers, "mean", "gruppe").message == "mean(): „gruppe“ ist weder eine Skala noch eine Zahlenfrage."
+    assert raises(helpers, "scale_min", "gruppe").message == "„gruppe“ ist keine Skalenfrage."
 
 
 def test_questions_used(helpers: Helpers) -> None:
@@ -235,7 +236,7 @@ def test_questions_used(helpers: Helpers) -> None:
 
 def test_chart_src_is_the_chart_spec_name(helpers: Helpers) -> None:
     html = call(helpers, "bar_chart", "item")
-    spec = chart_spec("bar", survey_stats().questions["item"])
+    spec = chart_view("bar", survey_stats().questions["item"]).spec
     assert isinstance(html, Markup)
     assert f'src="charts/{spec.name}"' in html
     assert helpers.charts == (spec,)

@@ -61,10 +61,10 @@ def edit_part(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes
     return buffer.getvalue()
 
 
-def error_of(data: bytes, name: str = NAME, limits: Limits = DEFAULTS) -> ReportError:
+def error_of(data: bytes, name: str = NAME, limits: Limits = DEFAULTS, sheet: str | None = None) -> ReportError:
     """The error reading `data` raises; every problem in it is a DataError located in the file."""
     with pytest.raises(ReportError) as caught:
-        read_table(data, name, limits)
+        read_table(data, name, limits, sheet=sheet)
     for problem in problems(caught.value):
         assert isinstance(problem, DataError), repr(problem)
         assert problem.location is not None and problem.location.file == name
@@ -266,7 +266,7 @@ def test_study_with_five_formula_cells_is_refused_not_miscounted(study_codebook:
     pd.testing.assert_frame_equal(load_survey(cached, NAME, study_codebook, "id").frame, from_csv.frame)
 
 
-# 4. Sheets: the first worksheet is read; a workbook without one is a clear error
+# 4. Sheets: the one named in [survey] sheet, else the first with a header row; a workbook without one is an error
 
 
 def test_first_worksheet_is_read() -> None:
@@ -274,7 +274,71 @@ def test_first_worksheet_is_read() -> None:
         workbook.create_sheet("Auswertung").append(["x", "y"])
         workbook.move_sheet("Auswertung", offset=1)
 
-    assert read_table(to_xlsx(TABLE, more_sheets), NAME).columns.tolist() == ["id", "q"]
+    table = read_table(to_xlsx(TABLE, more_sheets), NAME)
+    assert table.columns.tolist() == ["id", "q"]
+    assert table.attrs["sheet"] == "Sheet"
+
+
+def info_sheet_first(workbook: openpyxl.Workbook) -> None:
+    """What survey tools export: a sheet about the export before the data, a summary after them."""
+    workbook.worksheets[0].title = "Daten"
+    info = workbook.create_sheet("Info", 0)
+    for row in (["Kundenbefragung 2025 – Export"], [], ["Exportiert am", "01.03.2025"], ["Fälle", 2]):
+        info.append(row)
+    workbook.create_sheet("Auswertung").append(["Mittelwert", 1.5])
+
+
+def test_an_information_sheet_before_the_data_is_passed_over() -> None:
+    """Issue 10: only the first sheet was read, and an info sheet first gave a misleading „nur die Kopfzeile“."""
+    table = read_table(to_xlsx(TABLE, info_sheet_first), NAME)
+    assert table.to_numpy().tolist() == [["A", "1"], ["B", "2"]]
+    assert table.attrs["sheet"] == "Daten"
+
+
+@pytest.mark.parametrize("name", ["Auswertung", "auswertung", " AUSWERTUNG "])
+def test_the_sheet_named_in_the_settings_is_read(name: str) -> None:
+    table = read_table(to_xlsx(TABLE, info_sheet_first), NAME, sheet=name)
+    assert table.columns.tolist() == ["Mittelwert", "1.5"]
+    assert table.empty
+    assert table.attrs["sheet"] == "Auswertung"
+
+
+def test_a_sheet_that_does_not_exist_names_the_sheets() -> None:
+    assert str(error_of(to_xlsx(TABLE, info_sheet_first), sheet="Date")) == (
+        "data/responses.xlsx: Die Arbeitsmappe hat kein Tabellenblatt „Date“ ([survey] sheet in report.toml). "
+        "Meinten Sie „Daten“? Ihre Tabellenblätter: „Info“, „Daten“, „Auswertung“."
+    )
+
+
+def test_without_a_sheet_with_a_header_row_the_first_is_read() -> None:
+    def only_titles(workbook: openpyxl.Workbook) -> None:
+        workbook.worksheets[0].delete_rows(1, 3)
+        workbook.worksheets[0].append(["Nur ein Titel"])
+        workbook.create_sheet("Leer")
+
+    table = read_table(to_xlsx([], only_titles), NAME)
+    assert (table.columns.tolist(), table.empty, table.attrs["sheet"]) == (["Nur ein Titel"], True, "Sheet")
+
+
+def test_a_header_row_of_numbers_only_is_no_header_row() -> None:
+    def numbers_first(workbook: openpyxl.Workbook) -> None:
+        workbook.create_sheet("Zahlen", 0).append([1, 2, 3])
+        workbook.worksheets[0].append([4, 5, 6])
+
+    assert read_table(to_xlsx(TABLE, numbers_first), NAME).attrs["sheet"] == "Sheet"
+
+
+def test_sheets_passed_over_are_read_only_at_the_top() -> None:
+    """A large sheet before the data costs its first rows only; the data sheet's own limits still apply."""
+
+    def large_info(workbook: openpyxl.Workbook) -> None:
+        info = workbook.create_sheet("Info", 0)
+        info.append(["Titel"])
+        for row in range(50):
+            info.append(["x", row])
+
+    table = read_table(to_xlsx(TABLE, large_info), NAME, Limits(cells=20))
+    assert table.attrs["sheet"] == "Sheet"
 
 
 def test_workbook_without_worksheet() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from projects import UMLAUT_ANSWER, study_rows, to_csv, to_xlsx
 from reportgen.errors import DataError, ReportError, ReportErrors
-from reportgen.tables import HEADER_ROW, column_letter, read_table
+from reportgen.tables import HEADER_ROW, column_letter, read_table, typed_text
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "data/responses.csv"
@@ -153,7 +153,71 @@ def test_xlsx_written_with_openpyxl_reads_like_the_csv() -> None:
 def test_xlsx_dates_and_times_read_as_iso_text() -> None:
     day, noon = datetime.date(2025, 3, 31), datetime.time(12, 30)
     table = read_table(to_xlsx([["id", "tag", "zeit", "anzahl"], ["A", day, noon, 2.0]]), "data/responses.xlsm")
-    assert table.loc[2].tolist() == ["A", "2025-03-31T00:00:00", "12:30:00", "2"]
+    assert table.loc[2].tolist() == ["A", "2025-03-31", "12:30", "2"]
+
+
+# Typed cells read as a German user would type them, and as CSV gives them (issue 10): expected strings by hand.
+
+TYPED_CELLS = [
+    pytest.param(datetime.datetime(2025, 3, 1), "2025-03-01", id="date-at-midnight"),
+    pytest.param(datetime.date(2025, 3, 1), "2025-03-01", id="date"),
+    pytest.param(datetime.datetime(2025, 3, 1, 14, 30), "2025-03-01 14:30", id="datetime"),
+    pytest.param(datetime.datetime(2025, 3, 1, 14, 30, 15), "2025-03-01 14:30:15", id="datetime-seconds"),
+    pytest.param(datetime.time(9, 5), "09:05", id="time"),
+    pytest.param(datetime.time(9, 5, 7), "09:05:07", id="time-seconds"),
+    pytest.param(106.1, "106.1", id="decimal"),
+    pytest.param(363.9, "363.9", id="decimal-2"),
+    pytest.param(0.1 + 0.2, "0.3", id="float-noise-to-excels-15-digits"),
+    pytest.param(2 / 3, "0.666666666666667", id="fraction-to-excels-15-digits"),
+    pytest.param(4.0, "4", id="whole-float"),
+    pytest.param(-9, "-9", id="negative-int"),
+    pytest.param(1250.5, "1250.5", id="no-thousands-separator"),
+    pytest.param(1e-05, "0.00001", id="small-no-exponent"),
+    pytest.param(1.5e16, "15000000000000000", id="large-no-exponent"),
+    pytest.param(True, "1", id="true"),
+    pytest.param(False, "0", id="false"),
+    pytest.param("  Stimme eher zu ", "Stimme eher zu", id="text-stripped"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), TYPED_CELLS)
+def test_typed_xlsx_cells_read_as_typed_text(value: object, expected: str) -> None:
+    table = read_table(to_xlsx([["id", "wert"], ["A", value]]), "data/responses.xlsx")
+    assert table.loc[2, "wert"] == expected
+
+
+def test_typed_text_of_values_openpyxl_does_not_write() -> None:
+    """Excel writes 17 digits into the file (106.10000000000001); it shows, and reportgen reads, 15."""
+    assert typed_text(106.10000000000001) == "106.1"
+    assert typed_text(0.30000000000000004) == "0.3"
+    assert typed_text(2.9999999999999996) == "3"
+    assert typed_text(float("nan")) == ""
+    assert typed_text(None) == ""
+    assert typed_text(datetime.timedelta(hours=26, minutes=30)) == "26:30"
+    assert typed_text(datetime.datetime(2025, 3, 1, 14, 29, 59, 999_500)) == "2025-03-01 14:30"
+
+
+def test_xlsx_numbers_and_dates_read_like_the_csv_a_german_user_types() -> None:
+    typed = to_xlsx([["id", "umsatz", "datum"], ["A", 363.9, datetime.datetime(2025, 3, 1)], ["B", 1250, None]])
+    csv_text = "id;umsatz;datum\nA;363.9;2025-03-01\nB;1250;\n"
+    pd.testing.assert_frame_equal(read_table(typed, "data/r.xlsx"), read_table(csv_text.encode(), NAME))
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [("id;q\nA;1,5\n", ";"), ("id,q\nA,1.5\n", ","), ("id\tq\nA\t1\n", "\t"), ("sep=;\nid;q\nA;1\n", ";")],
+)
+def test_read_table_tells_the_csv_delimiter(text: str, delimiter: str) -> None:
+    assert read_table(text.encode(), NAME).attrs["delimiter"] == delimiter
+
+
+def test_a_sheet_for_a_csv_file_is_an_error() -> None:
+    with pytest.raises(DataError) as caught:
+        read_table(b"id;q\nA;1\n", NAME, sheet="Daten")
+    assert str(caught.value) == (
+        "data/responses.csv: Eine CSV-Datei hat keine Tabellenblätter; [survey] sheet = „Daten“ gilt nur für "
+        "XLSX-Arbeitsmappen. Entfernen Sie die Zeile sheet unter [survey] in report.toml."
+    )
 
 
 def test_csv_under_an_xlsx_name_says_so() -> None:

@@ -32,7 +32,20 @@ from .timing import StageHook, stage
 from .writer import BuildFolder
 
 T = TypeVar("T")
-STATS_SOURCES = ("tables.py", "xlsx.py", "survey.py", "codebook.py", "stats.py")
+STATS_SOURCES = (
+    "tables.py",
+    "xlsx.py",
+    "sav.py",
+    "survey.py",
+    "cells.py",
+    "cell_sets.py",
+    "numbers.py",
+    "codebook.py",
+    "codebook_kinds.py",
+    "codebook_values.py",
+    "stats.py",
+    "stats_compute.py",
+)
 _CREATE = "Legen Sie die Datei an."
 
 
@@ -214,9 +227,12 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
         codebook_text,
         layout.responses,
         config.survey.id_column,
+        config.survey.sheet or "",
         _table_limits(limits),
         source_version(*STATS_SOURCES),
         library_stamp("pandas"),
+        library_stamp("openpyxl"),
+        library_stamp("pyreadstat"),
     )
     name = f"{Layout.cache}/stats-{key}.json"
     cached = read_value(layout.path(name), SurveyStats)
@@ -225,7 +241,10 @@ def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple
     from .stats import compute  # reading and checking the responses needs pandas: only on a cache miss
     from .survey import load_survey
 
-    stats = compute(load_survey(responses, layout.responses, codebook, config.survey.id_column, limits))
+    survey = load_survey(
+        responses, layout.responses, codebook, config.survey.id_column, limits, sheet=config.survey.sheet
+    )
+    stats = compute(survey)
     return stats, StatsCache(name, dump_value(stats))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import textwrap
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
@@ -13,13 +14,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__, fmt
 from .cache import read_cached
-from .stats import QuestionStats
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
 CM = 1 / 2.54
+# Characters per line of a label under a column (bar, hist) and beside a bar (barh): longer ones wrap.
+COLUMN_LABEL_WIDTH = 16
+BAR_LABEL_WIDTH = 34
 
 
 def drawing_version() -> str:
@@ -44,7 +47,10 @@ class ChartStyle:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """Everything needed to draw one chart, and nothing else (it is the cache key)."""
+    """Everything needed to draw one chart, and nothing else (it is the cache key).
+
+    `kind`: "bar" (a column per answer), "hist" (touching columns per class of a numeric item), "barh" (a horizontal
+    bar per option of a multiple-response set, as a share of `valid`, the respondents) or "pie"."""
 
     kind: str
     question_id: str
@@ -52,6 +58,8 @@ class ChartSpec:
     counts: tuple[int, ...]
     valid: int
     description: str
+    # Under the horizontal axis (bar, hist) or the vertical one (barh): what the axis shows, with its scale anchors.
+    axis_label: str = "Antwortwert"
 
     @property
     def name(self) -> str:
@@ -67,21 +75,6 @@ def style_key(style: ChartStyle) -> str:
     """Colours, the font file's content (not its path) and the drawing code's version."""
     colours = json.dumps([style.primary, style.text, style.muted, list(style.palette)])
     return f"{colours}:{style.font_digest}:{drawing_version()}"
-
-
-def chart_spec(kind: str, stats: QuestionStats) -> ChartSpec:
-    """The data of a bar or pie chart for one question (pies leave out empty slices)."""
-    rows = stats.frequencies.rows
-    if kind == "pie":
-        rows = tuple(row for row in rows if row.count)
-    return ChartSpec(
-        kind=kind,
-        question_id=stats.question.id,
-        labels=tuple(row.label for row in rows),
-        counts=tuple(row.count for row in rows),
-        valid=stats.frequencies.valid,
-        description=stats.question.label,
-    )
 
 
 class PendingCharts:
@@ -181,9 +174,11 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         "ytick.color": style.text,
     }
     with rc_context(settings):
-        figure = Figure(figsize=(15 * CM, 6 * CM) if spec.kind == "bar" else (13 * CM, 5 * CM))
-        if spec.kind == "bar":
+        figure = Figure(figsize=_size(spec))
+        if spec.kind in ("bar", "hist"):
             _bar(figure, spec, style)
+        elif spec.kind == "barh":
+            _barh(figure, spec, style)
         else:
             _pie(figure, spec, style)
         buffer = io.BytesIO()
@@ -191,15 +186,27 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
     return buffer.getvalue()
 
 
+def _size(spec: ChartSpec) -> tuple[float, float]:
+    """Width and height in inches: a horizontal bar chart grows with its options."""
+    if spec.kind == "barh":
+        return 15 * CM, (1.6 + 0.75 * max(len(spec.counts), 2)) * CM
+    return (15 * CM, 6 * CM) if spec.kind in ("bar", "hist") else (13 * CM, 5 * CM)
+
+
 def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
+    """Columns with the share of the base above each; a histogram's classes touch, as the values run on."""
     axes = figure.add_subplot()
     positions = range(len(spec.counts))
-    bars = axes.bar(positions, spec.counts, color=style.primary, width=0.65)
+    touching: dict[str, Any] = {"width": 1.0, "edgecolor": "white", "linewidth": 1.2}
+    bars = axes.bar(
+        positions, spec.counts, color=style.primary, **(touching if spec.kind == "hist" else {"width": 0.65})
+    )
     labels = [fmt.percent(count / spec.valid, 1) if spec.valid else "" for count in spec.counts]
     axes.bar_label(bars, labels=labels, padding=2, fontsize=8, color=style.text)
-    axes.set_xticks(list(positions), spec.labels)
+    axes.set_xticks(list(positions), [_wrap(label, COLUMN_LABEL_WIDTH) for label in spec.labels])
     axes.set_ylabel("Absolute Häufigkeit")
-    axes.set_xlabel("Antwortwert")
+    if spec.axis_label:
+        axes.set_xlabel(spec.axis_label)
     cast("MaxNLocator", axes.yaxis.get_major_locator()).set_params(integer=True)
     axes.set_ylim(0, max((*spec.counts, 1)) * 1.15)
     axes.spines[["top", "right"]].set_visible(False)
@@ -207,6 +214,31 @@ def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     axes.grid(axis="y", color="#dde3e6", linewidth=0.6)
     axes.set_axisbelow(True)
     axes.yaxis.set_major_formatter(lambda value, _: fmt.number(value))
+
+
+def _barh(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
+    """A bar per option, first on top, as percent of the respondents (`valid`): the shares may sum above 100 %."""
+    axes = figure.add_subplot()
+    positions = range(len(spec.counts))
+    shares = [count / spec.valid * 100 if spec.valid else 0.0 for count in spec.counts]
+    bars = axes.barh(positions, shares, color=style.primary, height=0.62)
+    labels = [fmt.percent(share / 100, 1) if spec.valid else "" for share in shares]
+    axes.bar_label(bars, labels=labels, padding=3, fontsize=8, color=style.text)
+    axes.set_yticks(list(positions), [_wrap(label, BAR_LABEL_WIDTH) for label in spec.labels])
+    axes.invert_yaxis()
+    axes.tick_params(axis="y", length=0)
+    if spec.axis_label:
+        axes.set_xlabel(spec.axis_label)
+    axes.set_xlim(0, max((*shares, 1.0)) * 1.18)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.spines[["left", "bottom"]].set_color(style.muted)
+    axes.grid(axis="x", color="#dde3e6", linewidth=0.6)
+    axes.set_axisbelow(True)
+    axes.xaxis.set_major_formatter(lambda value, _: fmt.percent(value / 100))
+
+
+def _wrap(label: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) if len(label) > width else label
 
 
 def _pie(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:

@@ -1,4 +1,4 @@
-"""Command line: `reportgen new`, `build` and `check`, thin over the library, in German like its messages."""
+"""Command line: `reportgen new`, `build`, `check` and `codebook`, thin over the library, in German like its messages."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .arguments import COMMAND, GermanParser, UsageError
-from .errors import ConfigError, ReportError, ReportErrors
+from .errors import ConfigError, DataError, ReportError, ReportErrors
 from .files import absolute
 from .layout import Layout
 from .timing import StageHook
@@ -75,13 +75,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def find_project(start: Path) -> Path:
     """The first folder from `start` upwards that holds report.toml, as git finds its repository."""
-    for folder in (start, *start.parents):
-        if (folder / Layout.config).is_file():
-            return folder
+    found = nearest_project(start)
+    if found is not None:
+        return found
     raise ConfigError(
         f"Kein Projekt: weder {start} noch ein Ordner darüber enthält {Layout.config}.",
         hint="Legen Sie mit „reportgen new ORDNER“ ein Projekt an oder nennen Sie den Projektordner mit --project ORDNER.",
     )
+
+
+def nearest_project(start: Path) -> Path | None:
+    """The first folder from `start` upwards that holds report.toml, or None."""
+    return next((folder for folder in (start, *start.parents) if (folder / Layout.config).is_file()), None)
 
 
 def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: bool = False) -> BuildResult:
@@ -138,6 +143,21 @@ def _check(arguments: argparse.Namespace) -> int:
     project = check(_project_root(arguments.project), strict=arguments.strict)
     _print_warnings(project.warnings)
     print(f"Keine Fehler gefunden ({len(project.content.chapters)} Kapitel, {project.stats.respondents} Befragte).")
+    return 0
+
+
+def _codebook(arguments: argparse.Namespace) -> int:
+    from .codebook_draft import write_codebook_draft
+
+    here = absolute(Path(), ConfigError)
+    root = _project_root(arguments.project) if arguments.project is not None else nearest_project(here)
+    written = write_codebook_draft(
+        absolute(Path(arguments.data_file), DataError), arguments.data_file, root, force=arguments.force
+    )
+    shown = _shown(written.path, root or here)
+    print(f"Entwurf des Codebuchs in {shown} geschrieben ({written.questions} Fragen): prüfen und ergänzen Sie ihn.")
+    for note in written.notes:
+        print(f"Hinweis: {note}")
     return 0
 
 
@@ -274,14 +294,32 @@ def _parser() -> GermanParser:
         command = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
         _add_options(command, after_command=True)
         command.set_defaults(command=run)
+    codebook = commands.add_parser(
+        "codebook",
+        help="schreibt aus einer Datendatei (.sav, .xlsx, .csv) einen Entwurf des Codebuchs",
+        description=(
+            "Schreibt aus einer Datendatei (.sav, .xlsx, .csv) einen Entwurf des Codebuchs: je Spalte eine Frage, "
+            "die Art aus Werten und Labels geraten, zum Prüfen und Ergänzen. Im Projekt wird er zur Codebuch-Datei aus "
+            f"{Layout.config} ([survey] codebook), ohne Projekt zu {Layout.draft_codebook} im aktuellen Ordner; eine "
+            "vorhandene Datei ersetzt er nur mit --force."
+        ),
+    )
+    codebook_arguments = codebook.add_argument_group("Argumente")
+    codebook_arguments.add_argument("data_file", metavar="DATEI", help="die Antworten als .sav, .xlsx oder .csv")
+    _add_options(codebook, after_command=True, strict_option=False).add_argument(
+        "--force", action="store_true", help="eine vorhandene Codebuch-Datei ersetzen (ihr Inhalt geht verloren)"
+    )
+    codebook.set_defaults(command=_codebook)
     _add_options(parser, after_command=False)
     parser.commands = tuple(commands.choices)
     return parser
 
 
-def _add_options(parser: argparse.ArgumentParser, *, after_command: bool, project_options: bool = True) -> None:
+def _add_options(
+    parser: argparse.ArgumentParser, *, after_command: bool, project_options: bool = True, strict_option: bool = True
+) -> Any:
     """The options a command takes before or after its name. After it, an option not given is left unset, so that
-    it does not overwrite the value given before the name."""
+    it does not overwrite the value given before the name. Returns their group, for a command's own options."""
 
     def default(value: object) -> object:
         return argparse.SUPPRESS if after_command else value
@@ -302,13 +340,14 @@ def _add_options(parser: argparse.ArgumentParser, *, after_command: bool, projec
     options.add_argument(
         "--debug", action="store_true", default=default(False), help="zu jedem Fehler den Traceback zeigen"
     )
-    if project_options:
+    if project_options and strict_option:
         options.add_argument(
             "--strict",
             action="store_true",
             default=default(False),
             help="jede Warnung als Fehler behandeln (Exit-Status 2, nichts wird geschrieben)",
         )
+    return options
 
 
 if __name__ == "__main__":

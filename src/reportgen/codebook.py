@@ -1,4 +1,4 @@
-"""The codebook: what each column means, its codes, labels, order and missing codes."""
+"""The codebook: what each question means, where its answers stand in the responses, its codes and labels."""
 
 from __future__ import annotations
 
@@ -7,27 +7,28 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from .codebook_kinds import ALIASES, MAX_SCALE_POINTS, READERS
+from .codebook_values import Category, Coding, Option, Section, duplicate, is_int, is_label
 from .errors import DataError, Location, ReportError, did_you_mean, raise_all
-from .tomlfile import find_line, line_of, parse_toml
+from .tables import header_name
+from .tomlfile import parse_toml, top_level_line
 
-KINDS = ("scale", "categorical", "text")
-_KEYS = {"kind", "text", "label", "scale", "categories", "missing"}
-MAX_SCALE_POINTS = 101
+__all__ = ["KINDS", "MAX_SCALE_POINTS", "Category", "Codebook", "Coding", "Option", "Question", "parse_codebook"]
+
+KINDS = tuple(READERS)  # "categorical", the old name of "single", is read as "single"
+
+COMMON_KEYS = ("kind", "text", "label", "column", "missing")
 # A question id becomes part of file names (charts): what TOML allows as a bare key, starting with a letter or digit.
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
-class Category:
-    """One answer option: the code stored in the data and the label shown."""
-
-    code: int
-    label: str
-
-
-@dataclass(frozen=True)
 class Question:
-    """One column of the responses, as the codebook describes it."""
+    """One question of the codebook: its kind, texts, source column(s) and what its cells may hold.
+
+    `kind` is one of KINDS, with "categorical" read as "single". For scale items `categories` holds every code
+    from min to max, labelled from `labels` where the codebook gives a label, else the code as text; `labels`
+    only the labelled ones (the anchors)."""
 
     id: str
     kind: str
@@ -36,14 +37,52 @@ class Question:
     categories: tuple[Category, ...] = ()
     missing_codes: tuple[int, ...] = ()
     line: int | None = None
+    column: str = ""
+    missing_labels: tuple[str, ...] = ()
+    labels: tuple[Category, ...] = ()
+    reverse: bool = False
+    unit: str = ""
+    decimals: int | None = None
+    valid_range: tuple[float, float] | None = None
+    bins: tuple[float, ...] = ()
+    options: tuple[Option, ...] = ()
+    format: str = ""
+    columns: tuple[str, ...] = ()
+    selected: tuple[str, ...] = ()
+    order: str = "codebook"
+    coding: tuple[Coding, ...] = ()
 
     @property
     def is_scale(self) -> bool:
         return self.kind == "scale"
 
     @property
+    def is_numeric(self) -> bool:
+        return self.kind == "numeric"
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.kind == "multiple"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "text"
+
+    @property
+    def source_columns(self) -> tuple[str, ...]:
+        """The headers of the responses this question reads, in order."""
+        if self.is_multiple:
+            return self.columns or tuple(option.column for option in self.options)
+        return (self.column or self.id,)
+
+    @property
     def codes(self) -> tuple[int, ...]:
         return tuple(category.code for category in self.categories)
+
+    @property
+    def valid_codes(self) -> tuple[int, ...]:
+        """Codes in the valid base: all but the user-missing categories."""
+        return tuple(category.code for category in self.categories if not category.missing)
 
     def label_of(self, code: int) -> str:
         return next(c.label for c in self.categories if c.code == code)
@@ -51,10 +90,11 @@ class Question:
 
 @dataclass(frozen=True)
 class Codebook:
-    """All questions in questionnaire order."""
+    """All questions in questionnaire order, and the response columns the report does not use."""
 
     questions: tuple[Question, ...]
     file: str
+    ignore: tuple[str, ...] = ()
 
     def __getitem__(self, question_id: str) -> Question:
         for question in self.questions:
@@ -72,22 +112,33 @@ def parse_codebook(text: str, display_name: str) -> Codebook:
     data = parse_toml(text, display_name, DataError)
     errors: list[ReportError] = []
     questions: list[Question] = []
+    ignore: tuple[str, ...] = ()
     for question_id, entry in data.items():
         try:
-            questions.append(_question(_Source(question_id, display_name, text), entry))
+            if question_id == "ignore" and not isinstance(entry, dict):
+                ignore = _ignore(entry, text, display_name)
+            else:
+                questions.append(_question(Section(question_id, display_name, text), entry))
         except DataError as error:
             errors.append(error)
-    if not data:
-        errors.append(
-            DataError(
-                "Das Codebuch enthält keine Frage.",
-                Location(display_name),
-                "Legen Sie für jede Spalte einen Abschnitt [spaltenname] an.",
-            )
-        )
+    if all(key == "ignore" and not isinstance(value, dict) for key, value in data.items()):
+        hint = "Legen Sie für jede Frage einen Abschnitt [name] an."
+        errors.append(DataError("Das Codebuch enthält keine Frage.", Location(display_name), hint))
     errors.extend(_case_clashes(questions, text, display_name))
+    errors.extend(_column_clashes(questions, text, display_name))
     raise_all(errors)
-    return Codebook(tuple(questions), display_name)
+    return Codebook(tuple(questions), display_name, ignore)
+
+
+def _ignore(raw: Any, text: str, display_name: str) -> tuple[str, ...]:
+    """`ignore = ["Startzeit", "Browser*"]`: columns of the responses the report does not use (fnmatch patterns)."""
+    if not isinstance(raw, list) or not all(is_label(pattern) for pattern in raw):
+        raise DataError(
+            "ignore muss eine Liste von Spaltennamen oder Mustern sein.",
+            Location(display_name, line=top_level_line(text, "ignore")),
+            'Beispiel: ignore = ["Startzeit", "Browser*"] vor dem ersten Abschnitt.',
+        )
+    return tuple(header_name(pattern) for pattern in raw)
 
 
 def _case_clashes(questions: list[Question], text: str, display_name: str) -> list[DataError]:
@@ -97,168 +148,152 @@ def _case_clashes(questions: list[Question], text: str, display_name: str) -> li
     for question in questions:
         other = first.setdefault(question.id.lower(), question.id)
         if other != question.id:
-            source = _Source(question.id, display_name, text)
+            section = Section(question.id, display_name, text)
             hint = f"Benennen Sie eine der beiden Fragen und ihre Spalte in den Antworten um, z. B. [{other}_2]."
             errors.append(
-                source.error(f"unterscheidet sich von [{other}] nur in Groß- und Kleinschreibung.", hint=hint)
+                section.error(f"unterscheidet sich von [{other}] nur in Groß- und Kleinschreibung.", hint=hint)
             )
     return errors
 
 
-@dataclass(frozen=True)
-class _Source:
-    """One question's section in the codebook file, to point errors at the right line."""
+def _column_clashes(questions: list[Question], text: str, display_name: str) -> list[DataError]:
+    """Each column of the responses belongs to one question at most."""
+    owner: dict[str, str] = {}
+    errors: list[DataError] = []
+    for question in questions:
+        for column in question.source_columns:
+            other = owner.setdefault(column, question.id)
+            if other != question.id:
+                section = Section(question.id, display_name, text)
+                key = "column" if not question.is_multiple else ("columns" if question.columns else "options")
+                hint = "Jede Spalte der Antworten gehört zu höchstens einer Frage."
+                errors.append(section.error(f"die Spalte „{column}“ gehört schon zu [{other}].", key, hint))
+                break
+    return errors
 
-    question_id: str
-    file: str
-    text: str
 
-    @property
-    def line(self) -> int | None:
-        return line_of(self.text, self.question_id)
-
-    def error(self, message: str, key: str | None = None, hint: str = "", line: int | None = None) -> DataError:
-        where = line or (line_of(self.text, self.question_id, key) if key else self.line)
-        return DataError(f"[{self.question_id}] {message}", Location(self.file, line=where), hint)
-
-
-def _question(source: _Source, entry: Any) -> Question:
-    qid = source.question_id
+def _question(section: Section, entry: Any) -> Question:
+    qid = section.question_id
     if not QUESTION_ID.fullmatch(qid):
-        raise source.error(
+        raise section.error(
             "ungültiger Fragename: erlaubt sind Buchstaben a–z und A–Z, Ziffern, _ und -, am Anfang ein Buchstabe oder "
             "eine Ziffer.",
             hint="Benennen Sie die Frage und ihre Spalte in den Antworten um, z. B. [frage_1].",
-            line=source.line or _quoted_header_line(source),
+            line=section.line or _quoted_header_line(section),
         )
     if not isinstance(entry, dict):
         hint = f'Schreiben Sie [{qid}] als eigene Zeile, darunter kind, text und label, z. B. kind = "scale".'
-        raise source.error("muss ein Abschnitt sein, kein einzelner Wert.", hint=hint)
-    unknown = sorted(set(entry) - _KEYS)
-    if unknown:
-        hint = " ".join(filter(None, [did_you_mean(unknown[0], _KEYS), f"Erlaubt sind: {', '.join(sorted(_KEYS))}."]))
-        raise source.error(f"unbekannter Schlüssel „{unknown[0]}“.", unknown[0], hint)
-    kind = _kind(source, entry)
-    question_text = _text(source, entry, "text", "der Wortlaut der Frage", required=True)
-    label = _text(source, entry, "label", "die Kurzbezeichnung für Tabellen und Grafiken") or question_text
-    missing = _missing_codes(source, entry.get("missing", []))
-    categories: tuple[Category, ...] = ()
-    if kind == "scale":
-        categories = _scale(source, entry.get("scale"))
-    elif kind == "categorical":
-        categories = _categories(source, entry.get("categories"))
-    elif "scale" in entry or "categories" in entry:
-        key = "scale" if "scale" in entry else "categories"
-        hint = (
-            f'Entfernen Sie {key} oder ändern Sie kind, z. B. kind = "{"scale" if key == "scale" else "categorical"}".'
-        )
-        raise source.error(f'eine Textfrage (kind = "text") hat kein {key}.', key, hint)
-    clash = sorted(set(missing) & {c.code for c in categories})
-    if clash:
-        raise source.error(
-            f"Code {clash[0]} ist zugleich gültig und fehlend.", "missing", "Entfernen Sie ihn aus missing."
-        )
-    return Question(qid, kind, question_text, label, categories, missing, source.line)
+        raise section.error("muss ein Abschnitt sein, kein einzelner Wert.", hint=hint)
+    kind = _kind(section, entry)
+    _check_keys(section, entry, kind)
+    question_text = _text(section, entry, "text", "der Wortlaut der Frage", required=True)
+    label = _text(section, entry, "label", "die Kurzbezeichnung für Tabellen und Grafiken") or question_text
+    missing_codes, missing_labels = _missing(section, entry.get("missing", []))
+    fields = READERS[kind].read(section, entry)
+    _check_missing(section, missing_codes, missing_labels, fields.get("categories", ()))
+    fields["missing_labels"] = missing_labels + fields.get("missing_labels", ())
+    column = "" if kind == "multiple" else _column(section, entry)
+    return Question(
+        qid, kind, question_text, label, missing_codes=missing_codes, line=section.line, column=column, **fields
+    )
 
 
-def _quoted_header_line(source: _Source) -> int | None:
+def _quoted_header_line(section: Section) -> int | None:
     """The line of a `["…"]` header whose name has escapes (`line_of` matches names as written)."""
-    for number, line in enumerate(source.text.splitlines(), 1):
+    for number, line in enumerate(section.text.splitlines(), 1):
         if line.lstrip().startswith("[") and not line.lstrip().startswith("[["):
             try:
-                if source.question_id in tomllib.loads(line):
+                if section.question_id in tomllib.loads(line):
                     return number
             except tomllib.TOMLDecodeError:
                 continue
     return None
 
 
-def _kind(source: _Source, entry: dict[str, Any]) -> str:
+def _kind(section: Section, entry: dict[str, Any]) -> str:
+    """The kind, with an old name read as the new one."""
     kind = entry.get("kind")
     allowed = ", ".join(f'"{k}"' for k in KINDS)
     if kind is None:
-        raise source.error("kind fehlt.", hint=f'Ergänzen Sie kind = "scale" (erlaubt: {allowed}).')
-    if kind not in KINDS:
-        hint = " ".join(filter(None, [did_you_mean(str(kind), KINDS), f"Erlaubt sind: {allowed}."]))
-        raise source.error(f"kind „{kind}“ ist unbekannt.", "kind", hint)
-    return str(kind)
+        raise section.error("kind fehlt.", hint=f'Ergänzen Sie kind = "scale" (erlaubt: {allowed}).')
+    if not isinstance(kind, str) or (kind not in READERS and kind not in ALIASES):
+        hint = " ".join(filter(None, [did_you_mean(str(kind), [*KINDS, *ALIASES]), f"Erlaubt sind: {allowed}."]))
+        raise section.error(f"kind „{kind}“ ist unbekannt.", "kind", hint)
+    return ALIASES.get(str(kind), str(kind))
 
 
-def _text(source: _Source, entry: dict[str, Any], key: str, meaning: str, required: bool = False) -> str:
+def _check_keys(section: Section, entry: dict[str, Any], kind: str) -> None:
+    """Only the common keys and the kind's own; a key of another kind names that kind."""
+    allowed = [key for key in (*COMMON_KEYS, *READERS[kind].keys) if not (kind == "multiple" and key == "column")]
+    for key in entry:
+        if key in allowed:
+            continue
+        written = entry["kind"]
+        owner = next((name for name, other in READERS.items() if key in other.keys or key == "column"), None)
+        if owner is not None:
+            if kind == "multiple":
+                hint = "Die Spalten einer Mehrfachauswahl stehen in options (column = …) oder in columns."
+            else:
+                hint = f'Entfernen Sie {key} oder ändern Sie kind, z. B. kind = "{owner}".'
+            raise section.error(f'{READERS[kind].noun} (kind = "{written}") hat kein {key}.', key, hint)
+        suggestion = did_you_mean(key, allowed)
+        hint = " ".join(filter(None, [suggestion, f"Erlaubt sind: {', '.join(sorted(allowed))}."]))
+        raise section.error(f"unbekannter Schlüssel „{key}“.", key, hint)
+
+
+def _text(section: Section, entry: dict[str, Any], key: str, meaning: str, required: bool = False) -> str:
     value = entry.get(key)
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not value.strip():
         problem = "fehlt" if value is None else "muss ein nicht leerer Text sein"
-        raise source.error(
+        raise section.error(
             f"{key} {problem}: {meaning}.", key if value is not None else None, f'Schreiben Sie {key} = "…".'
         )
     return value.strip()
 
 
-def _missing_codes(source: _Source, missing: Any) -> tuple[int, ...]:
-    if not isinstance(missing, list) or not all(_is_int(code) for code in missing):
-        raise source.error("missing muss eine Liste ganzer Zahlen sein.", "missing", "Beispiel: missing = [-9, 99].")
-    return tuple(missing)
+def _column(section: Section, entry: dict[str, Any]) -> str:
+    """The header in the responses: `column`, or the id."""
+    column = entry.get("column", section.question_id)
+    if not is_label(column):
+        hint = 'Schreiben Sie den Spaltennamen wie in der Kopfzeile, z. B. column = "Wie alt sind Sie?".'
+        raise section.error("column muss ein nicht leerer Text sein.", "column", hint)
+    return header_name(column)
 
 
-def _scale(source: _Source, scale: Any) -> tuple[Category, ...]:
-    hint = "Beispiel: scale = { min = 0, max = 5 }."
-    if not isinstance(scale, dict):
-        raise source.error("scale fehlt oder ist kein { min = …, max = … }.", "scale" if scale else "kind", hint)
-    unknown = sorted(set(scale) - {"min", "max"})
-    if unknown:
-        raise source.error(f"scale: unbekannter Schlüssel „{unknown[0]}“.", "scale", "Erlaubt sind min und max.")
-    if not _is_int(scale.get("min")) or not _is_int(scale.get("max")):
-        raise source.error("scale: min und max müssen ganze Zahlen sein.", "scale", hint)
-    low, high = scale["min"], scale["max"]
-    if low >= high:
-        raise source.error(f"scale: min ({low}) muss kleiner als max ({high}) sein.", "scale", hint)
-    if high - low + 1 > MAX_SCALE_POINTS:
-        raise source.error(
-            f"scale: {high - low + 1} Stufen sind zu viele (höchstens {MAX_SCALE_POINTS}).", "scale", hint
+def _missing(section: Section, missing: Any) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Codes (whole numbers) and labels (texts in label cells) that count as missing."""
+    hint = 'Beispiel: missing = [-9, 99] oder missing = [-9, "weiß nicht"].'
+    if not isinstance(missing, list) or not all(is_int(code) or is_label(code) for code in missing):
+        raise section.error("missing muss eine Liste von Codes (ganze Zahlen) oder Labels sein.", "missing", hint)
+    labels = tuple(value.strip() for value in missing if isinstance(value, str))
+    number = next((label for label in labels if re.fullmatch(r"[+-]?[0-9]+([.,][0-9]*)?", label)), None)
+    if number is not None:
+        hint = f"Schreiben Sie Codes ohne Anführungszeichen: missing = [{number}]."
+        raise section.error(f"missing: „{number}“ ist eine Zahl in Anführungszeichen.", "missing", hint)
+    codes = tuple(value for value in missing if not isinstance(value, str))
+    twice = duplicate([*codes, *(label.casefold() for label in labels)])
+    if twice is not None:
+        raise section.error(
+            f"missing: „{twice}“ steht doppelt in der Liste.", "missing", "Löschen Sie einen der beiden."
         )
-    return tuple(Category(code, str(code)) for code in range(low, high + 1))
+    return codes, labels
 
 
-def _categories(source: _Source, raw: Any) -> tuple[Category, ...]:
-    hint = 'Beispiel: categories = [{ code = 1, label = "männlich" }, { code = 2, label = "weiblich" }].'
-    if not isinstance(raw, list) or not raw:
-        raise source.error("categories fehlt oder ist leer.", "categories" if raw is not None else "kind", hint)
-    categories: list[Category] = []
-    for number, item in enumerate(raw, 1):
-        if not isinstance(item, dict) or not _is_int(item.get("code")) or not _is_label(item.get("label")):
-            raise source.error(
-                f"Kategorie {number}: jede Kategorie braucht code (ganze Zahl) und label (nicht leerer Text).",
-                "categories",
-                hint,
-                line=_item_line(source, number),
+def _check_missing(
+    section: Section, codes: tuple[int, ...], labels: tuple[str, ...], categories: tuple[Category, ...]
+) -> None:
+    """A missing code or label must not also be a category."""
+    for category in categories:
+        if category.code in codes:
+            problem = (
+                f"Code {category.code} ist schon als Kategorie mit missing = true fehlend."
+                if category.missing
+                else f"Code {category.code} ist zugleich gültig und fehlend."
             )
-        categories.append(Category(item["code"], item["label"].strip()))
-    for attribute in ("code", "label"):
-        values = [getattr(category, attribute) for category in categories]
-        duplicate = next((value for value in values if values.count(value) > 1), None)
-        if duplicate is not None:
-            second = [i for i, value in enumerate(values, 1) if value == duplicate][1]
-            raise source.error(
-                f"{attribute} „{duplicate}“ kommt mehrfach vor.",
-                "categories",
-                "Jede Kategorie braucht einen eigenen Code."
-                if attribute == "code"
-                else "Jede Kategorie braucht ein eigenes Label.",
-                line=_item_line(source, second),
-            )
-    return tuple(categories)
-
-
-def _item_line(source: _Source, number: int) -> int | None:
-    """The line of the n-th `{ code = … }` inside `categories = [ … ]`, when each stands on its own line."""
-    return find_line(source.text, source.question_id, r"^\s*(categories\s*=\s*\[\s*)?\{", occurrence=number)
-
-
-def _is_label(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+            raise section.error(problem, "missing", "Entfernen Sie ihn aus missing.")
+        if category.label.casefold() in {label.casefold() for label in labels}:
+            problem = f"„{category.label}“ ist zugleich Label einer Kategorie und fehlend."
+            hint = "Entfernen Sie es aus missing oder geben Sie der Kategorie missing = true."
+            raise section.error(problem, "missing", hint)

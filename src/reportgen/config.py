@@ -49,6 +49,17 @@ def non_empty(value: str, setting: Setting) -> Problem | None:
     return f"{setting.where} ist leer.", f"Tragen Sie einen Wert ein, z. B. {example}."
 
 
+def sheet_name(value: str, setting: Setting) -> Problem | None:
+    """The name of a worksheet: not empty (no name means the first sheet with a header row)."""
+    if value.strip():
+        return None
+    return (
+        f"{setting.where} ist leer.",
+        f'Tragen Sie den Namen des Tabellenblatts ein, z. B. {setting.key} = "Daten", oder löschen Sie die Zeile: '
+        "dann gilt das erste Tabellenblatt mit einer Kopfzeile.",
+    )
+
+
 def colour(value: Any, setting: Setting) -> Problem | None:
     """A hex colour such as #0b5d5b or #000."""
     if isinstance(value, str) and _COLOUR.fullmatch(value):
@@ -127,7 +138,7 @@ class SurveyFiles:
 
     responses: str = option(
         Layout.responses,
-        doc="responses as CSV or XLSX, relative to the project",
+        doc="responses as CSV, XLSX or SPSS (.sav), relative to the project",
         type=str,
         validators=(non_empty, inside_project),
     )
@@ -135,6 +146,12 @@ class SurveyFiles:
         Layout.codebook, doc="codebook TOML, relative to the project", type=str, validators=(non_empty, inside_project)
     )
     id_column: str = option("id", doc="column with respondent ids", type=str, validators=(non_empty,))
+    sheet: str | None = option(
+        None,
+        doc="XLSX: the worksheet with the responses; if unset, the first one with a header row",
+        type=str,
+        validators=(sheet_name,),
+    )
 
 
 @dataclass(frozen=True)
@@ -168,12 +185,17 @@ class LimitSettings(Limits):
     )
     data_mb: float = option(Limits.data_mb, doc="MB the responses file may have", type=float, validators=_LIMIT)
     xlsx_unpacked_mb: float = option(
-        Limits.xlsx_unpacked_mb, doc="MB an XLSX responses file may unpack to", type=float, validators=_LIMIT
+        Limits.xlsx_unpacked_mb, doc="MB an XLSX or SPSS responses file may unpack to", type=float, validators=_LIMIT
     )
     rows: int = option(Limits.rows, doc="rows the responses may have", type=int, validators=_LIMIT)
-    columns: int = option(Limits.columns, doc="columns an XLSX responses file may use", type=int, validators=_LIMIT)
+    columns: int = option(
+        Limits.columns, doc="columns an XLSX or SPSS responses file may use", type=int, validators=_LIMIT
+    )
     cells: int = option(
-        Limits.cells, doc="cells read from the responses (CSV fields, XLSX cells)", type=int, validators=_LIMIT
+        Limits.cells,
+        doc="cells read from the responses (CSV fields, XLSX cells, SPSS values)",
+        type=int,
+        validators=_LIMIT,
     )
     template_seconds: float = option(
         Limits.template_seconds, doc="seconds a chapter or template may take to render", type=float, validators=_LIMIT
@@ -224,6 +246,8 @@ _GERMAN_KEYS = {
     "sprache": "language",
     "antworten": "responses",
     "codebuch": "codebook",
+    "blatt": "sheet",
+    "tabellenblatt": "sheet",
     "farben": "palette",
     "zeilen": "rows",
     "spalten": "columns",

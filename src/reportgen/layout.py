@@ -35,6 +35,8 @@ class Layout:
     charts: ClassVar[str] = "build/charts"
     cache: ClassVar[str] = "build/.cache"
     chart_cache: ClassVar[str] = "build/.cache/charts"
+    # Outside a project, `reportgen codebook` writes its draft under this name in the working folder.
+    draft_codebook: ClassVar[str] = "codebook.toml"
 
     def path(self, name: str) -> Path:
         """A project-relative name as a path below the project folder."""

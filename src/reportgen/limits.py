@@ -25,7 +25,7 @@ class Limits:
 
     file_mb: float = 50  # each input file but the responses: Markdown, TOML, templates, stylesheet, fonts, images
     data_mb: float = 200  # the responses file as stored
-    xlsx_unpacked_mb: float = 200  # an XLSX's parts after decompression: a zip bomb stops here
+    xlsx_unpacked_mb: float = 200  # an XLSX's parts or an SPSS file's values unpacked: a zip bomb stops here
     rows: int = 1_000_000  # the last row of the responses that holds a value
     columns: int = 2_000  # the last column that holds a value
     cells: int = 5_000_000  # cells read (XLSX cell elements, CSV fields): 50,000 respondents × 100 questions

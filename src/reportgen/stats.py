@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from .codebook import Question
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .survey import Survey
 
 
@@ -24,6 +22,7 @@ class FrequencyRow:
     percent: float
     valid_percent: float
     cumulative_percent: float
+    missing: bool = False  # a labelled user-missing category: outside the valid base (valid_percent 0)
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,8 @@ class FrequencyTable:
 
 @dataclass(frozen=True)
 class Descriptives:
-    """Valid and missing counts; mean, sample SD, min and max for numeric items."""
+    """Valid and missing counts; for scale and numeric items mean, sample SD (n − 1), min, max, median and
+    quartiles (pandas' default, linear interpolation, "type 7")."""
 
     valid: int
     missing: int
@@ -49,6 +49,32 @@ class Descriptives:
     sd: float | None = None
     minimum: float | None = None
     maximum: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+
+@dataclass(frozen=True)
+class MultipleRow:
+    """One option of a multiple-response set: respondents who selected it, as a share of the base and of all
+    mentions (0..1)."""
+
+    label: str
+    code: int | None
+    count: int
+    share: float
+    share_of_mentions: float
+
+
+@dataclass(frozen=True)
+class MultipleTable:
+    """A multiple-response set: options in the codebook's order (or by frequency), base = respondents who answered
+    the set, missing = respondents with every cell of the set empty, mentions = all selections."""
+
+    rows: tuple[MultipleRow, ...]
+    base: int
+    missing: int
+    mentions: int
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,8 @@ class QuestionStats:
     question: Question
     frequencies: FrequencyTable
     descriptives: Descriptives
+    multiple: MultipleTable | None = None
+    answers: FrequencyTable | None = None  # coded text: the verbatim answers (frequencies: the codes)
 
     def count(self, codes: Iterable[int | str]) -> int:
         wanted = {_code_of(self.question, code) for code in codes}
@@ -81,60 +109,11 @@ class SurveyStats:
 
 def compute(survey: Survey) -> SurveyStats:
     """All statistics the report can quote."""
-    questions = {question.id: _question_stats(survey, question) for question in survey.codebook.questions}
+    from .stats_compute import question_stats  # pandas: only when the statistics are not cached
+
+    frame = survey.frame.reset_index(drop=True)  # positions suffice: a RangeIndex is cheaper than 100,000 ids
+    questions = {question.id: question_stats(frame, question) for question in survey.codebook.questions}
     return SurveyStats(survey.respondents, questions)
-
-
-def _question_stats(survey: Survey, question: Question) -> QuestionStats:
-    column = survey.frame[question.id]
-    frequencies = frequency_table(column, question)
-    return QuestionStats(question, frequencies, descriptives(column, question))
-
-
-def frequency_table(column: pd.Series, question: Question) -> FrequencyTable:
-    """Counts per category in codebook order (texts alphabetically), like SPSS FREQUENCIES."""
-    total = len(column)
-    valid_values = column.dropna()
-    valid = len(valid_values)
-    pairs: list[tuple[str, int | None, int]]  # (label, code, count)
-    if question.kind == "text":
-        counts = valid_values.value_counts()
-        pairs = [(str(text), None, int(counts[text])) for text in sorted(counts.index, key=str.casefold)]
-    else:
-        counts = valid_values.value_counts()
-        pairs = [(c.label, c.code, int(counts.get(float(c.code), 0))) for c in question.categories]
-    rows: list[FrequencyRow] = []
-    cumulative = 0
-    for label, code, count in pairs:
-        cumulative += count
-        rows.append(
-            FrequencyRow(
-                label=label,
-                code=code,
-                count=count,
-                percent=count / total if total else 0.0,
-                valid_percent=count / valid if valid else 0.0,
-                cumulative_percent=cumulative / valid if valid else 0.0,
-            )
-        )
-    return FrequencyTable(tuple(rows), total - valid, total)
-
-
-def descriptives(column: pd.Series, question: Question) -> Descriptives:
-    """Mean and sample SD (n − 1) over valid codes of scale items; counts for the rest."""
-    valid_values = column.dropna()
-    valid, missing = len(valid_values), len(column) - len(valid_values)
-    if not question.is_scale or valid == 0:
-        return Descriptives(valid, missing)
-    sd = float(valid_values.std(ddof=1)) if valid > 1 else None
-    return Descriptives(
-        valid,
-        missing,
-        mean=float(valid_values.mean()),
-        sd=sd,
-        minimum=float(valid_values.min()),
-        maximum=float(valid_values.max()),
-    )
 
 
 def _code_of(question: Question, code: int | str) -> int | str:

@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cell_sets import multiple, numbers
+from .cells import MAX_ERRORS_PER_COLUMN, Cells, capped, codes, texts
 from .codebook import Codebook, Question
 from .errors import DataError, Location, ReportError, did_you_mean, raise_all
 from .limits import DEFAULTS, Limits
-from .tables import EXPORT_HINT, HEADER_ROW, header_name, read_table, row_list
+from .numbers import ENGLISH, GERMAN
+from .tables import EXPORT_HINT, HEADER_ROW, read_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_MAX_ERRORS_PER_COLUMN = 5
-_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+# The number convention a CSV's delimiter tells: German Excel writes `;` (and decimal commas).
+_CONVENTIONS = {";": GERMAN, "\t": GERMAN, ",": ENGLISH}
 
 
 @dataclass(frozen=True)
 class Survey:
-    """Validated responses: one row per respondent, codes as floats (NaN = missing)."""
+    """Validated responses: one row per respondent, codes and numbers as floats (NaN = missing)."""
 
     codebook: Codebook
     frame: pd.DataFrame
@@ -34,9 +37,18 @@ class Survey:
         return len(self.frame)
 
 
-def load_survey(raw: bytes, display_name: str, codebook: Codebook, id_column: str, limits: Limits = DEFAULTS) -> Survey:
-    """The responses file's bytes, read as a table within `limits` and checked cell by cell against the codebook."""
-    table = read_table(raw, display_name, limits)
+def load_survey(
+    raw: bytes,
+    display_name: str,
+    codebook: Codebook,
+    id_column: str,
+    limits: Limits = DEFAULTS,
+    *,
+    sheet: str | None = None,
+) -> Survey:
+    """The responses file's bytes, read as a table within `limits` (a workbook's `sheet`, None: the first with a
+    header row) and checked cell by cell against the codebook."""
+    table = read_table(raw, display_name, limits, sheet=sheet)
     frame = validate(table, display_name, codebook, id_column)
     return Survey(codebook, frame, display_name)
 
@@ -45,7 +57,8 @@ def load_survey(raw: bytes, display_name: str, codebook: Codebook, id_column: st
 
 
 def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str) -> pd.DataFrame:
-    """Check columns, ids and every cell; return codes as floats and texts as strings.
+    """Check columns, ids and every cell; return one frame column per question (codes and numbers as floats, texts
+    as strings; a multiple set as one column per option, `cell_sets.set_column`), indexed by respondent id.
 
     `table` is what read_table returns: strings, indexed by spreadsheet row. All problems are
     collected and raised together.
@@ -59,17 +72,32 @@ def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str)
         table.attrs["header_row"] = HEADER_ROW
     header_row = int(table.attrs["header_row"])
     errors = _column_errors(table, file, codebook, id_column, header_row)
-    if id_column in table.columns:
-        errors.extend(_id_errors(table[id_column], file, id_column))
+    ids = _ids(table[id_column]) if id_column in table.columns else None
+    if ids is not None:
+        errors.extend(_id_errors(ids, file, id_column))
+    present = set(table.columns)
+    cells = Cells(table, file, _CONVENTIONS.get(table.attrs.get("delimiter", "")))
     columns: dict[str, pd.Series] = {}
     for question in codebook.questions:
-        if question.id in table.columns:
-            columns[question.id], column_errors = _convert(table[question.id], question, file)
-            errors.extend(column_errors)
+        if all(column in present for column in question.source_columns):
+            converted, question_errors = _convert(cells, question)
+            columns.update(converted)
+            errors.extend(question_errors)
     raise_all(sorted(errors, key=_file_order))
     frame = pd.DataFrame(columns, index=table.index)
-    frame.index = pd.Index([str(value).strip() for value in table[id_column]], name=id_column)
+    frame.index = pd.Index(ids, name=id_column)
     return frame
+
+
+def _convert(cells: Cells, question: Question) -> tuple[dict[str, pd.Series], list[ReportError]]:
+    """The question's frame column(s) and the problems of its cells."""
+    if question.is_multiple:
+        return multiple(cells, question)
+    column = question.source_columns[0]
+    if question.is_text:
+        return {question.id: texts(cells, column, question)}, []
+    values, errors = (numbers if question.is_numeric else codes)(cells, column, question)
+    return {question.id: values}, errors
 
 
 def _file_order(error: ReportError) -> float:
@@ -83,7 +111,7 @@ def _column_errors(
 ) -> list[ReportError]:
     header = Location(file, row=header_row)
     present = [str(column) for column in table.columns]
-    expected = [id_column, *codebook.ids]
+    expected = [id_column, *(column for question in codebook.questions for column in question.source_columns)]
     extra = [column for column in present if column not in expected]
     errors: list[ReportError] = []
     if id_column not in present:
@@ -91,18 +119,34 @@ def _column_errors(
         hint = " ".join(filter(None, [_suggestion(id_column, extra, among_headers=True), fix]))
         errors.append(DataError(f"Die Spalte „{id_column}“ mit den Befragten-IDs fehlt.", header, hint))
     for question in codebook.questions:
-        if question.id not in present:
-            where = f"{codebook.file}, Zeile {question.line}" if question.line else codebook.file
-            fix = f"Fügen Sie sie hinzu oder entfernen Sie [{question.id}] ({where})."
-            guess = _suggestion(question.id, extra, among_headers=True)
-            hint = f"{guess} Spaltennamen müssen genau wie im Codebuch lauten." if guess else fix
-            errors.append(DataError(f"Die Spalte „{question.id}“ aus dem Codebuch fehlt.", header, hint))
+        for column in question.source_columns:
+            if column not in present:
+                errors.append(_missing_column(column, question, codebook.file, extra, header))
     for column in extra:
-        hint = _suggestion(column, expected) or f"Beschreiben Sie sie in {codebook.file} oder löschen Sie sie."
+        if _ignored(column, codebook.ignore):
+            continue
+        fix = f"Beschreiben Sie sie in {codebook.file}, tragen Sie sie in ignore = [...] ein oder löschen Sie sie."
+        hint = _suggestion(column, expected) or fix
         errors.append(
             DataError("Die Spalte hat keinen Eintrag im Codebuch.", Location(file, row=header_row, column=column), hint)
         )
     return errors
+
+
+def _missing_column(
+    column: str, question: Question, codebook_file: str, extra: list[str], header: Location
+) -> DataError:
+    where = f"{codebook_file}, Zeile {question.line}" if question.line else codebook_file
+    owner = "" if column == question.id else f" ([{question.id}])"
+    fix = f"Fügen Sie sie hinzu oder entfernen Sie [{question.id}] ({where})."
+    guess = _suggestion(column, extra, among_headers=True)
+    hint = f"{guess} Spaltennamen müssen genau wie im Codebuch lauten." if guess else fix
+    return DataError(f"Die Spalte „{column}“{owner} aus dem Codebuch fehlt.", header, hint)
+
+
+def _ignored(column: str, patterns: tuple[str, ...]) -> bool:
+    """`ignore` patterns match headers as fnmatch does, without regard to case."""
+    return any(fnmatch.fnmatchcase(column.casefold(), pattern.casefold()) for pattern in patterns)
 
 
 def _suggestion(name: str, options: list[str], among_headers: bool = False) -> str:
@@ -165,93 +209,23 @@ def _shown(name: str) -> str:
 
 
 def _id_errors(ids: pd.Series, file: str, id_column: str) -> list[ReportError]:
+    """Empty and repeated ids; the happy path is two vectorised passes."""
+    empty = (ids == "").to_numpy()
+    repeated = ids.duplicated().to_numpy() & ~empty
+    if not (empty.any() or repeated.any()):
+        return []
+    first_row = {value: int(row) for row, value in ids[~empty & ~repeated].items()}
     errors: list[ReportError] = []
-    first_row: dict[str, int] = {}
-    for row, value in ids.items():
-        value = str(value).strip()
+    for row, value in ids[empty | repeated].items():
         location = Location(file, row=int(row), column=id_column)
         if not value:
             errors.append(DataError("Die Befragten-ID fehlt.", location, "Tragen Sie eine eindeutige ID ein."))
-        elif value in first_row:
-            errors.append(
-                DataError(
-                    f"Die ID „{value}“ steht schon in Zeile {first_row[value]}.",
-                    location,
-                    "Jede Befragte und jeder Befragte braucht eine eigene ID.",
-                )
-            )
         else:
-            first_row[value] = int(row)
-    return _capped(errors, file, id_column)
+            problem = f"Die ID „{value}“ steht schon in Zeile {first_row[value]}."
+            errors.append(DataError(problem, location, "Jede Befragte und jeder Befragte braucht eine eigene ID."))
+    rows = [error.location.row or 0 for error in errors[MAX_ERRORS_PER_COLUMN:] if error.location]
+    return capped(errors[:MAX_ERRORS_PER_COLUMN], rows, file, id_column)
 
 
-def _convert(cells: pd.Series, question: Question, file: str) -> tuple[pd.Series, list[ReportError]]:
-    """Map cells to codes: whole numbers (decimal comma allowed, "4,0" is 4) or category labels."""
-    cells = cells.astype(str)
-    if question.kind == "text":
-        stripped = cells.str.strip()
-        return stripped.where(stripped != "", None).astype(object), []
-    # A column holds few distinct answers: decide each once, then map the whole column.
-    meaning = {cell: _meaning(cell.strip(), question) for cell in cells.unique()}
-    values = cells.map({cell: code for cell, (code, _) in meaning.items()}).astype(float)
-    bad = cells.map({cell: bad for cell, (_, bad) in meaning.items()}).astype(bool)
-    errors: list[ReportError] = [
-        _cell_error(cells[row].strip(), question, Location(file, row=int(row), column=question.id))
-        for row in cells.index[bad.to_numpy()]
-    ]
-    return values, _capped(errors, file, question.id)
-
-
-def _meaning(cell: str, question: Question) -> tuple[float, bool]:
-    """The code a cell stands for (NaN if missing or invalid) and whether it is invalid."""
-    if not cell:
-        return math.nan, False
-    if _NUMBER.fullmatch(cell):
-        code = float(cell.replace(",", "."))
-    else:
-        labels = {_normal(category.label): float(category.code) for category in question.categories}
-        code = labels.get(_normal(cell), math.nan)
-    if code in question.codes:
-        return code, False
-    return math.nan, code not in question.missing_codes
-
-
-def _normal(label: str) -> str:
-    """Labels compare as headers do (`header_name`), and without regard to case, spaces and the kind of dash."""
-    label = header_name(label).casefold()
-    label = re.sub(r"[\u2010-\u2015\u2212]", "-", label)
-    return "".join(label.split())
-
-
-def _cell_error(cell: str, question: Question, location: Location) -> DataError:
-    missing = ", ".join(str(code) for code in question.missing_codes)
-    missing_note = f", {missing} (fehlend)" if missing else ""
-    if question.is_scale:
-        low, high = question.codes[0], question.codes[-1]
-        if not _NUMBER.fullmatch(cell):
-            problem = f"„{cell}“ ist keine Zahl."
-        elif "," in cell or "." in cell:
-            problem = f"„{cell}“ ist keine ganze Zahl."
-        else:
-            problem = f"„{cell}“ liegt außerhalb der Skala {low}–{high}."
-        hint = f"Erlaubt sind ganze Zahlen von {low} bis {high}{missing_note} oder eine leere Zelle."
-        return DataError(problem, location, hint)
-    allowed = "; ".join(f"{c.code} = {c.label}" for c in question.categories)
-    if _NUMBER.fullmatch(cell):
-        problem = f"„{cell}“ ist kein Code dieser Frage."
-    else:
-        problem = f"„{cell}“ ist weder Code noch Label dieser Frage."
-    suggestion = did_you_mean(cell, [c.label for c in question.categories])
-    hint = f"Erlaubt sind {allowed}{missing_note} oder eine leere Zelle."
-    return DataError(problem, location, f"{suggestion} {hint}" if suggestion else hint)
-
-
-def _capped(errors: list[ReportError], file: str, column: str) -> list[ReportError]:
-    """The first few problems of a column, then one line with the rows of the rest."""
-    if len(errors) <= _MAX_ERRORS_PER_COLUMN:
-        return errors
-    rest = [error.location.row for error in errors[_MAX_ERRORS_PER_COLUMN:] if error.location]
-    summary = DataError(
-        f"… und {len(rest)} weitere Probleme in dieser Spalte (Zeilen {row_list(rest)}).", Location(file, column=column)
-    )
-    return [*errors[:_MAX_ERRORS_PER_COLUMN], summary]
+def _ids(cells: pd.Series) -> pd.Series:
+    return cells.astype(str).str.strip()

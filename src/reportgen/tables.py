@@ -1,20 +1,25 @@
 """Reading a responses table: the file's bytes -> a frame of stripped strings indexed by spreadsheet row.
 
-Hostile and broken files end in one DataError, fast: the bytes, an XLSX's unpacked size, its rows, columns and
-cells are bounded (`limits.Limits`, set under [limits] in report.toml), and formulas without stored results are
-refused, never read as empty.
+Hostile and broken files end in one DataError, fast: the bytes, an XLSX's or SPSS file's unpacked size, its rows,
+columns and cells are bounded (`limits.Limits`, set under [limits] in report.toml), and formulas without stored
+results are refused, never read as empty. Typed cells (XLSX numbers and dates, SPSS values) become the text a
+German user would type into a CSV file (`typed_text`), so that every format reads to the same strings.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Location, ReportError, raise_all, raise_setting
 from .files import too_large
@@ -35,34 +40,58 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class Rows:
-    """Parsed records: `numbers[i]` is the spreadsheet row of `cells[i]`."""
+    """Parsed records: `numbers[i]` is the spreadsheet row of `cells[i]`; `attrs` what the format tells besides
+    (they become the frame's attrs)."""
 
     numbers: list[int]
     cells: list[list[str]]
+    attrs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_top(cls, cells: list[list[str]]) -> Rows:
+    def from_top(cls, cells: list[list[str]], attrs: dict[str, Any] | None = None) -> Rows:
         """Records that start at the header row, one spreadsheet row each."""
-        return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells)
+        return cls(list(range(HEADER_ROW, len(cells) + HEADER_ROW)), cells, attrs or {})
 
 
-_Reader = Callable[[bytes, Location, Limits], Rows]
+# A reader gets the bytes, the file's location, the limits and the sheet asked for (None: its own choice).
+_Reader = Callable[[bytes, Location, Limits, "str | None"], Rows]
 _Record = tuple[int, list[str]]
 
 
-def read_table(raw: bytes, display_name: str, limits: Limits = DEFAULTS) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Format:
+    """A file format: its reader and its name in messages; `sheets`: whether a file may hold several tables."""
+
+    read: _Reader
+    name: str
+    sheets: bool = False
+
+
+def read_table(raw: bytes, display_name: str, limits: Limits = DEFAULTS, *, sheet: str | None = None) -> pd.DataFrame:
     """A responses file's bytes -> a frame of stripped strings; the format comes from the name's suffix.
 
-    CSV is accepted as German Excel exports come: `;`, `,` or tab as delimiter (detected), UTF-8 with or
-    without BOM, UTF-16 with BOM, or Windows-1252, any line ends; XLSX: the first worksheet, read with bounds
-    (`limits`), cached results of formulas as values. The frame's index holds the spreadsheet row numbers (the
-    header is row 1 unless blank rows precede it); `attrs["header_row"]` the header's. Column names are
-    compared as they look (`header_name`). Reading the file, and reporting a missing one, is the caller's job.
+    CSV is accepted as German Excel exports come: `;`, `,` or tab as delimiter (detected, told in
+    `attrs["delimiter"]`: `;` means a German export, with decimal commas), UTF-8 with or without BOM, UTF-16
+    with BOM, or Windows-1252, any line ends. XLSX: the worksheet named `sheet`, else the first one with a header
+    row (told in `attrs["sheet"]`), read with bounds (`limits`), cached results of formulas as values, numbers and
+    dates as `typed_text` writes them. SPSS (.sav, .zsav, see `sav.py`): values as codes, and the value labels,
+    variable labels and user-missing codes in `attrs`. The frame's index holds the spreadsheet row numbers (the
+    header is row 1 unless blank rows precede it; in a .sav file, row N is case N and the header row 0);
+    `attrs["header_row"]` the header's. Column names are compared as they look (`header_name`). Reading the file,
+    and reporting a missing one, is the caller's job.
     """
     location = Location(display_name)
     if len(raw) > limits.data_bytes:
         raise too_large(DataError, location, len(raw), limits.data_size)
-    rows = _reader_for(display_name)(raw, location, limits)
+    table_format = _format_of(display_name)
+    if sheet is not None and not table_format.sheets:
+        raise DataError(
+            f"Eine {table_format.name} hat keine Tabellenblätter; [survey] sheet = „{sheet}“ gilt nur für "
+            "XLSX-Arbeitsmappen.",
+            location,
+            "Entfernen Sie die Zeile sheet unter [survey] in report.toml.",
+        )
+    rows = table_format.read(raw, location, limits, sheet)
     return _to_frame(rows, location)
 
 
@@ -78,15 +107,79 @@ def header_name(text: str) -> str:
     return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
 
 
-def _reader_for(display_name: str) -> _Reader:
-    """The reader registered for the suffix; any other name (.txt, .tsv, none) is read as CSV."""
-    return _READERS.get(PurePath(display_name).suffix.lower(), _read_csv)
+def _format_of(display_name: str) -> _Format:
+    """The format registered for the suffix; any other name (.txt, .tsv, none) is read as CSV."""
+    return _FORMATS.get(PurePath(display_name).suffix.lower(), _CSV)
+
+
+def typed_text(value: object) -> str:
+    """A typed cell (XLSX, SPSS) as a German user would type it into a CSV file, and as a CSV file gives it.
+
+    Numbers without float noise: whole ones without „.0“ (`4`), others to Excel's 15 significant digits, as the
+    shortest text that reads back as that number (`106.1`, never `106.10000000000001`; `0.3` for a computed
+    `0.30000000000000004`; `0.00001`, never `1e-05`), with a decimal point (the survey reads `.` and `,`).
+    Dates ISO (`2025-03-01`), with a time `2025-03-01 14:30` (seconds only when there are some), times `14:30`,
+    durations `26:30` (hours:minutes). A truth value is `1` or `0` (TRUE is „ja“). Empty cells, NaN (SPSS'
+    system-missing) and None are "". Texts are stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, numbers.Integral):  # numpy's integers too
+        return str(int(value))
+    if isinstance(value, numbers.Real):  # numpy's floats too
+        return number_text(float(value))
+    if isinstance(value, datetime.datetime):
+        return _datetime_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return _clock_text(value.hour, value.minute, value.second + (value.microsecond >= 500_000))
+    if isinstance(value, datetime.timedelta):
+        return _duration_text(value)
+    return str(value).strip()
+
+
+def number_text(value: float) -> str:
+    """A number as `typed_text` writes it; NaN is empty (a missing value), infinities `inf`/`-inf`."""
+    if math.isnan(value):
+        return ""
+    if math.isinf(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    value = float(f"{value:.15g}")  # Excel's precision: a computed 0.30000000000000004 shows, and is, 0.3
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)  # the shortest text that reads back as the same float
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def _datetime_text(value: datetime.datetime) -> str:
+    if value.microsecond >= 500_000 and value < datetime.datetime.max - datetime.timedelta(seconds=1):
+        value += datetime.timedelta(seconds=1)  # Excel's fractions of a day: 14:29:59.9999 is 14:30
+    if (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.date().isoformat()
+    return f"{value.date().isoformat()} {_clock_text(value.hour, value.minute, value.second)}"
+
+
+def _clock_text(hours: int, minutes: int, seconds: int) -> str:
+    if seconds == 60:  # a time rounded up to the next minute
+        minutes, seconds = minutes + 1, 0
+    hours, minutes = hours + minutes // 60, minutes % 60
+    return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
+def _duration_text(value: datetime.timedelta) -> str:
+    seconds = round(value.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    return sign + _clock_text(seconds // 3600, seconds % 3600 // 60, seconds % 60)
 
 
 # CSV
 
 
-def _read_csv(raw: bytes, location: Location, limits: Limits) -> Rows:
+def _read_csv(raw: bytes, location: Location, limits: Limits, sheet: str | None = None) -> Rows:
     _refuse_binary(raw, location)
     text = _decode(raw, location)
     first_line, _, rest = text.partition("\n")
@@ -162,7 +255,7 @@ def _parse_csv(text: str, delimiter: str, location: Location, limits: Limits) ->
             cells.append([cell.strip() for cell in row])
     except csv.Error as error:
         raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
-    return Rows.from_top(cells)
+    return Rows.from_top(cells, {"delimiter": delimiter})
 
 
 def _quote_error(reason: str, location: Location) -> DataError:
@@ -193,14 +286,23 @@ def count_text(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def _read_xlsx(raw: bytes, location: Location, limits: Limits) -> Rows:
+def _read_xlsx(raw: bytes, location: Location, limits: Limits, sheet: str | None) -> Rows:
     from .xlsx import read_xlsx  # openpyxl only for workbooks
 
-    return read_xlsx(raw, location, limits)
+    return read_xlsx(raw, location, limits, sheet)
+
+
+def _read_sav(raw: bytes, location: Location, limits: Limits, sheet: str | None) -> Rows:
+    from .sav import read_sav  # pyreadstat only for SPSS files
+
+    return read_sav(raw, location, limits)
 
 
 # The one place that maps a file format to its reader.
-_READERS: dict[str, _Reader] = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
+_CSV = _Format(_read_csv, "CSV-Datei")
+_XLSX = _Format(_read_xlsx, "XLSX-Arbeitsmappe", sheets=True)
+_SAV = _Format(_read_sav, "SPSS-Datei")
+_FORMATS: dict[str, _Format] = {".csv": _CSV, ".xlsx": _XLSX, ".xlsm": _XLSX, ".sav": _SAV, ".zsav": _SAV}
 
 
 # Records -> frame: header checks, row widths, blank rows skipped.
@@ -223,6 +325,7 @@ def _to_frame(rows: Rows, location: Location) -> pd.DataFrame:
     else:
         data = [[_cell(row, index) for index in keep] for _, row in body]
     frame = pd.DataFrame(data, columns=names, index=[number for number, _ in body], dtype=object)
+    frame.attrs.update(rows.attrs)
     frame.attrs["header_row"] = header_row
     return frame
 

@@ -1,4 +1,6 @@
-"""The chart worker process of `reportgen build`: dies with the build, ignores Ctrl-C, never writes to the terminal."""
+"""The chart worker process of `reportgen build`: dies with the build, ignores Ctrl-C, never writes to the terminal.
+
+`die_with` also ties the SPSS reader's process (`sav.py`) to the process that started it."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def become_worker(parent: int) -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by `_start`; pending ones are dropped
     _detach_from_terminal()
-    _die_with(parent)
+    die_with(parent)
 
 
 def _context() -> BaseContext:
@@ -100,7 +102,7 @@ def _detach_from_terminal() -> None:
     sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """Ask the kernel to kill this process when its parent dies, however it dies (Linux; elsewhere nothing)."""
     prctl = _prctl()
     if prctl is None:

@@ -1,21 +1,23 @@
-"""Reading an XLSX workbook's first worksheet with bounds: its unpacked size, rows, columns and cells.
+"""Reading one worksheet of an XLSX workbook with bounds: its unpacked size, rows, columns and cells.
 
-Cells are read as the file stores them (a stray cell far away is named, not expanded); formulas count by their
-stored results, and a formula without one is an error, never an empty answer."""
+The worksheet is the one named in [survey] sheet, else the first one with a header row (an information sheet
+before the data is passed over). Cells are read as the file stores them (a stray cell far away is named, not
+expanded) and typed values become text as `tables.typed_text` writes them; formulas count by their stored
+results, and a formula without one is an error, never an empty answer."""
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import io
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import Any
 
-from .errors import DataError, Location, ReportError, raise_setting
+from .errors import DataError, Location, ReportError, did_you_mean, raise_setting
 from .files import sizes
 from .limits import Limits
-from .tables import Rows, column_letter, count_text, too_many
+from .tables import Rows, column_letter, count_text, header_name, too_many, typed_text
 
 _MAX_LISTED_CELLS = 5
 _RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“."
@@ -25,8 +27,9 @@ _RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Exc
 _UNCACHED = "formula without result"
 
 
-def read_xlsx(raw: bytes, location: Location, limits: Limits) -> Rows:
-    """The first worksheet's values, read within `limits`; formulas count by their stored results."""
+def read_xlsx(raw: bytes, location: Location, limits: Limits, sheet: str | None = None) -> Rows:
+    """The values of the worksheet named `sheet` (None: the first with a header row), read within `limits`;
+    formulas count by their stored results. `attrs["sheet"]` is the name of the worksheet read."""
     if not raw.startswith(b"PK"):
         raise DataError(
             "Die Datei ist keine XLSX-Arbeitsmappe.",
@@ -38,14 +41,16 @@ def read_xlsx(raw: bytes, location: Location, limits: Limits) -> Rows:
         _check_unpacked_size(raw, location, limits)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
-            values = _sheet_values(raw, location, limits)
+            title, values = _sheet_values(raw, location, limits, sheet)
     except ReportError:
         raise
     except Exception as error:  # openpyxl, zipfile and the XML parser raise many kinds for a broken file
         raise DataError(
             f"Die XLSX-Datei lässt sich nicht lesen ({type(error).__name__}).", location, _RESAVE_HINT
         ) from None
-    return _dense(values, location, limits)
+    rows = _dense(values, location, limits)
+    rows.attrs["sheet"] = title
+    return rows
 
 
 def _check_unpacked_size(raw: bytes, location: Location, limits: Limits) -> None:
@@ -61,8 +66,10 @@ def _check_unpacked_size(raw: bytes, location: Location, limits: Limits) -> None
         )
 
 
-def _sheet_values(raw: bytes, location: Location, limits: Limits) -> dict[int, dict[int, str]]:
-    """The first worksheet's non-empty cells by row and column, streamed from its XML."""
+def _sheet_values(
+    raw: bytes, location: Location, limits: Limits, wanted: str | None
+) -> tuple[str, dict[int, dict[int, str]]]:
+    """The chosen worksheet's name and its non-empty cells by row and column, streamed from its XML."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
@@ -73,14 +80,67 @@ def _sheet_values(raw: bytes, location: Location, limits: Limits) -> dict[int, d
                 location,
                 "Legen Sie die Antworten auf das erste Tabellenblatt und speichern Sie die Datei erneut.",
             )
-        sheet = workbook.worksheets[0]
+        sheet = _named_sheet(workbook, wanted, location) if wanted is not None else _first_table(workbook, limits)
         with sheet._get_source() as source:
-            return _collect(_cell_rows(source, workbook, sheet), location, limits)
+            return sheet.title, _collect(_cell_rows(source, workbook, sheet), location, limits)
     finally:
         workbook.close()
 
 
-def _cell_rows(source: Any, workbook: Any, sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _named_sheet(workbook: Any, wanted: str, location: Location) -> Any:
+    """The worksheet named `wanted`; as in Excel, names compare without regard to case."""
+    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+    if wanted in sheets:
+        return sheets[wanted]
+    folded = [sheet for title, sheet in sheets.items() if _sheet_key(title) == _sheet_key(wanted)]
+    if len(folded) == 1:
+        return folded[0]
+    listed = ", ".join(f"„{title}“" for title in sheets)
+    guess = did_you_mean(wanted, sheets)
+    raise DataError(
+        f"Die Arbeitsmappe hat kein Tabellenblatt „{wanted}“ ([survey] sheet in report.toml).",
+        location,
+        " ".join(filter(None, [guess, f"Ihre Tabellenblätter: {listed}."])),
+    )
+
+
+def _sheet_key(title: str) -> str:
+    return header_name(title).casefold()
+
+
+def _first_table(workbook: Any, limits: Limits) -> Any:
+    """The first worksheet with a header row (two or more filled cells, at least one of them text) and a row of
+    values below it; the first worksheet when none has, so that its problems are the ones reported.
+
+    Only the top rows of each sheet are read here, within the cell limit; the chosen one is read again in full."""
+    if len(workbook.worksheets) == 1:
+        return workbook.worksheets[0]
+    for sheet in workbook.worksheets:
+        with sheet._get_source() as source, contextlib.closing(_cell_rows(source, workbook, sheet)) as rows:
+            if _has_header_row(rows, limits):
+                return sheet
+    return workbook.worksheets[0]
+
+
+def _has_header_row(rows: Iterable[tuple[int, list[dict[str, Any]]]], limits: Limits) -> bool:
+    count = 0
+    header: list[object] | None = None
+    for _, cells in rows:
+        count += len(cells)
+        if count > limits.cells:
+            return False  # the full read of the chosen sheet reports a sheet this large, if it is chosen
+        values = [cell["value"] for cell in cells if typed_text(cell["value"])]
+        if not values:
+            continue
+        if header is not None:
+            return True
+        if len(values) < 2 or not any(isinstance(value, str) for value in values):
+            return False
+        header = values
+    return False
+
+
+def _cell_rows(source: Any, workbook: Any, sheet: Any) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
     """The sheet's rows as openpyxl's parser yields them: only the cells in the file, whatever <dimension> claims.
 
     openpyxl's own read-only rows pad every row to the claimed dimension (one stray cell at XFD1048576 makes
@@ -122,7 +182,7 @@ def _collect(
             count += 1
             if count > limits.cells:
                 raise too_many(Location(location.file, row=row), limits.cells, "Zellen", "cells")
-            text = _xlsx_text(cell["value"])
+            text = typed_text(cell["value"])
             if not text and cell["data_type"] != _UNCACHED:
                 continue
             if row < 1 or column < 1:
@@ -173,13 +233,3 @@ def _formulas_without_results(cells: list[tuple[int, int]], location: Location) 
         "Öffnen Sie die Arbeitsmappe in Excel oder LibreOffice und speichern Sie sie, damit die Ergebnisse "
         "gespeichert werden (openpyxl und pandas schreiben Formeln ohne Ergebnis).",
     )
-
-
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()

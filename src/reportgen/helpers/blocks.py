@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from ..charts import ChartSpec, chart_spec
+from ..charts import ChartSpec
 from ..crossrefs import LABEL, DuplicateLabelError, Listed, Numbered, Target, Targets
-from .lookup import Questions, helper_error
+from .lookup import Questions, helper_error, needs_bins
 from .registry import Example, helper
+from .views import CHART_NAMES, MULTIPLE_NOTE, chart_view, frequency_view, measure_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -79,27 +80,81 @@ class BlockBuilders:
             raise helper_error(
                 "descriptives_table(): keine Frage für die Tabelle.", "Nennen Sie Fragen in questions=[…]."
             )
-        rows = [self._questions.get(qid) for qid in ids]
+        rows = [measure_view(self._questions.get(qid)) for qid in ids]
         target = self._target("tab", caption, label)
         return self._block("descriptives_table.html.j2", number=target.number, caption=caption, rows=rows)
 
-    @helper(group="block", examples=[Example('frequency_table("strategie")')])
+    @helper(
+        group="block",
+        examples=[
+            Example('numeric_table("budget")'),
+            Example('numeric_table("budget", "zufriedenheit", caption="…")', note="several items, a row each"),
+        ],
+    )
+    def numeric_table(self, *question_ids: str, caption: str | None = None, label: str | None = None) -> Markup:
+        """Kennwerte of numeric items: Gültig, Fehlend, Mittelwert, SD, Minimum, Quartile, Median, Maximum."""
+        ids = list(question_ids) or [qid for qid in self._questions.ids() if self._questions.kind(qid) == "numeric"]
+        if not ids:
+            raise helper_error(
+                "numeric_table(): das Codebuch hat keine Zahlenfrage.", 'Nennen Sie Fragen: numeric_table("…").'
+            )
+        rows = [measure_view(self._questions.measured(qid, "numeric_table")) for qid in ids]
+        caption = caption or (rows[0].stats.question.label if len(rows) == 1 else "Kennwerte der Zahlenangaben")
+        target = self._target("tab", caption, label, automatic=ids[0] if len(ids) == 1 else "")
+        return self._block("numeric_table.html.j2", number=target.number, caption=caption, rows=rows)
+
+    @helper(
+        group="block",
+        examples=[
+            Example('frequency_table("strategie")'),
+            Example('frequency_table("themen")', note="multiple response: % of Befragte and of Nennungen, the base"),
+            Example('frequency_table("budget")', note="numeric: the classes of its `bins`"),
+        ],
+    )
     def frequency_table(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
-        """Häufigkeit, Prozent, Gültige / Kumulierte Prozente, Fehlend, Gesamt of one question."""
+        """Häufigkeit, Prozent, Gültige / Kumulierte Prozente, Fehlend, Gesamt; numeric items by their bins."""
         stats = self._questions.get(question_id)
+        needs_bins(stats, "frequency_table")
         caption = caption or stats.question.label
         target = self._target("tab", caption, label, automatic=question_id)
-        return self._block("frequency_table.html.j2", number=target.number, caption=caption, stats=stats)
+        if stats.multiple is not None:
+            return self._block(
+                "multiple_table.html.j2",
+                number=target.number,
+                caption=caption,
+                stats=stats,
+                table=stats.multiple,
+                note=MULTIPLE_NOTE,
+            )
+        view = frequency_view(stats)
+        return self._block("frequency_table.html.j2", number=target.number, caption=caption, view=view)
+
+    @helper(group="block", examples=[Example('answers("position_sonstiges")')])
+    def answers(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
+        """The open answers to a free-text question, alphabetically, each once with how often it was given."""
+        stats = self._questions.get(question_id)
+        if not stats.question.is_text:
+            raise helper_error(
+                f"answers(): „{question_id}“ ist keine Freitextfrage.",
+                f'Offene Antworten gibt es nur für kind = "text"; für „{question_id}“ passt '
+                f'frequency_table("{question_id}").',
+            )
+        table = stats.answers if stats.answers is not None else stats.frequencies
+        caption = caption or stats.question.label
+        target = self._target("tab", caption, label, automatic=question_id)
+        return self._block("answers.html.j2", number=target.number, caption=caption, stats=stats, table=table)
 
     @helper(
         group="block",
         examples=[
             Example('bar_chart("strategie")'),
             Example('bar_chart("strategie", label="ziel")', note="named for cross-references: `@abb-ziel`"),
+            Example('bar_chart("themen")', note="multiple response: a horizontal bar per option, % of the base"),
+            Example('bar_chart("budget")', note="numeric: a histogram of the classes of its `bins`"),
         ],
     )
     def bar_chart(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
-        """Bar chart: counts per answer, percentage above each bar."""
+        """Bar chart: counts per answer and percentages; numeric items by bins, multiple responses horizontal."""
         return self._chart("bar", question_id, caption, label)
 
     @helper(group="block", examples=[Example('pie_chart("position")')])
@@ -133,22 +188,36 @@ class BlockBuilders:
 
     def _chart(self, kind: str, question_id: str, caption: str | None, label: str | None) -> Markup:
         stats = self._questions.get(question_id)
+        helper = f"{kind}_chart"
+        needs_bins(stats, helper)
+        if kind == "pie" and stats.question.is_multiple:
+            raise helper_error(
+                f"pie_chart(): „{question_id}“ erlaubt Mehrfachnennungen; ihre Anteile ergeben zusammen mehr als "
+                "100 %, also kein Kreisdiagramm.",
+                f'Verwenden Sie bar_chart("{question_id}").',
+            )
         if kind == "pie" and not stats.frequencies.valid:
             raise helper_error(
                 f"pie_chart(): „{question_id}“ hat keine gültigen Antworten, ein Kreisdiagramm bliebe leer.",
                 "Entfernen Sie den Aufruf oder verwenden Sie frequency_table().",
             )
-        spec = chart_spec(kind, stats)
+        if kind == "bar" and stats.question.is_multiple:
+            kind = "barh"
+        elif kind == "bar" and stats.question.is_numeric:
+            kind = "hist"
+        view = chart_view(kind, stats)
         caption = caption or stats.question.label
         target = self._target("abb", caption, label, automatic=question_id)
-        self._charts.setdefault(spec.name, spec)
+        self._charts.setdefault(view.spec.name, view.spec)
         return self._block(
             "figure.html.j2",
             number=target.number,
             kind=kind,
-            src=self._charts_href + spec.name,
+            name=CHART_NAMES[kind],
+            src=self._charts_href + view.spec.name,
             caption=caption,
             stats=stats,
+            view=view,
         )
 
     def _target(self, kind: Numbered, caption: str, label: str | None, automatic: str = "") -> Target:

@@ -48,6 +48,30 @@ class Questions:
         self._used.add(question_id)
         return self._stats.questions[question_id]
 
+    def kind(self, question_id: str) -> str:
+        """The kind of a known question, without counting it as quoted."""
+        return self._stats.questions[question_id].question.kind
+
+    def measured(self, question_id: str, helper: str) -> QuestionStats:
+        """One scale or numeric question's statistics (they have mean, SD, quartiles); any other kind is an error."""
+        stats = self.get(question_id)
+        if not (stats.question.is_scale or stats.question.is_numeric):
+            raise helper_error(
+                f"{helper}(): „{question_id}“ ist weder eine Skala noch eine Zahlenfrage.",
+                'Kennwerte wie Mittelwert und Median gibt es für kind = "scale" und kind = "numeric".',
+            )
+        return stats
+
+    def multiple(self, question_id: str, helper: str) -> QuestionStats:
+        """One multiple-response set's statistics; any other kind is an error."""
+        stats = self.get(question_id)
+        if stats.multiple is None:
+            raise helper_error(
+                f"{helper}(): „{question_id}“ ist keine Frage mit Mehrfachnennungen.",
+                'Nennungen gibt es nur für kind = "multiple".',
+            )
+        return stats
+
     def scale(self, question_id: str) -> QuestionStats:
         """One scale question's statistics; any other kind is an error."""
         stats = self.get(question_id)
@@ -57,6 +81,17 @@ class Questions:
                 'Mittelwert, SD und Skalenpunkte gibt es nur für kind = "scale".',
             )
         return stats
+
+
+def needs_bins(stats: QuestionStats, helper: str) -> None:
+    """A numeric item is counted by the classes (bins) of its codebook entry; without them it has no categories."""
+    question = stats.question
+    if question.is_numeric and not question.bins:
+        raise helper_error(
+            f"{helper}(): „{question.id}“ ist eine Zahlenfrage ohne Klassen (bins im Codebuch).",
+            f"Ergänzen Sie im Codebuch unter [{question.id}] z. B. bins = [0, 10, 50, 250], "
+            f'oder zeigen Sie die Kennwerte mit numeric_table("{question.id}").',
+        )
 
 
 def checked_codes(stats: QuestionStats, codes: Sequence[Code], helper: str, allow_empty: bool = False) -> list[Code]:

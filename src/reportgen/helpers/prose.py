@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .. import fmt
-from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, unknown_code
+from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, needs_bins, unknown_code
 from .registry import Example, helper
+from .views import MEAN_DECIMALS, base, valid_rows
+
+if TYPE_CHECKING:
+    from ..stats import MultipleRow, QuestionStats
+
+Measure = Literal["mean", "sd", "median", "q1", "q3", "minimum", "maximum"]
+# The quartile(question_id, which) an editor asks for, and the descriptive that holds it.
+QUARTILES: dict[object, Measure] = {1: "q1", 2: "median", 3: "q3"}
 
 
 class ProseNumbers:
@@ -18,24 +26,44 @@ class ProseNumbers:
 
     @helper(
         group="prose",
-        examples=[Example("n()", "25"), Example('n("beschaeftigte")', "11", "valid answers to a question")],
+        examples=[
+            Example("n()", "25"),
+            Example('n("beschaeftigte")', "11", "valid answers to a question"),
+            Example('n("themen")', "10", "multiple response: the respondents who answered the set (the base)"),
+        ],
     )
     def n(self, question_id: str | None = None) -> str:
-        """Respondents, or the valid answers to one question."""
+        """Respondents, or the valid answers to one question (of a multiple-response set: its base)."""
         if question_id is None:
             return fmt.number(self._questions.respondents)
-        return fmt.number(self._questions.get(question_id).frequencies.valid)
+        return fmt.number(base(self._questions.get(question_id))[0])
 
     @helper(group="prose", examples=[Example('missing("beschaeftigte")', "14")])
     def missing(self, question_id: str) -> str:
-        """Missing answers to a question (empty cells and missing codes)."""
-        return fmt.number(self._questions.get(question_id).frequencies.missing)
+        """Missing answers to a question (empty cells, missing codes and categories such as „weiß nicht“)."""
+        return fmt.number(base(self._questions.get(question_id))[1])
 
-    @helper(group="prose", examples=[Example('count("strategie", 4, 5)', "21")])
+    @helper(
+        group="prose",
+        examples=[
+            Example('count("strategie", 4, 5)', "21"),
+            Example('count("themen", "Digitalisierung")', "6", "multiple response: respondents who chose the option"),
+            Example('count("weiterempfehlung", 9)', "2", "a category that counts as missing („weiß nicht“)"),
+        ],
+    )
     def count(self, question_id: str, *codes: Code) -> str:
-        """Answers with these codes (or exact category labels)."""
+        """Answers with these codes (or exact category labels); of a multiple-response set one option."""
         stats = self._questions.get(question_id)
+        if stats.multiple is not None:
+            return fmt.number(self._option(stats, codes, "count").count)
         return fmt.number(stats.count(checked_codes(stats, codes, "count")))
+
+    @helper(group="prose", examples=[Example('mentions("themen")', "15")])
+    def mentions(self, question_id: str) -> str:
+        """All options chosen in a multiple-response set, summed over its respondents (Nennungen)."""
+        table = self._questions.multiple(question_id, "mentions").multiple
+        assert table is not None
+        return fmt.number(table.mentions)
 
     @helper(
         group="prose",
@@ -47,16 +75,29 @@ class ProseNumbers:
                 "88 %",
                 "explicit other base: code 3 left out of the denominator",
             ),
+            Example(
+                'share("themen", "Digitalisierung")',
+                "60 %",
+                "multiple response: one option, of the respondents who answered the set",
+            ),
         ],
     )
     def share(self, question_id: str, *codes: Code, exclude: Iterable[Code] = (), decimals: int = 0) -> str:
         """Share of all valid answers with these codes, whole percent; `exclude=` leaves codes out of the base."""
         stats = self._questions.get(question_id)
         decimals = checked_decimals(decimals, "share")
+        if stats.multiple is not None:
+            if tuple(exclude):
+                raise helper_error(
+                    "share(): exclude= gibt es bei Mehrfachnennungen nicht.",
+                    "Die Basis sind alle Befragten, die die Frage beantwortet haben.",
+                )
+            return fmt.percent(self._option(stats, codes, "share").share, decimals)
         wanted = checked_codes(stats, codes, "share")
         excluded = checked_codes(stats, tuple(exclude), "share", allow_empty=True)
         if set(wanted) & set(excluded):
             raise helper_error("share(): ein Code kann nicht zugleich gezählt und ausgeschlossen werden.")
+        _outside_the_base(stats, [*wanted, *excluded])
         try:
             return fmt.percent(stats.share(wanted, excluded), decimals)
         except ZeroDivisionError:
@@ -65,15 +106,54 @@ class ProseNumbers:
                 "Prüfen Sie die Daten oder das exclude-Argument.",
             ) from None
 
-    @helper(group="prose", examples=[Example('mean("zukunft")', "4,44")])
-    def mean(self, question_id: str, decimals: int = 2) -> str:
-        """Mean of a scale question's valid answers, two decimals."""
-        return fmt.number(self._descriptive(question_id, "mean"), checked_decimals(decimals, "mean"))
+    @helper(
+        group="prose",
+        examples=[
+            Example('mean("zukunft")', "4,44"),
+            Example('mean("budget")', "1.205 €", "numeric: the codebook's `decimals` and `unit`"),
+            Example('mean("budget", unit=False)', "1.205", "without the unit"),
+        ],
+    )
+    def mean(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+        """Mean of a scale or numeric item, two decimals (numeric: the codebook's `decimals` and `unit`)."""
+        return self._measure(question_id, "mean", "mean", decimals, unit)
 
     @helper(group="prose", examples=[Example('sd("zukunft")', "1,08")])
-    def sd(self, question_id: str, decimals: int = 2) -> str:
-        """Sample standard deviation (n − 1) of a scale question, two decimals."""
-        return fmt.number(self._descriptive(question_id, "sd"), checked_decimals(decimals, "sd"))
+    def sd(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+        """Sample standard deviation (n − 1) of a scale or numeric item, like mean()."""
+        return self._measure(question_id, "sd", "sd", decimals, unit)
+
+    @helper(group="prose", examples=[Example('median("zukunft")', "5"), Example('median("budget")', "950 €")])
+    def median(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+        """Median of a scale or numeric item; whole numbers without decimals, others with two (or `decimals`)."""
+        return self._measure(question_id, "median", "median", decimals, unit)
+
+    @helper(
+        group="prose",
+        examples=[
+            Example('quartile("zukunft", 1)', "4"),
+            Example('quartile("budget", 3)', "1.375 €", "the upper quartile; 2 is the median"),
+        ],
+    )
+    def quartile(self, question_id: str, which: int, decimals: int | None = None, unit: bool = True) -> str:
+        """Lower (1) or upper (3) quartile of a scale or numeric item (linear interpolation, as pandas), like median()."""
+        if isinstance(which, bool) or which not in QUARTILES:
+            raise helper_error(
+                f"quartile(): „{which}“ ist kein Quartil.",
+                f'Schreiben Sie quartile("{question_id}", 1) für das untere, quartile("{question_id}", 3) für das obere '
+                "Quartil (2 ist der Median).",
+            )
+        return self._measure(question_id, QUARTILES[which], "quartile", decimals, unit)
+
+    @helper(group="prose", examples=[Example('minimum("zukunft")', "1"), Example('minimum("budget")', "300 €")])
+    def minimum(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+        """Smallest valid answer to a scale or numeric item, like median()."""
+        return self._measure(question_id, "minimum", "minimum", decimals, unit)
+
+    @helper(group="prose", examples=[Example('maximum("zukunft")', "5"), Example('maximum("budget")', "3.000 €")])
+    def maximum(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+        """Largest valid answer to a scale or numeric item, like median()."""
+        return self._measure(question_id, "maximum", "maximum", decimals, unit)
 
     @helper(group="prose", examples=[Example('label("strategie")', "Strategische Bedeutung der Ressourceneffizienz")])
     def label(self, question_id: str) -> str:
@@ -99,13 +179,15 @@ class ProseNumbers:
     def mode(self, question_id: str) -> str:
         """The label of the most frequent answer; an error if there are no valid answers or a tie for first."""
         stats = self._questions.get(question_id)
-        top = max((row.count for row in stats.frequencies.rows), default=0)
-        if not stats.frequencies.valid or not top:
+        needs_bins(stats, "mode")
+        rows = stats.multiple.rows if stats.multiple is not None else valid_rows(stats)
+        top = max((row.count for row in rows), default=0)
+        if not base(stats)[0] or not top:
             raise helper_error(
                 f"mode(): „{question_id}“ hat keine gültigen Antworten, also keinen häufigsten Wert.",
                 "Prüfen Sie die Daten oder entfernen Sie den Aufruf.",
             )
-        leaders = [row.label for row in stats.frequencies.rows if row.count == top]
+        leaders = [row.label for row in rows if row.count == top]
         if len(leaders) > 1:
             # Naming one of them would state a fact the data do not support.
             named = " und ".join(f"„{label}“" for label in leaders)
@@ -130,9 +212,50 @@ class ProseNumbers:
         """The number of points of a scale question."""
         return fmt.number(len(self._questions.scale(question_id).question.codes))
 
-    def _descriptive(self, question_id: str, name: Literal["mean", "sd"]) -> float:
-        descriptives = self._questions.scale(question_id).descriptives
-        value = descriptives.mean if name == "mean" else descriptives.sd
+    def _measure(self, question_id: str, name: Measure, helper: str, decimals: object, unit: object) -> str:
+        stats = self._questions.measured(question_id, helper)
+        value = getattr(stats.descriptives, name)
         if value is None:
-            raise helper_error(f"„{question_id}“ hat zu wenige gültige Antworten für {name}().")
-        return value
+            raise helper_error(f"„{question_id}“ hat zu wenige gültige Antworten für {helper}().")
+        question = stats.question
+        if decimals is None and question.is_numeric:
+            decimals = question.decimals
+        if decimals is not None:
+            text = fmt.number(value, checked_decimals(decimals, helper))
+        elif name in ("mean", "sd"):
+            text = fmt.number(value, MEAN_DECIMALS)
+        else:
+            text = fmt.integer_or_decimal(value, MEAN_DECIMALS)
+        return f"{text}{fmt.NBSP}{question.unit}" if unit and question.unit else text
+
+    @staticmethod
+    def _option(stats: QuestionStats, codes: tuple[Code, ...], helper: str) -> MultipleRow:
+        """The one option of a multiple-response set named by its label (or, in the codes format, its code)."""
+        assert stats.multiple is not None
+        qid = stats.question.id
+        if len(codes) != 1:
+            raise helper_error(
+                f"{helper}(): „{qid}“ erlaubt Mehrfachnennungen; {helper}() nimmt genau eine Option.",
+                f'Schreiben Sie z. B. {helper}("{qid}", "{stats.multiple.rows[0].label}") und nennen Sie weitere '
+                "Optionen einzeln: wer mehrere wählte, zählte sonst doppelt."
+                if stats.multiple.rows
+                else "",
+            )
+        code = codes[0]
+        for row in stats.multiple.rows:
+            if not isinstance(code, bool) and code in (row.label, row.code):
+                return row
+        allowed = ", ".join(f"„{row.label}“" for row in stats.multiple.rows)
+        raise helper_error(f"{helper}(): „{code}“ ist keine Option der Frage „{qid}“.", f"Erlaubt sind: {allowed}.")
+
+
+def _outside_the_base(stats: QuestionStats, codes: list[Code]) -> None:
+    """A category counted as missing („weiß nicht“) is no part of the valid answers share() divides by."""
+    for row in stats.frequencies.rows:
+        if row.missing and ((row.code is not None and row.code in codes) or row.label in codes):
+            code = row.code if row.code is not None else f'"{row.label}"'
+            raise helper_error(
+                f"share(): „{row.label}“ zählt bei „{stats.question.id}“ als fehlend, nicht als gültige Antwort.",
+                f'Nennen Sie die Zahl mit count("{stats.question.id}", {code}); share() bezieht sich auf die '
+                "gültigen Antworten.",
+            )

@@ -1,0 +1,181 @@
+"""What each kind of question shows: display labels and scale anchors, the rows of its tables, its base and the
+decimals of its numbers. Plain values for the partial templates, which format them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..charts import ChartSpec
+
+if TYPE_CHECKING:
+    from ..codebook import Question
+    from ..stats import FrequencyRow, QuestionStats
+
+MULTIPLE_NOTE = "Mehrfachnennungen möglich"
+# Mean and SD of a scale (and of a numeric item whose codebook gives no `decimals`).
+MEAN_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a frequency table (a bar of a chart): the label shown and the shares (0..1)."""
+
+    label: str
+    count: int
+    percent: float
+    valid_percent: float = 0.0
+    cumulative_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class FrequencyView:
+    """A frequency table as shown: valid rows, labelled missing rows („weiß nicht“), the other missing, total."""
+
+    heading: str
+    rows: tuple[Row, ...]
+    missing_rows: tuple[Row, ...]
+    missing: Row
+    total: int
+
+    @property
+    def missing_section(self) -> tuple[Row, ...]:
+        """The rows below the valid ones: each labelled missing category, then the other missing answers."""
+        return (*self.missing_rows, self.missing)
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One question's row in a table of measures: label (with unit), the descriptives and their decimals
+    (None: mean and SD with two decimals, the others whole numbers without decimals)."""
+
+    stats: QuestionStats
+    label: str
+    decimals: int | None
+    valid: int
+    missing: int
+
+
+def display_label(question: Question, label: str, code: int | None) -> str:
+    """A scale point with a label reads „1 = stimme gar nicht zu“; every other answer its label."""
+    if question.is_scale and code is not None and label != str(code):
+        return f"{code} = {label}"
+    return label
+
+
+def anchors(question: Question) -> str:
+    """„1 = stimme gar nicht zu … 5 = stimme voll zu“ for a scale with only some points labelled (its ends), else
+    empty: without labels the points are plain numbers, with every point labelled the labels stand at the bars."""
+    labelled = sorted(question.labels, key=lambda category: category.code)
+    if not question.is_scale or not labelled or fully_labelled(question):
+        return ""
+    return " … ".join(f"{category.code} = {category.label}" for category in labelled)
+
+
+def fully_labelled(question: Question) -> bool:
+    """Whether every point of a scale has a label of its own."""
+    return bool(question.categories) and all(c.label != str(c.code) for c in question.categories)
+
+
+def valid_rows(stats: QuestionStats) -> tuple[FrequencyRow, ...]:
+    """The rows in the valid base: all but the labelled user-missing categories."""
+    return tuple(row for row in stats.frequencies.rows if not row.missing)
+
+
+def frequency_view(stats: QuestionStats) -> FrequencyView:
+    """The rows of frequency_table(): valid answers with their shares, then what is missing, then the total."""
+    question, table = stats.question, stats.frequencies
+    rows = tuple(
+        Row(display_label(question, r.label, r.code), r.count, r.percent, r.valid_percent, r.cumulative_percent)
+        for r in valid_rows(stats)
+    )
+    missing_rows = tuple(Row(f"Fehlend: {r.label}", r.count, r.percent) for r in table.rows if r.missing)
+    rest = table.missing - sum(row.count for row in missing_rows)
+    missing = Row("Fehlend: keine Angabe" if missing_rows else "Fehlend", rest, _share(rest, table.total))
+    heading = question.text + (f" (Einheit: {question.unit})" if question.unit else "")
+    return FrequencyView(heading, rows, missing_rows, missing, table.total)
+
+
+def measure_view(stats: QuestionStats) -> MeasureView:
+    """A question's row in descriptives_table() or numeric_table()."""
+    question = stats.question
+    label = f"{question.label} ({question.unit})" if question.unit else question.label
+    valid, missing = base(stats)
+    return MeasureView(stats, label, question.decimals if question.is_numeric else None, valid, missing)
+
+
+def base(stats: QuestionStats) -> tuple[int, int]:
+    """Valid and missing: of a multiple-response set the respondents who answered it and those who did not."""
+    if stats.multiple is not None:
+        return stats.multiple.base, stats.multiple.missing
+    if stats.question.is_numeric:
+        return stats.descriptives.valid, stats.descriptives.missing
+    return stats.frequencies.valid, stats.frequencies.missing
+
+
+# What the text alternative calls each kind of chart.
+CHART_NAMES = {"bar": "Balkendiagramm", "hist": "Histogramm", "barh": "Balkendiagramm", "pie": "Kreisdiagramm"}
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart as the figure shows it: its spec (drawn by charts.py), its bars for the text alternative, its N."""
+
+    spec: ChartSpec
+    rows: tuple[Row, ...]
+    n: int
+    note: str  # after N in the caption
+    anchors: str  # the labelled scale points, for the text alternative
+
+
+def chart_view(kind: str, stats: QuestionStats) -> ChartView:
+    """The chart of `kind` ("bar", "hist", "barh" or "pie") for one question; pies leave out empty slices."""
+    rows = chart_rows(stats)
+    if kind == "pie":
+        rows = tuple(row for row in rows if row.count)
+    n = base(stats)[0]
+    spec = ChartSpec(
+        kind=kind,
+        question_id=stats.question.id,
+        labels=tuple(row.label for row in rows),
+        counts=tuple(row.count for row in rows),
+        valid=n,
+        description=stats.question.label,
+        axis_label=axis_label(kind, stats.question),
+    )
+    note = MULTIPLE_NOTE if stats.question.is_multiple else ""
+    return ChartView(spec, rows, n, note, anchors(stats.question))
+
+
+def chart_rows(stats: QuestionStats) -> tuple[Row, ...]:
+    """The bars of a chart, with their labels and shares of the chart's base (N); a scale whose ends alone are
+    labelled shows its points as numbers (the anchors stand under the axis)."""
+    if stats.multiple is not None:
+        return tuple(Row(row.label, row.count, row.share, row.share) for row in stats.multiple.rows)
+    question = stats.question
+    numbers = bool(anchors(question))
+    return tuple(
+        Row(
+            str(row.code) if numbers else display_label(question, row.label, row.code),
+            row.count,
+            row.percent,
+            row.valid_percent,
+        )
+        for row in valid_rows(stats)
+    )
+
+
+def axis_label(kind: str, question: Question) -> str:
+    """What the category axis shows: a scale's points (with its anchors), a numeric item's classes (with the unit),
+    the share of respondents of a multiple-response set; nothing for categories, which name themselves."""
+    if kind == "barh":
+        return "Anteil der Befragten"
+    if kind == "hist":
+        return f"Klasse ({question.unit})" if question.unit else "Klasse"
+    if kind == "bar" and question.is_scale:
+        return f"Antwortwert ({anchors(question)})" if anchors(question) else "Antwortwert"
+    return ""
+
+
+def _share(count: int, total: int) -> float:
+    return count / total if total else 0.0
