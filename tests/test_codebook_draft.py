@@ -109,7 +109,7 @@ def test_a_german_export_gets_every_kind() -> None:
         "selected": ["Ja"],
     }
     assert draft["Branche"] == {
-        "kind": "categorical",
+        "kind": "single",
         "text": "Branche",
         "categories": [
             {"code": 1, "label": "Dienstleistung"},
@@ -143,7 +143,7 @@ def test_numbers_codes_and_negative_missing_codes() -> None:
     assert draft["jahre"]["kind"] == "numeric"  # whole numbers over more than 11 points
     assert draft["anteil"]["kind"] == "numeric"  # decimal commas
     assert draft["code"] == {
-        "kind": "categorical",  # two codes: a single choice, not a scale
+        "kind": "single",  # two codes: a single choice, not a scale
         "text": "code",
         "categories": [{"code": 1, "label": "1"}, {"code": 2, "label": "2"}],
     }

@@ -3,7 +3,7 @@
 Kinds are guessed from the values and, for SPSS files, from the value labels, user-missing codes and levels of
 measurement that `tables.read_table` puts into the frame's attrs:
 
-- value labels: a single choice (written with its old name `categorical`, which today's and the new parser read)
+- value labels: a single choice (`single`)
   or, for ordinal and scale variables and for labels only at the ends of a range, `scale` with `labels`; labelled
   user-missing codes become categories with `missing = true`, others `missing = [codes]`;
 - only 0/1 or Ja/Nein: `yesno`;
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 # Today's parser knows the single-choice kind by its old name; the new one, "single", means the same.
-SINGLE = "categorical"
+SINGLE = "single"
 IGNORE_KEY = "ignore"
 MAX_ID_LENGTH = 32
 MAX_CATEGORIES = 12  # distinct texts up to this many (that repeat) are categories, more are free text
