@@ -247,12 +247,11 @@ def _parse_csv(text: str, delimiter: str, location: Location, limits: Limits) ->
     try:
         for row in reader:
             count += len(row)
-            here = Location(location.file, row=len(cells) + HEADER_ROW)
             if count > limits.cells:
-                raise too_many(here, limits.cells, "Zellen", "cells")
+                raise too_many(Location(location.file, row=len(cells) + HEADER_ROW), limits.cells, "Zellen", "cells")
             if len(cells) >= limits.rows:
-                raise too_many(here, limits.rows, "Zeilen", "rows")
-            cells.append([cell.strip() for cell in row])
+                raise too_many(Location(location.file, row=len(cells) + HEADER_ROW), limits.rows, "Zeilen", "rows")
+            cells.append(list(map(str.strip, row)))
     except csv.Error as error:
         raise _quote_error(str(error), Location(location.file, row=len(cells) + HEADER_ROW)) from None
     return Rows.from_top(cells, {"delimiter": delimiter})
@@ -321,7 +320,8 @@ def _to_frame(rows: Rows, location: Location) -> pd.DataFrame:
     raise_all(_width_errors(header, body, location))
     names = [header[index] for index in keep]
     if keep == list(range(len(header))):
-        data = [row[: len(header)] + [""] * (len(header) - len(row)) for _, row in body]
+        width = len(header)
+        data = [row if len(row) == width else row[:width] + [""] * (width - len(row)) for _, row in body]
     else:
         data = [[_cell(row, index) for index in keep] for _, row in body]
     frame = pd.DataFrame(data, columns=names, index=[number for number, _ in body], dtype=object)
@@ -385,7 +385,7 @@ def _fields(count: int) -> str:
 
 
 def _filled(row: list[str]) -> bool:
-    return any(row) and any(cell.strip() for cell in row)
+    return any(map(str.strip, row))
 
 
 def _width(row: list[str]) -> int:
