@@ -13,6 +13,7 @@ from citeproc.source import BibliographySource, Date, Name
 from citeproc.source import Reference as CslReference
 from markupsafe import Markup, escape
 
+from . import fmt
 from .citations import Citation, CiteItem
 from .citestyle import CitationStyle, bibliography_order, load_style
 from .references import Reference
@@ -146,7 +147,7 @@ class _Formatter:
             alike.setdefault(_cite(probe, [CitationItem(ident)]), []).append(ident)
         for group in alike.values():
             for index, ident in enumerate(group if len(group) > 1 else []):
-                self._source[ident].year_suffix = _letters(index)
+                self._source[ident].year_suffix = fmt.letters(index)
 
     def _item(self, item: CiteItem) -> _Item:
         label, locator, remark = split_locator(item.suffix, self._style.locator_terms)
@@ -218,13 +219,3 @@ def _url_link(shown: str) -> str:
     parts[0] = f"{scheme}://{parts[0]}"
     spans = "<wbr>".join(f'<span class="url-part">{part}</span>' for part in parts)
     return f'<a class="url" href="{shown}">{spans}</a>'
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters

@@ -9,7 +9,6 @@ codebook; it never replaces an existing file unless asked to (`force`).
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from .draft_kinds import column_entry, multiple_entry
 from .draft_toml import IGNORE_KEY, toml_document, toml_string
 from .errors import DataError, Location, OutputError
 from .layout import Layout
+from .writer import replace_file, write_new
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,15 +148,9 @@ def write_draft(path: Path, display_name: str, text: str, *, force: bool = False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if force:
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            _write_new(temporary, data)
-            try:
-                os.replace(temporary, path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
+            replace_file(path, data)
         else:
-            _write_new(path, data)
+            write_new(path, data)
     except FileExistsError:
         raise _exists(display_name) from None
     except OSError as error:
@@ -187,18 +181,6 @@ def _exists(display_name: str) -> DataError:
         "Mit --force wird sie durch den Entwurf ersetzt (ihr Inhalt geht verloren); sichern Sie sie vorher, "
         "wenn Sie sie noch brauchen.",
     )
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Create `path` (never over an existing file or link) with the usual permissions; removed again on failure."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 # Ids

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .numbers import ENGLISH, GERMAN, read_number
+
 if TYPE_CHECKING:
     import pandas as pd
 
 YES, NO = {"ja", "yes", "1"}, {"nein", "no", "0"}
 _STEM_END = re.compile(r".*[:_/\[(.–—-]\s*|.*\s[-–—]\s*")  # a header stem ends in a separator
 SEPARATORS = " :_/[]().–—-"
-_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:[.,']\d{3})+)(?:[.,]\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?|\d{1,2}\.\d{1,2}\.\d{2,4}(?: \d{1,2}:\d{2}.*)?")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 
@@ -141,24 +142,9 @@ def is_yes_no(values: Sequence[str]) -> bool:
 
 
 def parse_number(text: str, german: bool) -> float | None:
-    """A cell as a number, in German or English notation (`1.250,5`, `1,250.5`); None if it is none."""
-    compact = text.replace("\u00a0", "").replace(" ", "")
-    if not _NUMBER.fullmatch(compact):
-        return None
-    points, commas = compact.count("."), compact.count(",")
-    if points and commas:
-        decimal = "." if compact.rfind(".") > compact.rfind(",") else ","
-    elif points + commas == 1:
-        mark = "." if points else ","
-        thousands = german and mark == "." and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", compact)
-        decimal = "" if thousands else mark
-    else:
-        decimal = ""  # 1.250.000: thousands only
-    digits = compact.replace("'", "")
-    thousands_mark = {".": ",", ",": ".", "": ".,"}[decimal]
-    for mark in thousands_mark:
-        digits = digits.replace(mark, "")
-    return float(digits.replace(",", ".")) if decimal else float(digits)
+    """A cell as a number, read as the survey will read it (`numbers.read_number`); an ambiguous `1.250` follows
+    the export's convention. None if it is none."""
+    return read_number(text).resolved(GERMAN if german else ENGLISH)
 
 
 def parse_float(text: str) -> float | None:

@@ -57,3 +57,13 @@ def percent_value(share: float, decimals: int = 1) -> str:
 def month_year(date: datetime.date) -> str:
     """`2025-03-01` -> `März 2025`."""
     return format_date(date, format="MMMM y", locale=LOCALE)
+
+
+def letters(index: int) -> str:
+    """0 → a, 25 → z, 26 → aa: spreadsheet columns (in upper case) and year suffixes such as 2023a count so."""
+    result = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        result = chr(ord("a") + rest) + result
+    return result

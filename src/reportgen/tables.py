@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from . import fmt
 from .errors import DataError, Location, ReportError, raise_all, raise_setting
 from .files import too_large
 from .limits import DEFAULTS, Limits
@@ -400,12 +401,7 @@ def _cell(row: list[str], index: int) -> str:
 
 def column_letter(index: int) -> str:
     """The spreadsheet name of the column at 0-based `index`: A, B, …, Z, AA, …"""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+    return fmt.letters(index).upper()
 
 
 def row_list(rows: Iterable[int | None], limit: int = 80) -> str:

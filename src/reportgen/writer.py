@@ -1,4 +1,8 @@
-"""The one writer: every file reportgen creates goes through it, atomically and only below build/.
+"""The one writer: every file a build or `reportgen codebook` creates goes through it, atomically; a build writes
+only below build/.
+
+`BuildFolder` is the build's writer; `write_new` and `replace_file` are its single-file steps, which
+`reportgen codebook` also uses for the draft codebook it writes into a project.
 
 A single file is written to a temporary name and moved into place in one step; the outputs a reader sees
 (`publish`) are all written to temporary names first and moved into place only when every one of them was
@@ -127,21 +131,37 @@ class BuildFolder:
         return path
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data` (never over an existing file or link; FileExistsError then) with the umask's
+    permissions; removed again when writing fails."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """`path` holds `data` afterwards, replaced in one step (a reader sees the old file or the new one)."""
+    temporary = _write_temporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def _write_temporary(path: Path, data: bytes) -> Path:
     """`data` in a new file `.name.<random>.tmp` next to `path`, created with the umask's permissions."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         try:
-            handle = os.open(temporary, flags, 0o666)
+            write_new(temporary, data)
         except FileExistsError:
             continue
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
         return temporary
     raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path.parent))
 
