@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from projects import REPO
-from reportgen import cli, starter
+from reportgen import cli, house
 from reportgen.build import prepare
 from reportgen.codebook import KINDS, parse_codebook
 from reportgen.helpers import registered
 from reportgen.layout import Layout
+from reportgen.terminal import STAGE_LABELS, SUBSET_HINT
 
 CLIENT_NAMES = ("entreprenerdy", "molewa", "leipzig")
 
@@ -75,7 +76,7 @@ def test_the_starter_has_the_study_templates_but_a_neutral_logo(tmp_path: Path) 
     assert {name: data for name, data in new.items() if name != logo} == {
         name: data for name, data in study.items() if name != logo
     }
-    assert new[logo] == starter.PLACEHOLDER_LOGO.encode()
+    assert new[logo] == house.NEUTRAL_LOGO
     for name, data in files_below(target).items():
         if not name.endswith(".ttf"):
             assert not any(client in data.decode("utf-8").lower() for client in CLIENT_NAMES), name
@@ -168,11 +169,11 @@ def test_a_new_project_builds_with_progress_and_without_library_notices(
     assert cli.main(["build"]) == 0
     assert re.fullmatch(r"build/report\.pdf geschrieben: \d+ Seiten\.\n", capsys.readouterr().out)
     lines = terminal.getvalue().splitlines()
-    expected = [rf"{re.escape(label)} … \d+,\d s" for label in cli.STAGE_LABELS.values()]
+    expected = [rf"{re.escape(label)} … \d+,\d s" for label in STAGE_LABELS.values()]
     assert len(lines) == len(expected) + 1
     for line, pattern in zip(lines, expected, strict=False):
         assert re.fullmatch(pattern, line), line
-    assert lines[-1] == cli.SUBSET_HINT
+    assert lines[-1] == SUBSET_HINT
     assert caplog.records == []
     assert (target / Layout.pdf).is_file()
 
@@ -198,8 +199,8 @@ def test_the_wheel_carries_the_starter_and_a_new_project_checks_from_it(tmp_path
         site = tmp_path / "site"
         archive.extractall(site)
     package = {f"reportgen/{name}" for name in files_below(source / "src/reportgen")}
-    templates = {f"reportgen/{starter.TEMPLATES}/{name}" for name in files_below(source / Layout.templates)}
-    logo = f"reportgen/{starter.TEMPLATES}/{Path(Layout.logo).name}"
+    templates = {f"reportgen/{house.TEMPLATES}/{name}" for name in files_below(source / Layout.templates)}
+    logo = f"reportgen/{house.TEMPLATES}/{Path(Layout.logo).name}"
     assert package <= names  # every module, the starter files and every other file of the package
     assert templates - {logo} <= names
     assert logo not in names  # the study client's logo stays in the study
@@ -207,11 +208,14 @@ def test_the_wheel_carries_the_starter_and_a_new_project_checks_from_it(tmp_path
     run = tmp_path / "lauf"
     run.mkdir()
     program = (
-        "import sys\n"
-        "from reportgen import starter\n"
+        "import shutil, sys\n"
+        "from reportgen import house\n"
         "from reportgen.cli import main\n"
-        "print(starter.template_source())\n"
+        "print(house.house_folder())\n"
         "assert main(['new', 'p']) == 0\n"
+        "assert main(['--project', 'p', 'check']) == 0\n"
+        "shutil.copytree('p/templates', 'kopie')\n"
+        "shutil.rmtree('p/templates')\n"  # then the house templates, from the wheel
         "sys.exit(main(['--project', 'p', 'check']))\n"
     )
     environment = {**os.environ, "PYTHONPATH": str(site)}
@@ -219,8 +223,9 @@ def test_the_wheel_carries_the_starter_and_a_new_project_checks_from_it(tmp_path
         [sys.executable, "-c", program], cwd=run, env=environment, capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines() == [
-        str(site / "reportgen" / starter.TEMPLATES),
+        str(site / "reportgen" / house.TEMPLATES),
         "Projekt in p angelegt. Weiter mit: cd p && reportgen build",
         "Keine Fehler gefunden (1 Kapitel, 12 Befragte).",
+        "Keine Fehler gefunden (1 Kapitel, 12 Befragte).",
     ]
-    assert files_below(run / "p" / Layout.templates).keys() == files_below(REPO / Layout.templates).keys()
+    assert files_below(run / "kopie").keys() == files_below(REPO / Layout.templates).keys()

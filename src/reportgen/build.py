@@ -20,6 +20,7 @@ from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
+from .house import NEUTRAL_LOGO
 from .layout import Layout
 from .limits import Limits, SizeLimit
 from .markdown import HEADING_CLASSES
@@ -141,17 +142,18 @@ class HouseStyle:
 
 def _environment(layout: Layout, folder: str, limits: Limits) -> LimitedEnvironment:
     """The environment for the templates in `folder` (the page template, the partials), read and run within `limits`."""
-    loader = folder_loader(layout.path(folder), layout.root, limits.file_size)
+    loader = folder_loader(layout.path(folder), layout.reading_root(folder), limits.file_size)
     return make_environment(loader, autoescape=True, limits=limits)
 
 
 def _stylesheet(layout: Layout, limit: SizeLimit) -> HouseStyle:
     """The house stylesheet and the fonts and images it names, each read once (within `limit`) and checked: a syntax
     error or a missing or foreign font is an error at its line, never a silent fallback to another font."""
-    text = read_text(
-        layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=layout.root, limit=limit
-    )
+    root = layout.reading_root(Layout.templates)
+    text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=root, limit=limit)
     files = {Layout.stylesheet: text.encode("utf-8")}
+    if layout.house_templates is not None:
+        files[Layout.logo] = NEUTRAL_LOGO  # the study client's logo stays in the study
     stylesheet = read_stylesheet(text, Layout.stylesheet)
     errors: list[ReportError] = list(stylesheet.problems)
     folder = posixpath.dirname(Layout.stylesheet)
@@ -161,7 +163,7 @@ def _stylesheet(layout: Layout, limit: SizeLimit) -> HouseStyle:
             continue  # other addresses are refused when the PDF is laid out
         hint = f"Legen Sie die Datei wieder an oder korrigieren Sie die Adresse (relativ zu {folder}/)."
         try:
-            files[name] = read_bytes(layout.path(name), name, TemplateError, hint, root=layout.root, limit=limit)
+            files[name] = read_bytes(layout.path(name), name, TemplateError, hint, root=root, limit=limit)
         except ReportError as error:
             errors.append(TemplateError(f"{name}: {error.message}", Location(Layout.stylesheet, line=line), error.hint))
     raise_all(errors)
@@ -335,7 +337,8 @@ def _chart_style(config: Config) -> ChartStyle:
     hint = f"Legen Sie die Schrift wieder in {posixpath.dirname(Layout.chart_font)}/."
     if not font.exists():
         raise TemplateError("Schriftdatei nicht gefunden.", Location(Layout.chart_font), hint)
-    data = read_bytes(font, Layout.chart_font, TemplateError, hint, root=layout.root, limit=config.limits.file_size)
+    root = layout.reading_root(Layout.chart_font)
+    data = read_bytes(font, Layout.chart_font, TemplateError, hint, root=root, limit=config.limits.file_size)
     digest = hashlib.sha256(data).hexdigest()
     brand = config.brand
     return ChartStyle(os.path.realpath(font), digest, brand.primary, brand.text, brand.muted, brand.palette)

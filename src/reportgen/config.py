@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import os
 import re
@@ -13,6 +14,7 @@ from typing import Any
 
 from .errors import ConfigError, Location, ReportError, did_you_mean, raise_all
 from .files import read_text
+from .house import house_folder
 from .layout import Layout
 from .limits import DEFAULTS, Limits, SizeLimit
 from .tomlfile import line_of, parse_toml
@@ -215,10 +217,13 @@ class Config:
     brand: Brand
     limits: Limits  # [limits], as a LimitSettings
 
-    @property
+    @functools.cached_property
     def layout(self) -> Layout:
-        """Where this project's inputs and outputs are."""
-        return Layout(root=self.root, responses=self.survey.responses, codebook=self.survey.codebook)
+        """Where this project's inputs and outputs are; a project without a templates/ folder (not even a broken
+        link of that name) is laid out with the house templates."""
+        templates = self.root / Layout.templates
+        house = None if templates.exists() or templates.is_symlink() else house_folder()
+        return Layout(self.root, self.survey.responses, self.survey.codebook, house)
 
     @property
     def document_date(self) -> datetime.date:

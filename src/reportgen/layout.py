@@ -19,6 +19,8 @@ class Layout:
     root: Path
     responses: str = "data/responses.csv"
     codebook: str = "data/codebook.toml"
+    # reportgen's own templates (house.py), for a project without a templates/ folder; None: the project's.
+    house_templates: Path | None = None
 
     config: ClassVar[str] = "report.toml"
     content: ClassVar[str] = "content"
@@ -39,8 +41,22 @@ class Layout:
     draft_codebook: ClassVar[str] = "codebook.toml"
 
     def path(self, name: str) -> Path:
-        """A project-relative name as a path below the project folder."""
-        return self.root / name
+        """A project-relative name as a path below the project folder (or in the house templates)."""
+        return self.reading_root(name) / self._below_root(name)
+
+    def reading_root(self, name: str) -> Path:
+        """The folder a file must stay within when it is read: the project, or the house templates for theirs."""
+        if self.house_templates is not None and self._in_templates(name):
+            return self.house_templates
+        return self.root
+
+    def _below_root(self, name: str) -> str:
+        if self.house_templates is not None and self._in_templates(name):
+            return posixpath.relpath(name, self.templates)
+        return name
+
+    def _in_templates(self, name: str) -> bool:
+        return name == self.templates or name.startswith(self.templates + "/")
 
     def href(self, name: str) -> str:
         """A project-relative name as a relative URL from the HTML document, with a trailing slash for folders."""

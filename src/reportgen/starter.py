@@ -1,8 +1,4 @@
-"""`reportgen new`: a small project that builds at once, from the starter files and the study's templates.
-
-The templates have one owner, the study's `templates/` folder: pyproject.toml puts it into the package as
-`reportgen/project_templates` (without the study client's logo); a new project gets a neutral logo instead.
-"""
+"""`reportgen new`: a small project that builds at once, from the starter files and the house templates."""
 
 from __future__ import annotations
 
@@ -12,21 +8,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import Location, ReportError
+from .house import NEUTRAL_LOGO, PACKAGE, house_folder
 from .layout import Layout
 
-PACKAGE = "reportgen"
 STARTER = "starter-project"  # report.toml, data/ and content/ of a new project (not importable: data only)
-TEMPLATES = "project_templates"  # the study's templates/, as pyproject.toml packages it
 GITIGNORE = ".gitignore"
-
-# Stands in for the study's logo until the editor puts their own in templates/logo.svg.
-PLACEHOLDER_LOGO = """\
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 52" width="240" height="52" role="img" aria-label="Logo">
-<title>Logo</title>
-<rect x="1" y="1" width="238" height="50" rx="6" fill="none" stroke="#0b5d5b" stroke-width="2" stroke-dasharray="6 4"/>
-<text x="120" y="34" text-anchor="middle" font-family="Lato, sans-serif" font-size="22" fill="#0b5d5b">Ihr Logo</text>
-</svg>
-"""
 
 
 class NewProjectError(ReportError):
@@ -65,23 +51,11 @@ def starter_files() -> dict[str, bytes]:
     """Every file of a new project by project-relative name: the starter files, the templates with a neutral
     logo, and a .gitignore for build/."""
     files = _tree(resources.files(PACKAGE) / STARTER)
-    for name, data in _tree(template_source()).items():
+    for name, data in _tree(house_folder()).items():
         files[f"{Layout.templates}/{name}"] = data
-    files[Layout.logo] = PLACEHOLDER_LOGO.encode("utf-8")
+    files[Layout.logo] = NEUTRAL_LOGO
     files[GITIGNORE] = f"/{Layout.build}/\n".encode()
     return dict(sorted(files.items()))
-
-
-def template_source() -> Traversable:
-    """The study's templates/ folder as this installation has it: in the package (a wheel), or, in an editable
-    install, the checkout's own folder (the package is then the checkout's src/reportgen, which has no copy)."""
-    packaged = resources.files(PACKAGE) / TEMPLATES
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / Layout.templates).is_dir():
-        return checkout / Layout.templates
-    raise RuntimeError(f"reportgen is installed without its templates: {packaged} is missing")  # a packaging bug
 
 
 def _check_target(target: Path) -> None:
