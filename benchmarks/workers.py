@@ -70,7 +70,7 @@ def time_imports() -> dict[str, float]:
 
 def build_like_cli(root: Path, record: StageRecorder | None = None) -> BuildResult:
     """build() the way the command line calls it."""
-    from reportgen.cli import build_as_command
+    from reportgen.commands import build_as_command
 
     return build_as_command(root, record)
 

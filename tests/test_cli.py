@@ -20,7 +20,8 @@ from reportgen import cli, workers
 from reportgen.build import BuildResult
 from reportgen.errors import ContentError, Location, ReportError
 from reportgen.layout import Layout
-from reportgen.timing import StageHook
+from reportgen.terminal import FONT_DATE_NOTICE, STAGE_LABELS, SUBSET_HINT
+from reportgen.timing import Stage, StageHook
 
 
 class Pool:
@@ -141,11 +142,15 @@ class Terminal(io.StringIO):
         return True
 
 
+def test_every_stage_has_a_label_in_the_order_build_runs_them() -> None:
+    assert list(STAGE_LABELS) == list(Stage)
+
+
 def staged_build(*notices: Callable[[], None]) -> Callable[..., BuildResult]:
     """A build that reports every stage with 0.12 s (calling `notices` during layout, as WeasyPrint would)."""
 
     def fake_build(root: Path, *, on_stage: StageHook | None = None, **_: object) -> BuildResult:
-        for name in cli.STAGE_LABELS:
+        for name in STAGE_LABELS:
             if name == "layout":
                 for notice in notices:
                     notice()
@@ -270,7 +275,7 @@ def test_on_a_terminal_the_build_shows_each_stage(project: Path, monkeypatch: py
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.chdir(project)
     assert cli.main(["build"]) == 0
-    assert terminal.getvalue() == "".join(f"{label} … 0,1 s\n" for label in cli.STAGE_LABELS.values())
+    assert terminal.getvalue() == "".join(f"{label} … 0,1 s\n" for label in STAGE_LABELS.values())
     assert capsys.readouterr().out == "build/report.pdf geschrieben: 3 Seiten.\n"
     assert terminal.getvalue().startswith("report.toml lesen … 0,1 s\nDaten und Codebuch prüfen … 0,1 s\n")
 
@@ -305,7 +310,7 @@ SUBSET_MESSAGE = (
 def library_notices() -> None:
     """What fontTools and WeasyPrint say while a PDF is made on a system without libharfbuzz-subset."""
     for stamp in ("created", "modified"):
-        logging.getLogger(FONT_DATE_LOGGER).warning(cli.FONT_DATE_NOTICE, stamp)
+        logging.getLogger(FONT_DATE_LOGGER).warning(FONT_DATE_NOTICE, stamp)
     for _ in range(4):
         logging.getLogger("weasyprint").warning(SUBSET_MESSAGE, "Lato")
     warnings.warn(
@@ -352,7 +357,7 @@ def test_library_notices_an_editor_cannot_act_on_are_not_shown(
     assert weasyprint_warnings == ["Ignored `colour: red` at 3:1, unknown property."]  # other warnings stay
     assert [record.getMessage() for record in caplog.records] == weasyprint_warnings
     shown = terminal.getvalue().splitlines()
-    assert shown[len(cli.STAGE_LABELS) :] == ([cli.SUBSET_HINT] if on_terminal else [])
+    assert shown[len(STAGE_LABELS) :] == ([SUBSET_HINT] if on_terminal else [])
 
 
 def test_library_callers_still_get_every_notice(caplog: pytest.LogCaptureFixture, weasyprint_warnings) -> None:

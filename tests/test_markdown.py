@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from reportgen.markdown import MarkdownRenderer, Resource
+from reportgen.markdown import MarkdownRenderer
+from reportgen.resources import Resource
 
 NBSP = "\u00a0"
 

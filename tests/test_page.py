@@ -13,8 +13,8 @@ from projects import make_tiny
 from reportgen.config import Brand, ReportInfo
 from reportgen.content import Chapter
 from reportgen.errors import Location, TemplateError
+from reportgen.headings import Heading
 from reportgen.layout import Layout
-from reportgen.markdown import Heading
 from reportgen.page import PageContext, check_page_template, page_context, render_page
 from reportgen.templating import SourceLoader, folder_loader, make_environment
 

@@ -10,21 +10,13 @@ from jinja2 import TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import templating
+from reportgen import template_includes
 from reportgen.errors import ContentError, Location, ReportError, TemplateError
 from reportgen.limits import DEFAULTS, Limits
 from reportgen.template_errors import template_error, template_line
-from reportgen.templating import (
-    MAX_RANGE,
-    MAX_VALUE_SIZE,
-    LimitedEnvironment,
-    SourceLoader,
-    TemplateLimitError,
-    check_includes,
-    folder_loader,
-    limited_range,
-    make_environment,
-)
+from reportgen.template_includes import check_includes
+from reportgen.template_limits import MAX_RANGE, MAX_VALUE_SIZE, LimitedEnvironment, TemplateLimitError, limited_range
+from reportgen.templating import SourceLoader, folder_loader, make_environment
 
 SYNTAX_HINT = "Jeder Ausdruck steht in {{ … }}, jede Anweisung in {% … %}, Kommentare in {## … ##}."
 
@@ -215,7 +207,7 @@ def test_include_self_is_found_before_rendering() -> None:
 
 
 def test_include_depth_through_a_template_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(templating, "MAX_INCLUDE_DEPTH", 3)
+    monkeypatch.setattr(template_includes, "MAX_INCLUDE_DEPTH", 3)
     sources = {
         "a.md": "{% include '_c' %}\n{% include '_a' %}",
         "_a": "{% include '_b' %}",

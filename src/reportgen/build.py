@@ -20,16 +20,17 @@ from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
+from .headings import HEADING_CLASSES
 from .house import NEUTRAL_LOGO
 from .layout import Layout
 from .limits import Limits, SizeLimit
-from .markdown import HEADING_CLASSES
 from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
 from .stylesheet import read_stylesheet
-from .templating import LimitedEnvironment, folder_loader, make_environment
-from .timing import StageHook, stage
+from .template_limits import LimitedEnvironment
+from .templating import folder_loader, make_environment
+from .timing import Stage, StageHook, stage
 from .writer import BuildFolder
 
 T = TypeVar("T")
@@ -88,13 +89,13 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
 
     Problems are collected across the stages that don't depend on each other, so one run
     reports as many as it can find."""
-    with stage(on_stage, "config"):
+    with stage(on_stage, Stage.CONFIG):
         config = load_config(root)
     layout, limits = config.layout, config.limits
     errors: list[ReportError] = []
-    with stage(on_stage, "data"):
+    with stage(on_stage, Stage.DATA):
         data = _collect(errors, _data, config)
-    with stage(on_stage, "content"):
+    with stage(on_stage, Stage.CONTENT):
         references = _collect(errors, _references, layout, limits.file_size)
         sources = _collect(errors, read_sources, layout, limits.file_size)
         templates = _environment(layout, Layout.templates, limits)
@@ -110,7 +111,7 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         codebook, stats, stats_cache = data
         partials = _environment(layout, Layout.partials, limits)
         content = _collect(errors, render_content, sources, layout, partials, stats, references, limits)
-    with stage(on_stage, "page"):
+    with stage(on_stage, Stage.PAGE):
         html = (
             _collect(errors, render_page, templates, _page_context(config, content))
             if content and page_compiles
@@ -280,7 +281,7 @@ def build(
     project = prepare(root, on_stage=on_stage)
     _refuse_warnings(project.warnings, strict)
     layout = project.config.layout
-    with stage(on_stage, "charts"):
+    with stage(on_stage, Stage.CHARTS):
         charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
     from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
 
@@ -288,9 +289,9 @@ def build(
     assets = Assets(project.style_files, charts)
     pdf, layout_warnings = render_pdf(html, layout, assets, on_stage, limit=project.config.limits.file_size)
     _refuse_warnings(layout_warnings, strict)
-    with stage(on_stage, "charts-wait"):
+    with stage(on_stage, Stage.CHARTS_WAIT):
         svgs = charts.result()
-    with stage(on_stage, "write"):
+    with stage(on_stage, Stage.WRITE):
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
     warnings = project.warnings + tuple(layout_warnings)
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)

@@ -11,8 +11,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from .crossrefs import ANCHORS, LABEL, NAMES, DuplicateLabelError, Numbered, Target, Targets
 from .leftovers import Leftover
+from .targets import ANCHORS, LABEL, NAMES, DuplicateLabelError, Numbered, Target, Targets
 
 # `Tabelle: …` (or Pandoc's `Table: …` and `: …`) right after a table.
 _CAPTION = re.compile(r"^(?:Tabelle|Table)?:\s+")

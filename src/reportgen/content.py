@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import difflib
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
-from urllib.parse import unquote, urlsplit
 
 from jinja2 import TemplateError as JinjaError
 from jinja2 import TemplateSyntaxError, UndefinedError
 from markupsafe import Markup
 
 from .bibliography import format_citations
+from .chapter_html import ChapterChecks, chapter_html
 from .charts import ChartSpec
-from .citations import fill_placeholders, is_cross_reference
+from .citations import fill_placeholders
 from .crossrefs import CrossReference, resolve
-from .errors import ContentError, Location, ReportError, TemplateError, did_you_mean, raise_all
-from .files import read_text, too_large
+from .errors import ContentError, Location, ReportError, TemplateError, raise_all
+from .files import read_text
+from .headings import Heading
 from .helpers import BIBLIOGRAPHY_MARKER, LIST_MARKERS, Helpers, helper_names
 from .layout import Layout
-from .limits import DEFAULTS, Limits, SizeLimit
-from .markdown import Heading, MarkdownRenderer, Resource
+from .limits import Limits, SizeLimit
+from .markdown import MarkdownRenderer
 from .references import Reference
 from .template_errors import explain_undefined, template_error, template_line
-from .templating import LimitedEnvironment, SourceLoader, check_includes, make_environment
+from .template_includes import check_includes
+from .template_limits import LimitedEnvironment
+from .templating import SourceLoader, make_environment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from .stats import SurveyStats
 
 _CITATION_LINK = re.compile(r"</?a\b[^>]*>")
-IMAGE_HINT = "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png)."
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def render_content(
     charts_href = layout.href(Layout.charts)
     helpers = Helpers(stats, references, partials, charts_href)
     markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content), targets=helpers.targets)
-    checks = _Chapters(references, markdown, layout.root, sources.texts, limits.file_size)
+    checks = ChapterChecks(references, markdown, layout.root, sources.texts, limits.file_size)
     chapters: list[Chapter] = []
     crossrefs: list[tuple[CrossReference, Location]] = []
     cited: dict[str, None] = {}
@@ -122,7 +121,7 @@ def render_content(
             errors.append(error)
             continue
         drawn = frozenset(charts_href + spec.name for spec in helpers.charts)
-        html = _chapter_html(sources.texts[name], text, f"{Layout.content}/{name}", checks, drawn)
+        html = chapter_html(sources.texts[name], text, f"{Layout.content}/{name}", checks, drawn)
         errors.extend(html.errors)
         warnings.extend(html.warnings)
         classes.extend(html.classes)
@@ -186,125 +185,12 @@ def check_sources(
     """What can be checked in the chapters and snippets without the data (when it could not be read):
     citations (unless the references could not be read either) and images, on the text as written."""
     errors: list[ReportError] = []
-    checks = _Chapters(references, MarkdownRenderer(), layout.root, sources.texts)
+    checks = ChapterChecks(references, MarkdownRenderer(), layout.root, sources.texts)
     for name in sorted(sources.texts):  # snippets too: their includes are not followed here
         text = sources.texts[name]
-        html = _chapter_html(text, text, f"{Layout.content}/{name}", checks, frozenset())
+        html = chapter_html(text, text, f"{Layout.content}/{name}", checks, frozenset())
         errors.extend(html.errors)
     return errors
-
-
-@dataclass(frozen=True)
-class _Chapters:
-    """What turning rendered chapters into HTML needs: references (None: unreadable), the renderer, the project
-    and the texts of its content files (to place a problem in the snippet it came from)."""
-
-    references: Mapping[str, Reference] | None
-    markdown: MarkdownRenderer
-    root: Path
-    texts: Mapping[str, str]
-    image_limit: SizeLimit = DEFAULTS.file_size
-
-
-@dataclass(frozen=True)
-class _ChapterHtml:
-    html: Markup
-    cited: tuple[str, ...]
-    errors: tuple[ReportError, ...]
-    warnings: tuple[ReportError, ...] = ()
-    classes: tuple[tuple[Location, str], ...] = ()
-    crossrefs: tuple[tuple[CrossReference, Location], ...] = ()
-
-
-def _chapter_html(source: str, text: str, display_name: str, checks: _Chapters, charts: frozenset[str]) -> _ChapterHtml:
-    """Citations linked, Markdown rendered, images checked; problems at the editor's line in `source`.
-
-    `charts` are the URLs of the charts the helpers put in: drawn by reportgen, not files of the editor's."""
-    lines = source_lines(source, text)
-    rendered = checks.markdown.render(text, charts, checks.references)
-    errors: list[ReportError] = []
-    if checks.references is not None:
-        errors.extend(
-            _unknown_citation(
-                item.key, checks.references, citation_origin(item.key, display_name, lines[item.line - 1], checks.texts)
-            )
-            for item in rendered.unknown
-        )
-    errors.extend(_resource_errors(rendered.resources, lines, display_name, checks.root, checks.image_limit))
-    warnings = tuple(
-        ContentError(leftover.message, Location(display_name, line=lines[leftover.line - 1]), leftover.hint)
-        for leftover in rendered.leftovers
-    )
-    errors.extend(
-        ContentError(problem.message, Location(display_name, line=lines[problem.line - 1]), problem.hint)
-        for problem in rendered.problems
-    )
-    classes = tuple((Location(display_name, line=lines[line - 1]), name) for line, name in rendered.classes)
-    crossrefs = tuple((ref, Location(display_name, line=lines[ref.line - 1])) for ref in rendered.crossrefs)
-    return _ChapterHtml(Markup(rendered.html), rendered.cited, tuple(errors), warnings, classes, crossrefs)
-
-
-def source_lines(source: str, rendered: str) -> list[int]:
-    """For each line of the rendered text, the line of the source it came from (1-based).
-
-    Lines without template code come through unchanged and are matched exactly; a line produced by
-    template code maps to the source line of its expression (the first of a changed run)."""
-    before, after = source.splitlines(), rendered.splitlines()
-    mapped = [1] * (len(after) + 1)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for j in range(j1, j2):
-            offset = j - j1 if tag == "equal" else min(j - j1, max(i2 - i1 - 1, 0))
-            mapped[j] = min(i1 + offset, max(len(before) - 1, 0)) + 1
-    mapped[len(after)] = max(len(before), 1)
-    return mapped
-
-
-_INCLUDED = re.compile(r"""\{%-?\s*include\s+(?:"([^"]+)"|'([^']+)')""")
-
-
-def citation_origin(key: str, display_name: str, line: int, texts: Mapping[str, str]) -> Location:
-    """Where the editor wrote the citation of `key` that surfaced at `line` of `display_name`: in the snippet
-    that line includes (or one it includes in turn) when the key is written there, else that line itself."""
-    name = display_name.removeprefix(f"{Layout.content}/")
-    lines = texts.get(name, "").splitlines()
-    if 0 < line <= len(lines):
-        written = re.compile(rf"@{re.escape(key)}(?![\w-])")
-        found = _written_in(written, _included(lines[line - 1]), texts, {name})
-        if found is not None:
-            return found
-    return Location(display_name, line=line)
-
-
-def _included(line: str) -> list[str]:
-    return [match.group(1) or match.group(2) for match in _INCLUDED.finditer(line)]
-
-
-def _written_in(
-    written: re.Pattern[str], snippets: list[str], texts: Mapping[str, str], seen: set[str]
-) -> Location | None:
-    """The first line that matches `written` in `snippets`, or in the snippets they include, in reading order."""
-    for snippet in snippets:
-        if snippet in seen or snippet not in texts:
-            continue
-        seen.add(snippet)
-        for number, text in enumerate(texts[snippet].splitlines(), 1):
-            if written.search(text):
-                return Location(f"{Layout.content}/{snippet}", line=number)
-            inner = _written_in(written, _included(text), texts, seen)
-            if inner is not None:
-                return inner
-    return None
-
-
-def _unknown_citation(key: str, references: Mapping[str, Reference], location: Location) -> ContentError:
-    if is_cross_reference(key):  # only a bracket that also holds citations makes one a citation
-        hint = f"Schreiben Sie Querverweise und Zitate in getrennte Klammern: [@{key}] und [@quelle]."
-        return ContentError(f"Querverweis @{key} steht in einer Klammer mit Zitaten.", location, hint)
-    suggestion = did_you_mean(key, references)
-    fix = f"Ergänzen Sie [{key}] in {Layout.references}."
-    hint = f"{suggestion} Sonst ergänzen Sie [{key}] in {Layout.references}." if suggestion else fix
-    return ContentError(f"Zitat @{key} hat keinen Eintrag im Literaturverzeichnis.", location, hint)
 
 
 def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> tuple[ReportError, ...]:
@@ -363,40 +249,3 @@ def _placed(error: ReportError, name: str) -> NoReturn:
     if error.location is not None:
         raise error
     raise error.at(Location(f"{Layout.content}/{name}", line=template_line(error, name))) from None
-
-
-def _resource_errors(
-    resources: tuple[Resource, ...], lines: list[int], display_name: str, root: Path, limit: SizeLimit
-) -> list[ReportError]:
-    """Every image in a chapter must be a file inside content/, within `limit`; nothing else is ever fetched."""
-    errors: list[ReportError] = []
-    for resource in resources:
-        location = Location(display_name, line=lines[min(resource.line, len(lines)) - 1])
-        problem = _resource_problem(resource.url, root)
-        if problem:
-            errors.append(ContentError(problem, location, IMAGE_HINT))
-            continue
-        path = root / Layout.content / unquote(urlsplit(resource.url).path)
-        if path.stat().st_size > limit.size:
-            name = posixpath.join(Layout.content, unquote(urlsplit(resource.url).path))
-            error = too_large(ContentError, location, path.stat().st_size, limit)
-            errors.append(ContentError(f"Bild {name}: {error.message}", location, error.hint))
-    return errors
-
-
-def _resource_problem(url: str, root: Path) -> str:
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith("//"):
-        return f"Bild mit externer Adresse „{url}“ ist nicht erlaubt."
-    if url.startswith("/") or url.startswith("\\"):
-        return f"Bild mit absolutem Pfad „{url}“ ist nicht erlaubt."
-    relative = unquote(parts.path)
-    try:
-        path = (root / Layout.content / relative).resolve()
-        if not path.is_relative_to(root.resolve()):
-            return f"Bild „{url}“ liegt außerhalb des Projekts."
-        if not path.is_file():
-            return f"Bild nicht gefunden: {posixpath.join(Layout.content, relative)}."
-    except (OSError, ValueError):  # a NUL character, a name longer than the file system allows
-        return f"Bild „{url[:80]}“ hat keinen gültigen Dateinamen."
-    return ""

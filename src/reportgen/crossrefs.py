@@ -1,4 +1,4 @@
-"""Numbered figures and tables, their labels, and the cross-references `@abb-…`, `@tab-…` and `@kap-…` to them.
+"""The cross-references `@abb-…`, `@tab-…` and `@kap-…`: marked in a chapter's text, resolved in the whole report.
 
 Numbers and references are placeholders until every chapter is rendered: a figure is numbered where it stands in
 the report (a chart from a helper and an image in the Markdown of the same chapter in their order on the page), and
@@ -8,7 +8,7 @@ a reference may point forward.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -17,16 +17,13 @@ from markupsafe import Markup, escape
 
 from .citations import CROSS_REFERENCE_PREFIXES
 from .errors import ContentError, Location, ReportError, did_you_mean
+from .targets import ANCHORS, LABEL, NAMES, PLACEHOLDER, Numbered, Target, Targets, placeholder
 
 if TYPE_CHECKING:
-    from .markdown import Heading
+    from .headings import Heading
 
-Numbered = Literal["abb", "tab"]
 Kind = Literal["abb", "tab", "kap"]
-NAMES: Mapping[Numbered, str] = {"abb": "Abbildung", "tab": "Tabelle"}
-ANCHORS: Mapping[Numbered, str] = {"abb": "abbildung", "tab": "tabelle"}
 PAGE_SUFFIX = "+seite"
-LABEL = re.compile(r"\w(?:[\w-]*\w)?")
 
 _PREFIXES = "|".join(re.escape(prefix) for prefix in CROSS_REFERENCE_PREFIXES)
 _REFERENCE = re.compile(
@@ -35,56 +32,8 @@ _REFERENCE = re.compile(
 # A bracket with an @ (citations, cross-references or both) or a cross-reference in running text.
 _SPAN = re.compile(rf"\[(?P<group>[^\[\]]*@[^\[\]]*)\]|{_REFERENCE.pattern}")
 _KEY = re.compile(r"(?<![\w@/.])@(\w[\w-]*)")
-# Placeholders (private-use characters, which no editor types): a figure's or table's number, a reference.
-_MARK = re.compile("\ue000(abb|tab|ref|txt)(\\d+)\ue001")
 _LINK = re.compile(r"</?a\b[^>]*>")
 _KINDS: Mapping[str, Kind] = {"abb": "abb", "tab": "tab", "kap": "kap"}
-
-
-@dataclass(frozen=True)
-class Target:
-    """A numbered figure or table as it was made: its caption, and its label if it has one."""
-
-    kind: Numbered
-    key: int
-    caption: Markup
-    label: str = ""
-    explicit: bool = False
-
-    @property
-    def number(self) -> Markup:
-        """What the block prints for its number (and in its id) until the report is numbered."""
-        return Markup(f"\ue000{self.kind}{self.key}\ue001")
-
-
-class DuplicateLabelError(ValueError):
-    """A label an editor gave that an earlier figure or table of the same kind has already."""
-
-    def __init__(self, kind: Numbered, label: str) -> None:
-        super().__init__(f"Der Name „{label}“ ist schon an eine andere {NAMES[kind]} vergeben.")
-        self.kind = kind
-        self.label = label
-
-
-class Targets:
-    """Every figure and table of one build, in the order they were made (by the helpers and the Markdown)."""
-
-    def __init__(self) -> None:
-        self._targets: list[Target] = []
-        self._explicit: set[tuple[Numbered, str]] = set()
-
-    def add(self, kind: Numbered, caption: Markup, label: str = "", *, explicit: bool = False) -> Target:
-        """A new figure or table; a label given by the editor (`explicit`) must be new for its kind."""
-        if explicit:
-            if (kind, label) in self._explicit:
-                raise DuplicateLabelError(kind, label)
-            self._explicit.add((kind, label))
-        target = Target(kind, len(self._targets), caption, label, explicit)
-        self._targets.append(target)
-        return target
-
-    def __iter__(self) -> Iterator[Target]:
-        return iter(self._targets)
 
 
 @dataclass(frozen=True)
@@ -173,8 +122,8 @@ def _token(piece: str | CrossReference, *, plain: bool = False) -> Token:
     """Text, or a reference's placeholder: as HTML (a link), or `plain` as text (in an image's alt text)."""
     if isinstance(piece, CrossReference):
         if plain:
-            return _text(f"\ue000txt{piece.index}\ue001")
-        return Token("html_inline", "", 0, content=f"\ue000ref{piece.index}\ue001")
+            return _text(placeholder("txt", piece.index))
+        return Token("html_inline", "", 0, content=placeholder("ref", piece.index))
     return _text(piece)
 
 
@@ -220,7 +169,7 @@ class Resolution:
             classes = "xref xref-page" if key in self.page else "xref"
             return f'<a class="{classes}" href="{href}">{text}</a>'
 
-        return _MARK.sub(filled, html)
+        return PLACEHOLDER.sub(filled, html)
 
     def entries(self, kind: Numbered) -> tuple[Listed, ...]:
         return tuple(entry for entry in self.listed if entry.kind == kind)
@@ -243,7 +192,7 @@ def resolve(
     counts: dict[Numbered, int] = {"abb": 0, "tab": 0}
     placed: list[Target] = []
     for html in htmls:
-        for match in _MARK.finditer(html):
+        for match in PLACEHOLDER.finditer(html):
             kind, key = match.group(1), int(match.group(2))
             if kind in ("abb", "tab") and (_numbered(kind), key) not in numbers:
                 counts[_numbered(kind)] += 1

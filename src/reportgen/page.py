@@ -12,14 +12,14 @@ from jinja2 import TemplateError as JinjaError
 from .errors import TemplateError
 from .layout import Layout
 from .template_errors import template_error
-from .templating import LimitedEnvironment
+from .template_limits import LimitedEnvironment
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .config import Brand, ReportInfo
     from .content import Chapter
-    from .markdown import Heading
+    from .headings import Heading
 
 PAGE_TEMPLATE = posixpath.relpath("/" + Layout.page_template, "/" + Layout.templates)
 TOC_LEVELS = 2

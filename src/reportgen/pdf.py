@@ -19,7 +19,7 @@ from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
-from .timing import StageHook, stage
+from .timing import Stage, StageHook, stage
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -155,14 +155,14 @@ def render_pdf(
     from the document are then not repeated."""
     fetcher = ConfinedFetcher(layout.root, assets, limit)
     with _collected_warnings() as messages:
-        with stage(on_stage, "layout"):
+        with stage(on_stage, Stage.LAYOUT):
             if Layout.stylesheet in assets:
                 weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
             from_stylesheet = list(messages)
             html_document = weasyprint.HTML(string=html, base_url=base_url(layout), url_fetcher=fetcher)
             # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
             document = html_document.render(pdf_variant=PDF_VARIANT)
-        with stage(on_stage, "pdf"):
+        with stage(on_stage, Stage.PDF):
             data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
     if fetcher.refused:
         raise fetcher.refused[0]

@@ -15,7 +15,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from .errors import Location, ReportError, did_you_mean
-from .templating import TemplateLimitError
+from .template_limits import TemplateLimitError
 
 _TYPOGRAPHIC_QUOTES = "„“”‚‘’«»‹›"
 _UNEXPECTED_CHAR = re.compile(r"unexpected char '(.+)' at \d+")

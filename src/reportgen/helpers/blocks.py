@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from ..charts import ChartSpec
-from ..crossrefs import LABEL, DuplicateLabelError, Listed, Numbered, Target, Targets
+from ..crossrefs import Listed
+from ..targets import LABEL, DuplicateLabelError, Numbered, Target, Targets
 from .lookup import Questions, helper_error, needs_bins
 from .registry import Example, helper
 from .views import CHART_NAMES, MULTIPLE_NOTE, chart_view, frequency_view, measure_view

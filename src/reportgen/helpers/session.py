@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..crossrefs import Targets
+from ..targets import Targets
 from .blocks import BlockBuilders
 from .lookup import Questions
 from .prose import ProseNumbers
@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
     from ..bibliography import BibliographyEntry
     from ..charts import ChartSpec
-    from ..crossrefs import Listed, Numbered
+    from ..crossrefs import Listed
     from ..references import Reference
     from ..stats import SurveyStats
+    from ..targets import Numbered
 
 
 class Helpers:

@@ -1,0 +1,130 @@
+"""The commands `new`, `build`, `check` and `codebook`, thin over the library, and the project folder they use."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .arguments import UsageError
+from .errors import ConfigError, DataError, ReportError
+from .files import absolute
+from .layout import Layout
+from .terminal import SUBSET_HINT, library_notices, progress
+from .timing import StageHook
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+
+
+def find_project(start: Path) -> Path:
+    """The first folder from `start` upwards that holds report.toml, as git finds its repository."""
+    found = nearest_project(start)
+    if found is not None:
+        return found
+    raise ConfigError(
+        f"Kein Projekt: weder {start} noch ein Ordner darüber enthält {Layout.config}.",
+        hint="Legen Sie mit „reportgen new ORDNER“ ein Projekt an oder nennen Sie den Projektordner mit --project ORDNER.",
+    )
+
+
+def nearest_project(start: Path) -> Path | None:
+    """The first folder from `start` upwards that holds report.toml, or None."""
+    return next((folder for folder in (start, *start.parents) if (folder / Layout.config).is_file()), None)
+
+
+def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: bool = False) -> BuildResult:
+    """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes.
+
+    The worker dies with this process, however it ends, and never writes to the terminal (see `workers`)."""
+    from .build import build
+    from .workers import chart_worker
+
+    collecting = gc.isenabled()
+    # WeasyPrint builds millions of short-lived objects with few cycles: the cyclic collector's full
+    # passes over them cost about a tenth of the build and free next to nothing.
+    gc.disable()
+    try:
+        # One worker draws the charts on the second core while this process lays out the pages.
+        with chart_worker() as executor:
+            return build(root, executor=executor, on_stage=on_stage, strict=strict)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    from .starter import NewProjectError, create_project
+
+    if arguments.project is not None:
+        raise UsageError(
+            "--project gilt nicht für new.", hint="Nennen Sie den neuen Ordner direkt: reportgen new ORDNER."
+        )
+    folder = Path(arguments.folder)
+    absolute(folder, NewProjectError)  # a working folder deleted under the shell is one message of its own
+    create_project(folder)
+    here = folder.resolve() == Path.cwd().resolve()
+    step = "reportgen build" if here else f"cd {shlex.quote(str(folder))} && reportgen build"
+    print(f"Projekt in {folder} angelegt. Weiter mit: {step}")
+    return 0
+
+
+def run_build(arguments: argparse.Namespace) -> int:
+    root = _project_root(arguments.project)
+    terminal = sys.stderr.isatty()
+    with library_notices() as notices, progress(sys.stderr if terminal else None) as on_stage:
+        result = build_as_command(root, on_stage, strict=arguments.strict)
+    _print_warnings(result.warnings)
+    if terminal and notices.slow_subsetting:
+        print(SUBSET_HINT, file=sys.stderr)
+    print(f"{_shown(result.pdf, root)} geschrieben: {result.pages} Seiten.")
+    return 0
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    from .build import check
+
+    project = check(_project_root(arguments.project), strict=arguments.strict)
+    _print_warnings(project.warnings)
+    print(f"Keine Fehler gefunden ({len(project.content.chapters)} Kapitel, {project.stats.respondents} Befragte).")
+    return 0
+
+
+def run_codebook(arguments: argparse.Namespace) -> int:
+    from .codebook_draft import write_codebook_draft
+
+    here = absolute(Path(), ConfigError)
+    root = _project_root(arguments.project) if arguments.project is not None else nearest_project(here)
+    written = write_codebook_draft(
+        absolute(Path(arguments.data_file), DataError), arguments.data_file, root, force=arguments.force
+    )
+    shown = _shown(written.path, root or here)
+    print(f"Entwurf des Codebuchs in {shown} geschrieben ({written.questions} Fragen): prüfen und ergänzen Sie ihn.")
+    for note in written.notes:
+        print(f"Hinweis: {note}")
+    return 0
+
+
+def _project_root(project: str | None) -> Path:
+    """The folder --project names, or the nearest one with report.toml from the working folder upwards."""
+    if project is not None:
+        return absolute(Path(project), ConfigError)
+    return find_project(absolute(Path(), ConfigError))
+
+
+def _shown(path: Path, root: Path) -> str:
+    """An output path as the user sees it from the working folder: relative when that is in or above the project."""
+    here, path, root = Path.cwd().resolve(), path.resolve(), root.resolve()
+    if path.is_relative_to(here) or here.is_relative_to(root):
+        return os.path.relpath(path, here)
+    return str(path)
+
+
+def _print_warnings(warnings: Sequence[ReportError]) -> None:
+    for warning in warnings:
+        print(f"Warnung: {warning}", file=sys.stderr)
