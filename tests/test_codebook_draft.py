@@ -121,6 +121,18 @@ def test_a_german_export_gets_every_kind() -> None:
     assert draft["was_moechten_sie_uns_noch_sagen"]["kind"] == "text"
 
 
+def test_option_labels_keep_their_own_brackets_and_lose_the_stems() -> None:
+    rows = [
+        ["id", "Technik: Cloud", "Technik: Internet der Dinge (IoT)", "Ziele [Kosten]", "Ziele [Klima]"],
+        ["1", "Ja", "", "Ja", ""],
+        ["2", "", "Ja", "Ja", "Ja"],
+        ["3", "Ja", "Ja", "", ""],
+    ]
+    draft = draft_of(german_export(rows), "export.csv")
+    labels = [[option["label"] for option in entry["options"]] for entry in draft.values() if isinstance(entry, dict)]
+    assert labels == [["Cloud", "Internet der Dinge (IoT)"], ["Kosten", "Klima"]]
+
+
 def test_the_draft_says_it_is_a_draft_and_names_the_id_column() -> None:
     draft = draft_codebook(read_table(german_export(EXPORT), "export.csv"), "export.csv")
     assert draft.text.startswith(

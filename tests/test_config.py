@@ -321,6 +321,6 @@ def test_readme_lists_every_key() -> None:
 
 
 def test_documented_defaults_are_valid(tmp_path: Path) -> None:
-    lines = [f"{key} = {default}" for section, key, default, _ in schema_docs() if section == "brand"]
+    lines = [f"{key} = {default}" for section, key, default, _ in schema_docs() if section == "brand" and default]
     config = load_config(write(tmp_path, '[report]\ntitle = "T"\n[brand]\n' + "\n".join(lines) + "\n"))
     assert config.brand == load_config(write(tmp_path, '[report]\ntitle = "T"\n')).brand

@@ -104,3 +104,17 @@ def test_number_has_no_negative_zero() -> None:
 )
 def test_month_year_in_german(date: datetime.date, expected: str) -> None:
     assert fmt.month_year(date) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wie viele Beschäftigte hat Ihr Unternehmen?", "Wie viele Beschäftigte hat Ihr Unternehmen?"),
+        ("Strategische Bedeutung", "Strategische Bedeutung."),
+        ("Das ist so.", "Das ist so."),
+        ("Achtung! ", "Achtung!"),
+        ("Und so weiter …", "Und so weiter …"),
+    ],
+)
+def test_sentence_adds_a_full_stop_only_where_none_is(text: str, expected: str) -> None:
+    assert fmt.sentence(text) == expected

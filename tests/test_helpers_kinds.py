@@ -319,6 +319,12 @@ def test_bar_chart_of_a_numeric_item_is_a_histogram_of_its_bins(helpers: Helpers
     assert 'alt="Histogramm: Umsatz im letzten Jahr. 0–999: 2 (28,6' in html
 
 
+def test_a_chart_alt_text_ends_a_question_with_its_own_question_mark(helpers: Helpers) -> None:
+    html = call(helpers, "bar_chart", "massnahmen")
+    assert 'alt="Balkendiagramm: Welche Maßnahmen haben Sie umgesetzt? ' in html
+    assert "?." not in html
+
+
 def test_frequency_table_of_a_multiple_response_set(helpers: Helpers) -> None:
     text = block(helpers, "frequency_table", "massnahmen")
     assert "Welche Maßnahmen haben Sie umgesetzt? Anzahl Prozent der Befragten Prozent der Nennungen" in text

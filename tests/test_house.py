@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from reportgen import cli, house
-from reportgen.build import prepare
+from reportgen.build import build, prepare
 from reportgen.errors import ReportError, ReportErrors
 from reportgen.layout import Layout
 
@@ -58,3 +60,58 @@ def test_house_templates_are_read_from_the_installation_not_the_project(tmp_path
     assert layout.reading_root(Layout.stylesheet) == house.house_folder()
     assert layout.path(Layout.content) == target / Layout.content
     assert layout.reading_root("data/codebook.toml") == target
+
+
+def png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "#c0392b").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def with_logo(target: Path, setting: str) -> None:
+    config = target / Layout.config
+    text = config.read_text(encoding="utf-8")
+    assert "\n[brand]\n" not in text
+    config.write_text(f"{text}\n[brand]\nlogo = {setting}\n", encoding="utf-8")
+
+
+def test_brand_logo_stands_in_for_the_templates_logo(tmp_path: Path) -> None:
+    for templates in (False, True):
+        target = project_without_templates(tmp_path / str(templates))
+        if templates:
+            shutil.copytree(REPO / Layout.templates, target / Layout.templates)
+        (target / "bilder").mkdir()
+        (target / "bilder" / "logo.png").write_bytes(png(120, 30))
+        with_logo(target, '"bilder/logo.png"')
+        assert prepare(target).style_files[Layout.logo] == png(120, 30)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('"bilder/fehlt.svg"', "bilder/fehlt.svg"),
+        ('"logo.gif"', "kein SVG-, PNG- oder JPEG-Bild"),
+        ('"../logo.svg"', "außerhalb des Projektordners"),
+        ('""', "[brand] logo"),
+    ],
+)
+def test_a_bad_brand_logo_is_one_message(tmp_path: Path, setting: str, message: str) -> None:
+    target = project_without_templates(tmp_path)
+    with_logo(target, setting)
+    with pytest.raises(ReportError) as caught:
+        prepare(target)
+    assert message in str(caught.value)
+
+
+@pytest.mark.slow
+def test_a_png_brand_logo_is_on_the_title_page_and_in_every_header(tmp_path: Path) -> None:
+    target = project_without_templates(tmp_path)
+    (target / "logo.png").write_bytes(png(160, 40))
+    with_logo(target, '"logo.png"')
+    pdf = build(target).pdf
+    reader = pypdf.PdfReader(pdf)
+    for page in reader.pages:
+        sizes = {(image.image.width, image.image.height) for image in page.images}
+        assert (160, 40) in sizes

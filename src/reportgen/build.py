@@ -102,7 +102,7 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         known = len(errors)
         _collect(errors, check_page_template, templates)
         page_compiles = len(errors) == known
-        house_style = _collect(errors, _stylesheet, layout, limits.file_size)
+        house_style = _collect(errors, _stylesheet, layout, config.brand.logo, limits.file_size)
         chart_style = _collect(errors, _chart_style, config)
         if data is None or references is None or sources is None:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
@@ -147,13 +147,17 @@ def _environment(layout: Layout, folder: str, limits: Limits) -> LimitedEnvironm
     return make_environment(loader, autoescape=True, limits=limits)
 
 
-def _stylesheet(layout: Layout, limit: SizeLimit) -> HouseStyle:
+def _stylesheet(layout: Layout, logo: str | None, limit: SizeLimit) -> HouseStyle:
     """The house stylesheet and the fonts and images it names, each read once (within `limit`) and checked: a syntax
-    error or a missing or foreign font is an error at its line, never a silent fallback to another font."""
+    error or a missing or foreign font is an error at its line, never a silent fallback to another font. A `logo`
+    from report.toml stands in for the templates' logo wherever they show it."""
     root = layout.reading_root(Layout.templates)
     text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=root, limit=limit)
     files = {Layout.stylesheet: text.encode("utf-8")}
-    if layout.house_templates is not None:
+    if logo is not None:
+        hint = "Legen Sie die Datei an oder korrigieren Sie [brand] logo in report.toml."
+        files[Layout.logo] = read_bytes(layout.path(logo), logo, TemplateError, hint, root=layout.root, limit=limit)
+    elif layout.house_templates is not None:
         files[Layout.logo] = NEUTRAL_LOGO  # the study client's logo stays in the study
     stylesheet = read_stylesheet(text, Layout.stylesheet)
     errors: list[ReportError] = list(stylesheet.problems)

@@ -40,6 +40,7 @@ class Setting:
 Validator = Callable[[Any, Setting], Problem | None]
 
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 _COLOUR_HINT = "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“."
 
 
@@ -74,6 +75,13 @@ def colours(value: tuple[Any, ...], setting: Setting) -> Problem | None:
     if not value:
         return f"{setting.where} ist leer.", f'Geben Sie mindestens eine Farbe an, z. B. {setting.key} = ["#0b5d5b"].'
     return next((problem for item in value if (problem := colour(item, setting))), None)
+
+
+def logo_file(value: str, setting: Setting) -> Problem | None:
+    """An image WeasyPrint shows on the title page and in the header: SVG, PNG or JPEG."""
+    if Path(value).suffix.lower() in LOGO_SUFFIXES:
+        return None
+    return f"{setting.where}: „{value}“ ist kein SVG-, PNG- oder JPEG-Bild.", 'Geben Sie z. B. logo = "bilder/logo.svg" an.'
 
 
 def positive(value: float, setting: Setting) -> Problem | None:
@@ -158,7 +166,7 @@ class SurveyFiles:
 
 @dataclass(frozen=True)
 class Brand:
-    """[brand]: colours used by the stylesheet and the charts."""
+    """[brand]: colours used by the stylesheet and the charts, and the logo."""
 
     primary: str = option("#0b5d5b", doc="headings, bars", type=str, validators=(colour,))
     accent: str = option("#f28c28", doc="highlights", type=str, validators=(colour,))
@@ -169,6 +177,13 @@ class Brand:
         doc="pie chart slice colours",
         type=tuple,
         validators=(colours,),
+    )
+    logo: str | None = option(
+        None,
+        doc=f"logo (SVG, PNG, JPEG) for the title page and the page header, relative to the project; "
+        f"if unset, {Layout.logo}",
+        type=str,
+        validators=(non_empty, inside_project, logo_file),
     )
 
 

@@ -124,6 +124,16 @@ def common_stem(names: Sequence[str]) -> str:
     return found.group(0) if found else ""
 
 
+def option_label(rest: str) -> str:
+    """What follows a set's stem as an option label: separators trimmed, but a closing bracket only where it has
+    no opening one in the label („Internet der Dinge (IoT)“ keeps it, „Energie]“ after „Maßnahmen [“ loses it)."""
+    label = rest.strip(SEPARATORS)
+    for opening, closing in ("()", "[]"):
+        if rest.rstrip(" .").endswith(closing) and label.count(opening) > label.count(closing):
+            label += closing
+    return label
+
+
 def _common_start(texts: Sequence[str]) -> str:
     """The longest text every one of `texts` starts with."""
     first, last = min(texts), max(texts)

@@ -31,6 +31,7 @@ from .draft_columns import (
     common_stem,
     is_yes_no,
     name_of,
+    option_label,
     parse_float,
     parse_number,
 )
@@ -264,7 +265,7 @@ def multiple_entry(group: list[Column]) -> Entry:
     options: list[tuple[str, str]] = []
     marks: set[str] = set()
     for column, name in zip(group, names, strict=True):
-        label = name[len(stem) :].strip(SEPARATORS) or column.header
+        label = option_label(name[len(stem) :]) or column.header
         options.append((column.header, label))
         for value in column.values:
             folded = value.casefold()

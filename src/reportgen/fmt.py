@@ -29,6 +29,12 @@ def _format(value: Decimal, decimals: int) -> str:
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
+def sentence(text: str) -> str:
+    """A text as a sentence: a full stop added unless it already ends with one („Wie viele?“ stays as it is)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "…", ":")) else text + "."
+
+
 def valid_decimals(decimals: object) -> bool:
     """Whether `decimals` is a whole number from 0 to MAX_DECIMALS."""
     return isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_DECIMALS

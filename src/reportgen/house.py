@@ -12,14 +12,14 @@ from pathlib import Path
 
 PACKAGE = "reportgen"
 TEMPLATES = "project_templates"  # the study's templates/, as pyproject.toml packages it
-LOGO = "logo.svg"  # the templates' logo, by template-relative name: never taken from the study
 
-# Stands in for the study's logo until the editor puts their own in templates/logo.svg.
+# Stands in for the study's logo until the project names its own ([brand] logo, or templates/logo.svg); drawn in
+# the middle of its box, as a word mark is, so that it keeps the same distance from the text in the page header.
 NEUTRAL_LOGO = b"""\
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 52" width="240" height="52" role="img" aria-label="Logo">
 <title>Logo</title>
-<rect x="1" y="1" width="238" height="50" rx="6" fill="none" stroke="#0b5d5b" stroke-width="2" stroke-dasharray="6 4"/>
-<text x="120" y="34" text-anchor="middle" font-family="Lato, sans-serif" font-size="22" fill="#0b5d5b">Ihr Logo</text>
+<rect x="1" y="9" width="238" height="34" rx="5" fill="none" stroke="#0b5d5b" stroke-width="2" stroke-dasharray="6 4"/>
+<text x="120" y="32.5" text-anchor="middle" font-family="Lato, sans-serif" font-size="18" fill="#0b5d5b">Ihr Logo</text>
 </svg>
 """
 

@@ -66,7 +66,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
         except ReportError as error:
             self.refused.append(error)
             raise
-        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(name)})
+        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(name, body)})
 
     def _name(self, url: str) -> str:
         """The project-relative name a URL stands for."""
@@ -97,8 +97,13 @@ def _outside(path: str) -> RenderError:
     )
 
 
-def _mime_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+# Image types by their first bytes: [brand] logo may put a PNG or JPEG where the templates name logo.svg.
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+
+
+def _mime_type(name: str, body: bytes = b"") -> str:
+    signed = next((mime for signature, mime in _SIGNATURES if body.startswith(signature)), None)
+    return signed or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class _Collector(logging.Handler):

@@ -75,5 +75,6 @@ def make_environment(loader: BaseLoader, autoescape: bool, limits: Limits = DEFA
         percent=fmt.percent,
         percent_value=fmt.percent_value,
         month_year=fmt.month_year,
+        sentence=fmt.sentence,
     )
     return environment
