@@ -233,11 +233,6 @@ def test_example_has_no_warnings_in_strict_check(tmp_path: Path, capsys: pytest.
     assert "Warnung" not in out + err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reportgen does not yet match a codebook `column` against a .sav variable's label (q1 is not "
-    "„In welcher Branche …?“), so the CSV codebook cannot read data/export.sav",
-)
 def test_example_from_spss_gives_the_same_numbers(tmp_path: Path) -> None:
     html = one_line(prepare(copy_example(tmp_path / "betriebsbefragung", responses="data/export.sav")).html)
     assert [what for what, text in EXPECTED.items() if text not in html] == []

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects import UMLAUT_ANSWER, study_rows, to_csv, to_xlsx
+from reportgen.cell_text import typed_text
 from reportgen.errors import DataError, ReportError, ReportErrors
-from reportgen.tables import HEADER_ROW, column_letter, read_table, typed_text
+from reportgen.tables import HEADER_ROW, column_letter, read_table
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "data/responses.csv"

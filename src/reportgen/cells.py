@@ -38,7 +38,10 @@ class Cells:
         """The column's cells as positions into its distinct, trimmed texts."""
         import pandas as pd
 
-        positions, distinct = pd.factorize(self.table[name].to_numpy(dtype=object), use_na_sentinel=False)
+        cells = self.table[name]
+        if isinstance(cells.dtype, pd.CategoricalDtype) and not cells.hasnans:  # read_table's: trimmed already
+            return cells.cat.codes.to_numpy(), list(map(str, cells.cat.categories.tolist()))
+        positions, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
         return positions, [str(text).strip() for text in distinct.tolist()]
 
     def errors(self, column: str, bad: np.ndarray, describe: Callable[[str], DataError]) -> list[ReportError]:

@@ -1,6 +1,6 @@
 """Reading an SPSS file (.sav, or .zsav compressed) with pyreadstat, within bounds, as a CSV export would read.
 
-Values become the text a CSV export holds (`tables.typed_text`: codes `1`, not `1.0`; dates ISO); user-missing
+Values become the text a CSV export holds (`cell_text.typed_text`: codes `1`, not `1.0`; dates ISO); user-missing
 codes stay in the data as codes (as in a CSV export; the codebook's `missing` decides). What SPSS knows besides the
 values goes into the frame's attrs, for `reportgen codebook`:
 
@@ -14,83 +14,63 @@ Rows are numbered as SPSS' Data View numbers the cases: row N is case N, the var
 
 ReadStat, the C library under pyreadstat, crashes the process on some damaged files (one changed byte in a
 variable record is enough: tests/test_sav.py has one). So the file is read in a process of its own (`python -m
-reportgen.sav`), which gets the bytes on its standard input and reads them from memory (pyreadstat reads file
-objects; no temporary copy), and sends back only text, as msgpack checked against its type: a crash, a hang (past
-`READ_SECONDS`) or anything else it sends is one DataError. The process ignores Ctrl-C (the caller kills it) and
-dies with its caller (`workers.die_with`). Inside it, the file's dictionary is read first (no data), and its rows,
-columns, cells and unpacked size checked against the limits before a value is read; the read itself stops after
-the rows the limits allow."""
+reportgen.sav_reader`, see there), which gets the bytes on its standard input and sends back only text, as msgpack
+checked against its type: a crash, a hang (past `READ_SECONDS`) or anything else it sends is one DataError. This
+module is the caller's side: what is no SPSS file is refused before a process starts."""
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import signal
 import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path, PurePath
-from typing import Any
 
 import msgspec
 
-from .errors import DataError, Location, ReportError, raise_setting
-from .files import sizes
+from . import sav_reader
+from .errors import DataError, Location
 from .limits import Limits
-from .tables import Rows, header_name, too_many, typed_text
+from .sav_reader import NAMES_ROW, RESAVE_HINT, Problem, Table
+from .table_frame import Column, Grid
+from .tables import header_name
 
 SAV_MAGIC = (b"$FL2", b"$FL3")  # .sav and .zsav
-NAMES_ROW = 0  # the variable names; case N is row N, as SPSS' Data View shows it
 READ_SECONDS = 300  # a 200 MB file reads in well under a minute; past this, the reader is stuck on a damaged one
-_RESAVE_HINT = "Öffnen Sie sie in SPSS (oder PSPP) und speichern Sie sie erneut als .sav-Datei."
-_WIDTH = re.compile(r"A(\d+)", re.IGNORECASE)  # a string variable's format: A2000 is 2000 bytes
-_VALUE_BYTES = 8  # SPSS stores a number in 8 bytes and a string in blocks of 8
 
 
-class _Table(msgspec.Struct, tag="table", forbid_unknown_fields=True):
-    """What the reading process sends back for a file it could read: every value as text."""
+def read_sav(raw: bytes, location: Location, limits: Limits) -> Grid:
+    """The cases of an SPSS file as records of text, within `limits`; labels and missing codes in `attrs`."""
+    import numpy as np
 
-    names: list[str]
-    columns: list[list[str]]
-    value_labels: dict[str, dict[str, str]]
-    variable_labels: dict[str, str]
-    user_missing: dict[str, list[str]]
-    measure: dict[str, str]
-
-
-class _Problem(msgspec.Struct, tag="problem", forbid_unknown_fields=True):
-    """What it sends back for a file it could not read, or one beyond the limits."""
-
-    message: str
-    hint: str
-    row: int | None = None
-
-
-def read_sav(raw: bytes, location: Location, limits: Limits) -> Rows:
-    """The cases of an SPSS file as rows of text, within `limits`; labels and missing codes in `attrs`."""
     _refuse_other_formats(raw, location)
     answer = _read_in_own_process(raw, location, limits)
-    if isinstance(answer, _Problem):
+    if isinstance(answer, Problem):
         raise DataError(answer.message, Location(location.file, row=answer.row), answer.hint)
     if len(answer.columns) != len(answer.names) or len({len(column) for column in answer.columns}) > 1:
         raise _unreadable(location, "ungleich lange Spalten")
-    cells = [[header_name(name) for name in answer.names], *(list(case) for case in zip(*answer.columns, strict=True))]
+    records = 1 + (len(answer.columns[0]) if answer.columns else 0)  # the names, then the cases
+    columns = [
+        Column.of(np.array([header_name(name), *cells], dtype=object))
+        for name, cells in zip(answer.names, answer.columns, strict=True)
+    ]
     attrs = {
         "value_labels": answer.value_labels,
         "variable_labels": answer.variable_labels,
         "user_missing": answer.user_missing,
         "measure": answer.measure,
     }
-    return Rows(list(range(NAMES_ROW, NAMES_ROW + len(cells))), cells, attrs)
+    numbers = np.arange(NAMES_ROW, NAMES_ROW + records)
+    return Grid(numbers, np.full(records, len(columns)), columns, attrs)
 
 
 def reader_command() -> list[str]:
-    """How the reading process is started: this module, run by this Python."""
-    return [sys.executable, "-m", __name__]
+    """How the reading process is started: `sav_reader`, run by this Python."""
+    return [sys.executable, "-m", sav_reader.__name__]
 
 
-def _read_in_own_process(raw: bytes, location: Location, limits: Limits) -> _Table | _Problem:
+def _read_in_own_process(raw: bytes, location: Location, limits: Limits) -> Table | Problem:
     source = str(Path(__file__).resolve().parent.parent)  # where `reportgen` is, installed or not
     path = os.environ.get("PYTHONPATH")
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [source, path]))}
@@ -105,8 +85,8 @@ def _read_in_own_process(raw: bytes, location: Location, limits: Limits) -> _Tab
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return _Problem(
-            f"Die SPSS-Datei lässt sich nicht lesen (nach {READ_SECONDS} Sekunden abgebrochen).", _RESAVE_HINT
+        return Problem(
+            f"Die SPSS-Datei lässt sich nicht lesen (nach {READ_SECONDS} Sekunden abgebrochen).", RESAVE_HINT
         )
     except OSError as error:  # no process could be started: not the file's fault, but it is not read either
         reason = error.strerror or type(error).__name__
@@ -114,12 +94,12 @@ def _read_in_own_process(raw: bytes, location: Location, limits: Limits) -> _Tab
             f"Die SPSS-Datei lässt sich nicht lesen: das Leseprogramm startet nicht ({reason}).", location
         ) from None
     if finished.returncode != 0:
-        return _Problem(f"Die SPSS-Datei lässt sich nicht lesen ({_how_it_ended(finished.returncode)}).", _RESAVE_HINT)
+        return Problem(f"Die SPSS-Datei lässt sich nicht lesen ({_how_it_ended(finished.returncode)}).", RESAVE_HINT)
     try:
-        return msgspec.msgpack.decode(finished.stdout, type=_Table | _Problem)
+        return msgspec.msgpack.decode(finished.stdout, type=Table | Problem)
     except msgspec.DecodeError:
-        return _Problem(
-            "Die SPSS-Datei lässt sich nicht lesen (unverständliche Antwort des Leseprogramms).", _RESAVE_HINT
+        return Problem(
+            "Die SPSS-Datei lässt sich nicht lesen (unverständliche Antwort des Leseprogramms).", RESAVE_HINT
         )
 
 
@@ -134,51 +114,7 @@ def _how_it_ended(status: int) -> str:
 
 
 def _unreadable(location: Location, reason: str) -> DataError:
-    return DataError(f"Die SPSS-Datei lässt sich nicht lesen ({reason}).", location, _RESAVE_HINT)
-
-
-# In the reading process
-
-
-def _main(arguments: list[str]) -> int:
-    """The reading process: the bytes on standard input, the caller's pid and the limits (JSON) as arguments;
-    the answer, msgpack, on standard output. Nothing else may reach standard output: what a library prints goes
-    to standard error."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and kills this process
-    from .workers import die_with
-
-    die_with(int(arguments[0]))
-    answer_to = os.dup(1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    limits = Limits(**msgspec.json.decode(arguments[1]))
-    answer = _read(sys.stdin.buffer.read(), limits)
-    with os.fdopen(answer_to, "wb") as stream:
-        stream.write(msgspec.msgpack.encode(answer))
-    return 0
-
-
-def _read(raw: bytes, limits: Limits) -> _Table | _Problem:
-    import pyreadstat
-
-    location = Location("")
-    try:
-        _, meta = pyreadstat.read_sav(io.BytesIO(raw), metadataonly=True, user_missing=True)
-        row_limit = _check_bounds(meta, location, limits)
-        columns, meta = pyreadstat.read_sav(
-            io.BytesIO(raw), user_missing=True, output_format="dict", row_limit=row_limit
-        )
-        names = [str(name) for name in columns]  # a damaged dictionary may lack names the data have
-        values = [_texts(column) for column in columns.values()]
-        cases = len(values[0]) if values else 0
-        if cases >= row_limit:  # the dictionary did not tell, or told less than the file holds
-            _check_cases(cases, len(names), location, limits)
-        return _Table(names, values, **_attrs(meta, names, values))
-    except ReportError as error:
-        return _Problem(error.message, error.hint, error.location.row if error.location else None)
-    except Exception as error:  # pyreadstat raises its own kinds, and others for what a damaged file holds
-        reason = str(error).strip() or type(error).__name__
-        return _Problem(f"Die SPSS-Datei lässt sich nicht lesen ({reason}).", _RESAVE_HINT)
+    return DataError(f"Die SPSS-Datei lässt sich nicht lesen ({reason}).", location, RESAVE_HINT)
 
 
 def _refuse_other_formats(raw: bytes, location: Location) -> None:
@@ -216,114 +152,3 @@ def _looks_like_text(raw: bytes) -> bool:
         if error.start < len(head) - 3:  # not merely a character cut at the end of the sample
             return all(byte >= 0x20 or byte in b"\t\r\n" for byte in head)  # Windows-1252 text
     return True
-
-
-def _check_bounds(meta: Any, location: Location, limits: Limits) -> int:
-    """Columns, rows, cells and unpacked size as the file's dictionary declares them; the rows to read at most."""
-    columns = len(meta.column_names)
-    if columns > limits.columns:
-        raise too_many(Location(location.file), limits.columns, "Spalten", "columns")
-    cases = meta.number_rows if isinstance(meta.number_rows, int) and meta.number_rows >= 0 else None
-    if cases is not None:
-        _check_cases(cases, columns, location, limits)
-        unpacked = cases * _row_bytes(meta)
-        if unpacked > limits.xlsx_unpacked_bytes:
-            raise DataError(
-                f"Die SPSS-Datei ist entpackt zu groß ({sizes(unpacked, limits.xlsx_unpacked_bytes)}).",
-                location,
-                "Speichern Sie nur die Variablen und Fälle, die der Bericht braucht, in einer eigenen Datei; ist sie "
-                f"in Ordnung, {raise_setting('xlsx_unpacked_mb')}.",
-            )
-    # At most the cases the limits allow, and one more to tell that there are too many.
-    return max(1, min(limits.rows - NAMES_ROW, limits.cells // max(1, columns)) + 1)
-
-
-def _check_cases(cases: int, columns: int, location: Location, limits: Limits) -> None:
-    if cases + NAMES_ROW > limits.rows:
-        raise too_many(Location(location.file, row=limits.rows + 1), limits.rows, "Zeilen", "rows")
-    if cases * columns > limits.cells:
-        raise too_many(Location(location.file), limits.cells, "Zellen", "cells")
-
-
-def _row_bytes(meta: Any) -> int:
-    """The bytes one case takes unpacked: 8 per number, strings in blocks of 8."""
-    total = 0
-    for name in meta.column_names:
-        width = _WIDTH.fullmatch(str(meta.original_variable_types.get(name, "")))
-        size = int(width.group(1)) if width else _VALUE_BYTES
-        total += -(-size // _VALUE_BYTES) * _VALUE_BYTES
-    return total
-
-
-def _texts(values: Any) -> list[str]:
-    """A column's values as text; each distinct value is converted once (a column holds few)."""
-    known: dict[object, str] = {}
-    texts: list[str] = []
-    for value in values:
-        try:
-            text = known[value]
-        except KeyError:
-            text = known[value] = typed_text(value)
-        except TypeError:  # an unhashable value (none that pyreadstat gives today)
-            text = typed_text(value)
-        texts.append(text)
-    return texts
-
-
-def _attrs(meta: Any, names: list[str], values: list[list[str]]) -> dict[str, Any]:
-    """What the codebook draft needs to know besides the values, keyed by the column names as the frame has them."""
-    value_labels: dict[str, dict[str, str]] = {}
-    for name, labels in (meta.variable_value_labels or {}).items():
-        if name is None:
-            continue
-        shown = {typed_text(code): str(label).strip() for code, label in labels.items()}
-        value_labels[header_name(name)] = {code: label for code, label in shown.items() if code and label}
-    variable_labels = {
-        header_name(name): str(label).strip()
-        for name, label in (meta.column_names_to_labels or {}).items()
-        if name is not None and label and str(label).strip()
-    }
-    column_values = dict(zip(names, values, strict=True))
-    user_missing: dict[str, list[str]] = {}
-    for name, ranges in (meta.missing_ranges or {}).items():
-        if name is None:
-            continue
-        candidates = set(column_values.get(name, ())) | set(value_labels.get(header_name(name), {}))
-        codes = _missing_codes(ranges, candidates)
-        if codes:
-            user_missing[header_name(name)] = codes
-    measure = {
-        header_name(name): level
-        for name, level in (meta.variable_measure or {}).items()
-        if name is not None and level in ("nominal", "ordinal", "scale")
-    }
-    return {
-        "value_labels": value_labels,
-        "variable_labels": variable_labels,
-        "user_missing": user_missing,
-        "measure": measure,
-    }
-
-
-def _missing_codes(ranges: list[dict[str, Any]], candidates: set[str]) -> list[str]:
-    """The codes SPSS treats as missing: single values as declared, ranges as the candidates that fall in them."""
-    codes: list[str] = []
-    for declared in ranges:
-        low, high = declared.get("lo"), declared.get("hi")
-        if low == high:
-            codes.append(typed_text(low))
-        elif isinstance(low, int | float) and isinstance(high, int | float):
-            codes.extend(code for code in candidates if (number := _number(code)) is not None and low <= number <= high)
-    unique = [code for code in dict.fromkeys(codes) if code]
-    return sorted(unique, key=lambda code: (_number(code) is None, _number(code) or 0.0, code))
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -2,7 +2,7 @@
 
 The worksheet is the one named in [survey] sheet, else the first one with a header row (an information sheet
 before the data is passed over). Cells are read as the file stores them (a stray cell far away is named, not
-expanded) and typed values become text as `tables.typed_text` writes them; formulas count by their stored
+expanded) and typed values become text as `cell_text.typed_text` writes them; formulas count by their stored
 results, and a formula without one is an error, never an empty answer."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import zipfile
 from collections.abc import Generator, Iterable
 from typing import Any
 
+from .cell_text import typed_text
 from .errors import DataError, Location, ReportError, did_you_mean, raise_setting
 from .files import sizes
 from .limits import Limits
-from .tables import Rows, column_letter, count_text, header_name, too_many, typed_text
+from .tables import Rows, column_letter, count_text, header_name, too_many
 
 _MAX_LISTED_CELLS = 5
 _RESAVE_HINT = "Öffnen Sie sie in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“."
