@@ -17,11 +17,12 @@ Scenarios, repeated --runs times in interleaved order (run i of every scenario s
   the OS file cache and matplotlib's font cache.
 Then a stage breakdown from build()'s stage hook (a fresh process per repetition, cold), the imports on the
 `check` path, a profile of one build, and scaling with the size of the study (×1, ×2, ×4) and the number of
-respondents (25, 1,000, 100,000), and a wide survey (100,000 × 60 columns of every kind) against a naive pandas
-peer (`--wide-only` runs just that).
+respondents (25, 1,000, 100,000), a wide survey (100,000 × 60 columns of every kind) against a naive pandas
+peer (`--wide-only` runs just that), and a weighted breakdown over 100,000 respondents against a naive pandas peer
+(`--breakdown-only`).
 
 Modules: measure (child processes, time, memory, medians), copies (project copies and edits), scenarios ((a)–(e),
-stages, imports and profile), scaling, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
+stages, imports and profile), scaling, wide, breakdown, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
 report (machine, targets, JSON and Markdown).
 """
 
@@ -39,6 +40,7 @@ from typing import Any
 def benchmark(runs: int, quick: bool) -> dict[str, Any]:
     """Every measurement, in a temporary folder; the results as one JSON-ready dict."""
     # Imported here, not at the top: a worker process must not import reportgen before it times the import.
+    import breakdown
     import measure
     import report
     import scaling
@@ -63,6 +65,8 @@ def benchmark(runs: int, quick: bool) -> dict[str, Any]:
             results["study_size"] = scaling.study_size(work)
             results["respondents"] = scaling.respondents(work)
             results["wide"] = wide.wide_survey(work)
+            progress("weighted breakdown …")
+            results["breakdown"] = breakdown.breakdown_benchmark()
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
     return results
@@ -81,6 +85,18 @@ def wide_only(runs: int) -> dict[str, Any]:
     return results
 
 
+def breakdown_only(runs: int) -> dict[str, Any]:
+    """Only the weighted breakdown against its naive peer (issue 11's target)."""
+    import breakdown
+    import report
+
+    results: dict[str, Any] = {"runs": runs, "quick": False, "machine": report.machine()}
+    progress("weighted breakdown …")
+    results["breakdown"] = breakdown.breakdown_benchmark(runs)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    return results
+
+
 def progress(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -90,6 +106,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, default=5, help="fresh-process runs per scenario (default 5)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 1 run, no profile, no scaling")
     parser.add_argument("--wide-only", action="store_true", help="only the wide survey against its naive peer")
+    parser.add_argument(
+        "--breakdown-only", action="store_true", help="only the weighted breakdown against its naive peer"
+    )
     parser.add_argument("--note", default="", help="free text for the report, e.g. what code was measured")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
     return parser
@@ -109,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path.cwd() / Layout.config).is_file():
         parser().error(f"run from the project root (the folder with {Layout.config})")
     runs = 1 if arguments.quick else max(arguments.runs, 1)
-    results = wide_only(runs) if arguments.wide_only else benchmark(runs, arguments.quick)
+    if arguments.breakdown_only:
+        results = breakdown_only(runs)
+    else:
+        results = wide_only(runs) if arguments.wide_only else benchmark(runs, arguments.quick)
     results["note"] = arguments.note
     print(report.write_results(results))
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from projects import TINY_CODEBOOK, TINY_RESPONSES
-from reportgen import charts
+from reportgen import chart_drawing
 from reportgen.build import build, prepare
 from reportgen.charts import ChartSpec, ChartStyle
 from reportgen.cli import main
@@ -65,7 +65,8 @@ def test_build_writes_only_inside_build_and_leaves_inputs_alone(tiny_project) ->
         Layout.pdf,
         Layout.html,
         f"{Layout.charts}/bar-item.svg",
-        prepare(root).stats_cache.name,
+        prepare(root).stats_cache.stats_name,
+        prepare(root).stats_cache.frame_name,
     }
     assert not list(root.rglob("*.tmp"))
 
@@ -86,13 +87,13 @@ def test_library_build_leaves_gc_alone_and_draws_in_this_process(
     """The process pool and the GC switch belong to the CLI; a library caller gets neither."""
     root = tiny_project(FILES)
     drawing_processes: list[int] = []
-    original = charts.draw
+    original = chart_drawing.draw
 
     def recording_draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         drawing_processes.append(os.getpid())
         return original(spec, style)
 
-    monkeypatch.setattr(charts, "draw", recording_draw)
+    monkeypatch.setattr(chart_drawing, "draw", recording_draw)
     if collecting:
         gc.enable()
     else:

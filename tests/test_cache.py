@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from projects import TINY_CODEBOOK, TINY_RESPONSES
-from reportgen import build as build_module
-from reportgen import charts
+from reportgen import chart_drawing, charts, data_stage
 from reportgen import survey as survey_module
 from reportgen.build import Project, build, prepare
 from reportgen.cache import dump_value, library_stamp, read_cached, read_value
 from reportgen.charts import ChartSpec, ChartStyle, PendingCharts, start_charts
+from reportgen.data_stage import store_data
 from reportgen.layout import Layout
 from reportgen.stats import SurveyStats
 from reportgen.writer import BuildFolder
@@ -62,7 +62,7 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[ChartSpec]:
         calls.append(chart)
         return fake_svg(chart, chart_style)
 
-    monkeypatch.setattr(charts, "draw", fake_draw)
+    monkeypatch.setattr(chart_drawing, "draw", fake_draw)
     return calls
 
 
@@ -80,8 +80,7 @@ def chart_run(root: Path, specs: Iterable[ChartSpec], chart_style: ChartStyle) -
 def prepare_and_store(root: Path) -> Project:
     """`prepare` (which writes nothing), then store fresh statistics in the cache, as a build does."""
     project = prepare(root)
-    if project.stats_cache.fresh is not None:
-        BuildFolder(project.config.layout).write(project.stats_cache.name, project.stats_cache.fresh)
+    store_data(BuildFolder(project.config.layout), project.stats_cache)
     return project
 
 
@@ -183,7 +182,7 @@ def test_stats_cache_is_used_when_nothing_changed(tiny_project, monkeypatch: pyt
     monkeypatch.setattr(survey_module, "load_survey", fail)
     project = prepare(root)
     assert project.stats.respondents == 8
-    assert project.stats_cache.fresh is None  # nothing new to store
+    assert project.stats_cache.fresh_stats is None and project.stats_cache.fresh_frame is None  # nothing new
 
 
 def test_new_statistics_code_is_not_served_from_the_stats_cache(tiny_project, monkeypatch) -> None:
@@ -197,18 +196,32 @@ def test_new_statistics_code_is_not_served_from_the_stats_cache(tiny_project, mo
         return original(*arguments, **keywords)
 
     monkeypatch.setattr(survey_module, "load_survey", counting)
-    monkeypatch.setattr(build_module, "source_version", lambda *modules: "another reportgen")
+    monkeypatch.setattr(data_stage, "source_version", lambda *modules: "another reportgen")
     prepare(root)
     assert len(reads) == 1
 
 
 def test_unreadable_stats_cache_is_recomputed(tiny_project) -> None:
     root = tiny_project()
-    name = prepare(root).stats_cache.name
-    BuildFolder(Layout(root)).write(name, b"not a cache")
+    cache = prepare_and_store(root).stats_cache
+    BuildFolder(Layout(root)).write(cache.stats_name, b"not a cache")
     project = prepare(root)
     assert project.stats.questions["item"].descriptives.mean == pytest.approx(22 / 7)
-    assert project.stats_cache.fresh is not None  # the build will replace the broken file
+    assert project.stats_cache.fresh_stats is not None  # the build will replace the broken file
+
+
+def test_missing_or_damaged_respondents_cache_recomputes_them(tiny_project) -> None:
+    root = tiny_project()
+    cache = prepare_and_store(root).stats_cache
+    frame = Layout(root).path(cache.frame_name)
+    assert frame.is_file()
+    frame.unlink()  # without the respondents the statistics are computed again, both files written anew
+    assert prepare(root).stats_cache.fresh_frame is not None
+    prepare_and_store(root)
+    frame.write_bytes(b"PK\x03\x04 damaged")  # damaged: found only when a filter needs it, then read again
+    project = prepare(root)
+    assert project.stats_cache.fresh_stats is None
+    assert project.respondents.frame()["item"].mean() == pytest.approx(22 / 7)
 
 
 class _Payload:
@@ -225,8 +238,12 @@ def test_stats_cache_in_a_received_project_runs_no_code(tiny_project, tmp_path: 
     """The cache file's name follows from the project's own files, so whoever sent the project can plant one."""
     root = tiny_project()
     marker = tmp_path / "code-ran"
-    BuildFolder(Layout(root)).write(prepare(root).stats_cache.name, pickle.dumps(_Payload(marker)))
-    assert prepare(root).stats.respondents == 8
+    cache = prepare_and_store(root).stats_cache
+    for name in (cache.stats_name, cache.frame_name):
+        BuildFolder(Layout(root)).write(name, pickle.dumps(_Payload(marker)))
+    project = prepare(root)
+    assert project.stats.respondents == 8
+    assert len(project.respondents.frame()) == 8
     assert not marker.exists()
 
 
@@ -259,7 +276,7 @@ def test_rebuild_keeps_only_the_charts_and_caches_it_used(tiny_project) -> None:
     assert svg_names(layout.path(Layout.charts)) == ["bar-item.svg"]
     assert len(svg_names(layout.path(Layout.chart_cache))) == 1
     stats_files = sorted(path.name for path in layout.path(Layout.cache).glob("stats-*"))
-    assert stats_files == [Path(prepare(root).stats_cache.name).name]
+    assert stats_files == [Path(prepare(root).stats_cache.stats_name).name]
 
 
 def test_stats_survive_the_cache_unchanged(tiny_project, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_check_reports_problems_of_data_template_and_content_together(tiny_proje
     )
 
 
-def test_check_writes_only_the_statistics_cache_and_says_the_same_twice(tiny_project, capsys) -> None:
+def test_check_writes_only_the_data_cache_and_says_the_same_twice(tiny_project, capsys) -> None:
     root = tiny_project()
     before = tree(root)
 
@@ -63,11 +63,10 @@ def test_check_writes_only_the_statistics_cache_and_says_the_same_twice(tiny_pro
     first = capsys.readouterr()
     after_first = tree(root)
     created = {name for name in after_first if name not in before}
-    # the one documented write: the statistics cache, so that the next check or build skips the data
-    files = [name for name in created if after_first[name] != "/"]
-    assert len(files) == 1
-    assert Path(files[0]).parent.as_posix() == Layout.cache
-    assert Path(files[0]).name.startswith("stats-")
+    # the documented writes: the statistics and the respondents, so that the next check or build skips the data
+    files = sorted(name for name in created if after_first[name] != "/")
+    assert [Path(name).parent.as_posix() for name in files] == [Layout.cache, Layout.cache]
+    assert [Path(name).name.split("-")[0] for name in files] == ["frame", "stats"]
     assert created - set(files) == {Layout.build, Layout.cache}
     assert {name: after_first[name] for name in before} == before
     assert main(["--project", str(root), "check"]) == 0

@@ -116,7 +116,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
         ),
         pytest.param(
             replace("[brand]", "[marke]"),
-            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [limits].",
+            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [analysis], [limits].",
             id="unknown-section",
         ),
         pytest.param(

@@ -104,11 +104,13 @@ def test_the_registry_holds_every_helper_once_prose_first() -> None:
     assert helper_names() == [
         *("n", "missing", "count", "mentions", "share", "mean", "sd", "median", "quartile", "minimum", "maximum"),
         *("label", "category", "mode", "scale_min", "scale_max", "scale_points"),
+        *("top_segment", "share_ci", "mean_ci"),
         *("descriptives_table", "numeric_table", "frequency_table", "answers", "bar_chart", "pie_chart"),
         *("bibliography", "list_of_figures", "list_of_tables"),
+        *("crosstab", "likert_chart"),
     ]
-    assert [info.name for info in registered("prose")] == helper_names()[:17]
-    assert [info.name for info in registered("block")] == helper_names()[17:]
+    assert [info.name for info in registered("prose")] == helper_names()[:20]
+    assert [info.name for info in registered("block")] == helper_names()[20:]
 
 
 def test_every_name_in_the_namespace_has_doc_signature_and_example(helpers: Helpers) -> None:
@@ -124,8 +126,9 @@ def test_every_name_in_the_namespace_has_doc_signature_and_example(helpers: Help
 
 def test_signatures_read_as_editors_write_calls() -> None:
     calls = {info.name: info.call for info in registered()}
-    assert calls["share"] == "share(question_id, *codes, exclude=(), decimals=0)"
-    assert calls["n"] == "n(question_id=None)"
+    assert calls["share"] == "share(question_id, *codes, exclude=(), decimals=0, where=None)"
+    assert calls["n"] == "n(question_id=None, where=None)"
+    assert calls["crosstab"] == "crosstab(*question_ids, by=None, where=None, caption=None, label=None, ci=False)"
     assert (
         calls["descriptives_table"]
         == 'descriptives_table(caption="Deskriptive Kennwerte der Befragung", questions=None, label=None)'

@@ -11,7 +11,8 @@ import pytest
 
 from projects import make_tiny
 from reportgen.build import prepare
-from reportgen.charts import ChartStyle, draw
+from reportgen.chart_drawing import draw
+from reportgen.charts import ChartStyle
 from reportgen.codebook import Category, Coding, Option, Question
 from reportgen.crossrefs import resolve
 from reportgen.errors import ContentError

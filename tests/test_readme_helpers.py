@@ -13,6 +13,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.helpers import BIBLIOGRAPHY_MARKER, GROUPS, Example, Group, Helpers, markers, registered, update_readme
 from reportgen.helpers.__main__ import main
+from reportgen.microdata import Respondents
+from reportgen.subgroup_stats import SubgroupStats
 
 REPO = Path(__file__).resolve().parent.parent
 STARTER = REPO / "src" / "reportgen" / "starter-project"
@@ -69,7 +71,9 @@ def project_helpers(root: Path) -> Helpers:
     codebook = parse_codebook((root / "data" / "codebook.toml").read_text(encoding="utf-8"), "data/codebook.toml")
     survey = load_survey((root / "data" / "responses.csv").read_bytes(), "data/responses.csv", codebook, "id")
     partials = SandboxedEnvironment(loader=BaseLoader())  # the examples' blocks are not rendered here
-    return Helpers(compute(survey), {}, partials, "charts/")
+    stats = compute(survey)
+    subgroups = SubgroupStats({qid: q.question for qid, q in stats.questions.items()}, Respondents(survey.frame))
+    return Helpers(stats, {}, partials, "charts/", subgroups=subgroups)
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ TOC = [
     ("3", "Ergebnisse der Unternehmensbefragung"),
     ("3.1", "Überblick"),
     ("3.2", "Auswertung der Einzelfragen"),
+    ("3.3", "Die sieben Aussagen im Vergleich"),
     ("4", "Fazit und Ausblick"),
     ("", "Literaturverzeichnis"),
     ("", "Anhang – Demographische Übersicht der Befragung"),
@@ -55,12 +56,14 @@ FIGURES = [
     "Abbildung 5 – Einschätzung des eigenmotivierten Engagements für ressourceneffiziente Produktion (N = 25)",
     "Abbildung 6 – Einschätzung des wettbewerbsgetriebenen Engagements für ressourceneffiziente Produktion (N = 25)",
     "Abbildung 7 – Einschätzung zur zukünftigen Bedeutung ressourceneffizienter Produktion (N = 25)",
-    # Abbildungen 8–12: pie charts in the appendix
-    "Abbildung 8 – Position im Unternehmen (N = 25)",
-    "Abbildung 9 – Position im Unternehmen (Sonstiges) (N = 3)",  # 25 − 22 missing = 3 answers
-    "Abbildung 10 – Unternehmensalter (N = 25)",
-    "Abbildung 11 – Geschlecht (N = 25)",
-    "Abbildung 12 – Alter (N = 25)",
+    # Abbildung 8: the Likert chart of the seven items in 3.3
+    "Abbildung 8 – Die sieben Aussagen im Vergleich",
+    # Abbildungen 9–13: pie charts in the appendix
+    "Abbildung 9 – Position im Unternehmen (N = 25)",
+    "Abbildung 10 – Position im Unternehmen (Sonstiges) (N = 3)",  # 25 − 22 missing = 3 answers
+    "Abbildung 11 – Unternehmensalter (N = 25)",
+    "Abbildung 12 – Geschlecht (N = 25)",
+    "Abbildung 13 – Alter (N = 25)",
 ]
 TABLES = [
     "Tabelle 1 – Deskriptive Kennwerte der Befragung",
@@ -71,12 +74,13 @@ TABLES = [
     "Tabelle 6 – REP aus Eigenmotivation",
     "Tabelle 7 – REP durch Wettbewerbsdruck",
     "Tabelle 8 – Zukunftserwartungen",
-    "Tabelle 9 – Position im Unternehmen",
-    "Tabelle 10 – Position im Unternehmen (Sonstiges)",
-    "Tabelle 11 – Beschäftigte",
-    "Tabelle 12 – Unternehmensalter",
-    "Tabelle 13 – Geschlecht",
-    "Tabelle 14 – Alter",
+    "Tabelle 9 – Mittelwerte der sieben Aussagen nach Unternehmensalter",  # 3.3
+    "Tabelle 10 – Position im Unternehmen",
+    "Tabelle 11 – Position im Unternehmen (Sonstiges)",
+    "Tabelle 12 – Beschäftigte",
+    "Tabelle 13 – Unternehmensalter",
+    "Tabelle 14 – Geschlecht",
+    "Tabelle 15 – Alter",
 ]
 
 # Sentences with a share, as (numerator, denominator, sentence with {} for the percentage).
@@ -318,15 +322,18 @@ def test_lists_name_the_pages_the_captions_are_on(pages: list[str], title: str, 
 
 
 def test_the_cross_reference_names_the_figure_and_its_page(pages: list[str], toc_index: int) -> None:
-    figure = next(index for index in range(toc_index + 1, len(pages)) if FIGURES[7] in pages[index])
-    assert f"ist im Anhang beigefügt (ab Abbildung 8, S. {figure + 1})." in " ".join(pages)
+    figure = next(index for index in range(toc_index + 1, len(pages)) if FIGURES[8] in pages[index])
+    assert f"ist im Anhang beigefügt (ab Abbildung 9, S. {figure + 1})." in " ".join(pages)
 
 
-def test_seven_bar_and_five_pie_charts(study_build: BuildResult) -> None:
+def test_seven_bar_one_likert_and_five_pie_charts(study_build: BuildResult) -> None:
     html = study_build.html.read_text(encoding="utf-8")
-    figures = re.findall(r'<figure\b[^>]*\bclass="[^"]*\bchart-(bar|pie)\b[^"]*"[^>]*\bid="abbildung-(\d+)"', html)
-    assert [(kind, int(number)) for kind, number in figures] == [("bar", n) for n in range(1, 8)] + [
-        ("pie", n) for n in range(8, 13)
+    pattern = r'<figure\b[^>]*\bclass="[^"]*\bchart-(bar|likert|pie)\b[^"]*"[^>]*\bid="abbildung-(\d+)"'
+    figures = re.findall(pattern, html)
+    assert [(kind, int(number)) for kind, number in figures] == [
+        *(("bar", n) for n in range(1, 8)),
+        ("likert", 8),
+        *(("pie", n) for n in range(9, 14)),
     ]
 
 

@@ -13,50 +13,29 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from .cache import cache_key, dump_value, library_stamp, read_value, source_version
+from .breakdown import AnalysisRules
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
-from .codebook import Codebook, parse_codebook
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
+from .data_stage import CREATE_HINT, StatsCache, read_data, store_data
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
 from .headings import HEADING_CLASSES
 from .house import NEUTRAL_LOGO
 from .layout import Layout
 from .limits import Limits, SizeLimit
+from .microdata import Respondents
 from .page import PageContext, check_page_template, page_context, render_page
 from .references import Reference, parse_references
 from .stats import SurveyStats
 from .stylesheet import read_stylesheet
+from .subgroup_stats import SubgroupStats
 from .template_limits import LimitedEnvironment
 from .templating import folder_loader, make_environment
 from .timing import Stage, StageHook, stage
 from .writer import BuildFolder
 
 T = TypeVar("T")
-STATS_SOURCES = (
-    "tables.py",
-    "xlsx.py",
-    "sav.py",
-    "survey.py",
-    "cells.py",
-    "cell_sets.py",
-    "numbers.py",
-    "codebook.py",
-    "codebook_kinds.py",
-    "codebook_values.py",
-    "stats.py",
-    "stats_compute.py",
-)
-_CREATE = "Legen Sie die Datei an."
-
-
-@dataclass(frozen=True)
-class StatsCache:
-    """The statistics cache file this build uses, and its bytes when they were computed anew."""
-
-    name: str
-    fresh: bytes | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +49,7 @@ class Project:
     style_files: dict[str, bytes]
     chart_style: ChartStyle
     stats_cache: StatsCache
+    respondents: Respondents
     warnings: tuple[ReportError, ...]
 
 
@@ -94,7 +74,7 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     layout, limits = config.layout, config.limits
     errors: list[ReportError] = []
     with stage(on_stage, Stage.DATA):
-        data = _collect(errors, _data, config)
+        data = _collect(errors, read_data, config)
     with stage(on_stage, Stage.CONTENT):
         references = _collect(errors, _references, layout, limits.file_size)
         sources = _collect(errors, read_sources, layout, limits.file_size)
@@ -108,9 +88,13 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
             raise_all(errors)
             raise AssertionError("a stage failed without saying why")
-        codebook, stats, stats_cache = data
+        codebook, stats = data.codebook, data.stats
         partials = _environment(layout, Layout.partials, limits)
-        content = _collect(errors, render_content, sources, layout, partials, stats, references, limits)
+        subgroups = SubgroupStats({qid: q.question for qid, q in stats.questions.items()}, data.respondents)
+        rules = _analysis_rules(config)
+        content = _collect(
+            errors, render_content, sources, layout, partials, stats, references, limits, subgroups, rules
+        )
     with stage(on_stage, Stage.PAGE):
         html = (
             _collect(errors, render_page, templates, _page_context(config, content))
@@ -130,7 +114,7 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     )
     classes = _unknown_classes(content.classes, HEADING_CLASSES | house_style.classes)
     warnings = (*content.warnings, *classes, *unused)
-    return Project(config, stats, content, html, house_style.files, chart_style, stats_cache, warnings)
+    return Project(config, stats, content, html, house_style.files, chart_style, data.cache, data.respondents, warnings)
 
 
 @dataclass(frozen=True)
@@ -152,7 +136,9 @@ def _stylesheet(layout: Layout, logo: str | None, limit: SizeLimit) -> HouseStyl
     error or a missing or foreign font is an error at its line, never a silent fallback to another font. A `logo`
     from report.toml stands in for the templates' logo wherever they show it."""
     root = layout.reading_root(Layout.templates)
-    text = read_text(layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, _CREATE, root=root, limit=limit)
+    text = read_text(
+        layout.path(Layout.stylesheet), Layout.stylesheet, TemplateError, CREATE_HINT, root=root, limit=limit
+    )
     files = {Layout.stylesheet: text.encode("utf-8")}
     if logo is not None:
         hint = "Legen Sie die Datei an oder korrigieren Sie [brand] logo in report.toml."
@@ -188,6 +174,13 @@ def _unknown_classes(used: tuple[tuple[Location, str], ...], known: frozenset[st
     ]
 
 
+def _analysis_rules(config: Config) -> AnalysisRules:
+    analysis = config.analysis
+    return AnalysisRules(
+        analysis.alpha, analysis.bonferroni, analysis.min_base, analysis.suppress_below, analysis.confidence
+    )
+
+
 def _page_context(config: Config, content: RenderedContent) -> PageContext:
     return page_context(
         config.report, config.brand, config.document_date, content.chapters, content.headings, config.layout
@@ -208,56 +201,8 @@ def _references(layout: Layout, limit: SizeLimit) -> dict[str, Reference]:
     path = layout.path(Layout.references)
     if not path.exists() and not path.is_symlink():
         return {}
-    text = read_text(path, Layout.references, ContentError, _CREATE, root=layout.root, limit=limit)
+    text = read_text(path, Layout.references, ContentError, CREATE_HINT, root=layout.root, limit=limit)
     return parse_references(text, Layout.references)
-
-
-def _data(config: Config) -> tuple[Codebook, SurveyStats, StatsCache]:
-    """The codebook, read once, and the statistics of the responses."""
-    layout, limit = config.layout, config.limits.file_size
-    codebook_text = read_text(
-        layout.path(layout.codebook), layout.codebook, DataError, _CREATE, root=layout.root, limit=limit
-    )
-    codebook = parse_codebook(codebook_text, layout.codebook)
-    return (codebook, *_statistics(config, codebook_text, codebook))
-
-
-def _statistics(config: Config, codebook_text: str, codebook: Codebook) -> tuple[SurveyStats, StatsCache]:
-    """Statistics from the responses, or from the cache when data, codebook, limits and code are unchanged."""
-    layout, limits = config.layout, config.limits
-    hint = "Prüfen Sie [survey] responses in report.toml."
-    responses = read_bytes(
-        layout.path(layout.responses), layout.responses, DataError, hint, root=layout.root, limit=limits.data_size
-    )
-    key = cache_key(
-        responses,
-        codebook_text,
-        layout.responses,
-        config.survey.id_column,
-        config.survey.sheet or "",
-        _table_limits(limits),
-        source_version(*STATS_SOURCES),
-        library_stamp("pandas"),
-        library_stamp("openpyxl"),
-        library_stamp("pyreadstat"),
-    )
-    name = f"{Layout.cache}/stats-{key}.json"
-    cached = read_value(layout.path(name), SurveyStats)
-    if cached is not None:
-        return cached, StatsCache(name, None)
-    from .stats import compute  # reading and checking the responses needs pandas: only on a cache miss
-    from .survey import load_survey
-
-    survey = load_survey(
-        responses, layout.responses, codebook, config.survey.id_column, limits, sheet=config.survey.sheet
-    )
-    stats = compute(survey)
-    return stats, StatsCache(name, dump_value(stats))
-
-
-def _table_limits(limits: Limits) -> str:
-    """The limits reading the responses obeys: statistics cached under higher ones must not pass lower ones."""
-    return repr((limits.data_bytes, limits.xlsx_unpacked_bytes, limits.rows, limits.columns, limits.cells))
 
 
 def check(root: Path, *, on_stage: StageHook | None = None, strict: bool = False) -> Project:
@@ -268,7 +213,7 @@ def check(root: Path, *, on_stage: StageHook | None = None, strict: bool = False
     project = prepare(root, on_stage=on_stage)
     folder = BuildFolder(project.config.layout)
     with contextlib.suppress(OutputError):  # a read-only project can still be checked; the cache only saves time
-        _store_stats(folder, project.stats_cache)
+        store_data(folder, project.stats_cache)
     _refuse_warnings(project.warnings, strict)
     return project
 
@@ -307,13 +252,6 @@ def _refuse_warnings(warnings: Sequence[ReportError], strict: bool) -> None:
         raise_all(list(warnings))
 
 
-def _store_stats(folder: BuildFolder, stats_cache: StatsCache) -> None:
-    """The statistics cache holds the current statistics only."""
-    if stats_cache.fresh is not None:
-        folder.write(stats_cache.name, stats_cache.fresh)
-    folder.prune(Layout.cache, "stats-*", {Path(stats_cache.name).name})
-
-
 class Assets(Mapping[str, bytes]):
     """What WeasyPrint gets from memory, by project-relative name: files already read, and the charts, each
     waited for only when fetched."""
@@ -346,7 +284,9 @@ def _chart_style(config: Config) -> ChartStyle:
     data = read_bytes(font, Layout.chart_font, TemplateError, hint, root=root, limit=config.limits.file_size)
     digest = hashlib.sha256(data).hexdigest()
     brand = config.brand
-    return ChartStyle(os.path.realpath(font), digest, brand.primary, brand.text, brand.muted, brand.palette)
+    return ChartStyle(
+        os.path.realpath(font), digest, brand.primary, brand.text, brand.muted, brand.palette, brand.accent
+    )
 
 
 def _write_outputs(
@@ -354,7 +294,7 @@ def _write_outputs(
 ) -> None:
     """Caches first (keyed by content, they never pass for current outputs), then the outputs a reader sees, all
     or nothing: charts, report.html and report.pdf are moved into place only when every one of them was written."""
-    _store_stats(folder, stats_cache)
+    store_data(folder, stats_cache)
     for cache_name, svg in charts.new_cache_entries().items():
         folder.write(f"{Layout.chart_cache}/{cache_name}", svg)
     folder.prune(Layout.chart_cache, "*.svg", charts.cache_names)

@@ -1,128 +1,34 @@
-"""report.toml -> a frozen Config, checked against a declared schema; all problems reported at once."""
+"""The report.toml schema (sections, keys, defaults, docs) and load_config: report.toml -> a frozen Config."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-import math
 import os
-import re
-from collections.abc import Callable
-from dataclasses import MISSING, Field, dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
-from .errors import ConfigError, Location, ReportError, did_you_mean, raise_all
+from .config_reader import read_sections, toml_default
+from .config_values import (
+    alphas,
+    colour,
+    colours,
+    declared,
+    inside_project,
+    logo_file,
+    non_empty,
+    not_negative,
+    option,
+    positive,
+    probability,
+    sheet_name,
+)
+from .errors import ConfigError, Location
 from .files import read_text
 from .house import house_folder
 from .layout import Layout
 from .limits import DEFAULTS, Limits, SizeLimit
-from .tomlfile import line_of, parse_toml
-
-# A problem with one value: the message and a hint how to fix it.
-Problem = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class Setting:
-    """The key a value is checked for: its section and name, its default, and the project folder."""
-
-    section: str
-    key: str
-    default: Any
-    root: Path
-
-    @property
-    def where(self) -> str:
-        return f"[{self.section}] {self.key}"
-
-
-Validator = Callable[[Any, Setting], Problem | None]
-
-_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
-_COLOUR_HINT = "Schreiben Sie Farben als Hex-Wert mit #, z. B. „#0b5d5b“."
-
-
-def non_empty(value: str, setting: Setting) -> Problem | None:
-    """A text that must say something: not empty or only spaces."""
-    if value.strip():
-        return None
-    example = f"{setting.key} = {_shown(setting.default)}"
-    return f"{setting.where} ist leer.", f"Tragen Sie einen Wert ein, z. B. {example}."
-
-
-def sheet_name(value: str, setting: Setting) -> Problem | None:
-    """The name of a worksheet: not empty (no name means the first sheet with a header row)."""
-    if value.strip():
-        return None
-    return (
-        f"{setting.where} ist leer.",
-        f'Tragen Sie den Namen des Tabellenblatts ein, z. B. {setting.key} = "Daten", oder löschen Sie die Zeile: '
-        "dann gilt das erste Tabellenblatt mit einer Kopfzeile.",
-    )
-
-
-def colour(value: Any, setting: Setting) -> Problem | None:
-    """A hex colour such as #0b5d5b or #000."""
-    if isinstance(value, str) and _COLOUR.fullmatch(value):
-        return None
-    return f"{setting.where}: „{value}“ ist keine Farbe.", _COLOUR_HINT
-
-
-def colours(value: tuple[Any, ...], setting: Setting) -> Problem | None:
-    """A non-empty list of hex colours; the first bad one is reported."""
-    if not value:
-        return f"{setting.where} ist leer.", f'Geben Sie mindestens eine Farbe an, z. B. {setting.key} = ["#0b5d5b"].'
-    return next((problem for item in value if (problem := colour(item, setting))), None)
-
-
-def logo_file(value: str, setting: Setting) -> Problem | None:
-    """An image WeasyPrint shows on the title page and in the header: SVG, PNG or JPEG."""
-    if Path(value).suffix.lower() in LOGO_SUFFIXES:
-        return None
-    return f"{setting.where}: „{value}“ ist kein SVG-, PNG- oder JPEG-Bild.", 'Geben Sie z. B. logo = "bilder/logo.svg" an.'
-
-
-def positive(value: float, setting: Setting) -> Problem | None:
-    """A bound above zero and below infinity (TOML also writes inf and nan)."""
-    if 0 < value < math.inf:
-        return None
-    wanted = "eine endliche Zahl" if value == math.inf else "eine Zahl größer als 0"
-    return (
-        f"{setting.where}: erwartet {wanted}, gefunden {_shown(value)}.",
-        f"Tragen Sie {wanted} ein, z. B. {setting.key} = {_shown(setting.default)} (die Voreinstellung).",
-    )
-
-
-def inside_project(value: str, setting: Setting) -> Problem | None:
-    """A relative path that stays inside the project folder."""
-    path = Path(value)
-    root = setting.root.resolve()
-    try:
-        inside = not path.is_absolute() and (root / path).resolve().is_relative_to(root)
-    except (OSError, ValueError):  # a NUL character or a path the system cannot resolve
-        inside = False
-    if inside:
-        return None
-    return (
-        f"{setting.where}: „{value}“ liegt außerhalb des Projektordners.",
-        f'Legen Sie die Datei ins Projekt und geben Sie den Pfad relativ an, z. B. "{Layout.responses}".',
-    )
-
-
-@dataclass(frozen=True)
-class Option:
-    """A key's declaration: the Python type of its value, a one-line doc and the checks beyond the type."""
-
-    type: type
-    doc: str
-    validators: tuple[Validator, ...] = ()
-
-
-def option(default: Any = MISSING, *, doc: str, type: type, validators: tuple[Validator, ...] = ()) -> Any:
-    """A section field declared with its default, doc, type and validators; no default makes it required."""
-    return field(default=default, metadata={"option": Option(type, doc, validators)})
+from .tomlfile import parse_toml
 
 
 @dataclass(frozen=True)
@@ -187,6 +93,32 @@ class Brand:
     )
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """[analysis]: weights, significance tests, confidence intervals and small bases of breakdowns."""
+
+    weight: str | None = option(
+        None,
+        doc="column of the responses with each respondent's weight; if unset, unweighted",
+        type=str,
+        validators=(non_empty,),
+    )
+    alpha: tuple[float, ...] = option(
+        (0.05,),
+        doc="significance level of the column tests; two levels give capital (first) and lower-case letters",
+        type=tuple,
+        validators=(alphas,),
+    )
+    bonferroni: bool = option(False, doc="Bonferroni correction of the pairwise column tests", type=bool)
+    confidence: float = option(0.95, doc="level of confidence intervals", type=float, validators=(probability,))
+    min_base: int = option(
+        10, doc="bases below this are flagged („Basis < 10“) and warned about", type=int, validators=(not_negative,)
+    )
+    suppress_below: int = option(
+        0, doc="results on bases below this are shown as „–“ (0: none)", type=int, validators=(not_negative,)
+    )
+
+
 _LIMIT = (positive,)
 
 
@@ -230,6 +162,7 @@ class Config:
     report: ReportInfo
     survey: SurveyFiles
     brand: Brand
+    analysis: Analysis
     limits: Limits  # [limits], as a LimitSettings
 
     @functools.cached_property
@@ -251,51 +184,13 @@ class Config:
         return datetime.date.today()
 
 
-_SECTIONS: dict[str, type] = {"report": ReportInfo, "survey": SurveyFiles, "brand": Brand, "limits": LimitSettings}
-# German words editors write for the English keys.
-_GERMAN_KEYS = {
-    "titel": "title",
-    "untertitel": "subtitle",
-    "auftrag": "commission",
-    "projekt": "project",
-    "herausgeber": "publisher",
-    "webseite": "website",
-    "autor": "author",
-    "ort": "place",
-    "datum": "date",
-    "sprache": "language",
-    "antworten": "responses",
-    "codebuch": "codebook",
-    "blatt": "sheet",
-    "tabellenblatt": "sheet",
-    "farben": "palette",
-    "zeilen": "rows",
-    "spalten": "columns",
-    "zellen": "cells",
+_SECTIONS: dict[str, type] = {
+    "report": ReportInfo,
+    "survey": SurveyFiles,
+    "brand": Brand,
+    "analysis": Analysis,
+    "limits": LimitSettings,
 }
-_GERMAN_TYPES = {
-    bool: "Wahrheitswert",
-    int: "ganze Zahl",
-    float: "Zahl",
-    str: "Text",
-    list: "Liste",
-    tuple: "Liste",
-    dict: "Abschnitt",
-    datetime.datetime: "Datum mit Uhrzeit",
-    datetime.date: "Datum (JJJJ-MM-TT)",
-    datetime.time: "Uhrzeit",
-}
-_TYPE_HINTS = {
-    str: 'Setzen Sie den Wert in Anführungszeichen, z. B. {key} = "…".',
-    int: "Schreiben Sie eine ganze Zahl ohne Anführungszeichen, z. B. {key} = {default}.",
-    float: "Schreiben Sie eine Zahl ohne Anführungszeichen, z. B. {key} = {default}.",
-    datetime.date: "Schreiben Sie das Datum ohne Anführungszeichen, z. B. {key} = 2025-03-31.",
-    tuple: 'Schreiben Sie eine Liste, z. B. {key} = ["#0b5d5b", "#f28c28"].',
-}
-# What TOML gives for a declared type: arrays arrive as lists (the config keeps tuples so that it stays
-# immutable), and a number may be written with or without decimals (a bool is no number).
-_TOML_TYPES: dict[type, tuple[type, ...]] = {tuple: (list,), float: (int, float)}
-_REQUIRED = "…"
 # report.toml is read before its [limits] are known: always within the default file limit, which no setting raises.
 _CONFIG_SIZE = SizeLimit(DEFAULTS.file_bytes, key=None)
 
@@ -310,17 +205,13 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"Kein Projekt: {Layout.config} fehlt in {root.resolve()}.", Location(Layout.config), hint)
     text = read_text(path, Layout.config, ConfigError, hint, limit=_CONFIG_SIZE)
     data = parse_toml(text, Layout.config, ConfigError)
-    source = _Source(text, root, tuple(name for name in data if name not in _SECTIONS))
-    errors: list[ReportError] = [_stray_entry(source, name, data[name]) for name in source.stray]
-    sections = {name: _read_section(source, name, data.get(name, {}), errors) for name in _SECTIONS}
-    raise_all(errors)
-    return Config(root=root.resolve(), **sections)
+    return Config(root=root.resolve(), **read_sections(text, root, data, _SECTIONS))
 
 
 def schema_docs() -> list[tuple[str, str, str | None, str]]:
     """Every key of report.toml as (section, key, default written as TOML, doc); None for a required key."""
     return [
-        (section, schema_field.name, _toml_default(schema_field), _option(schema_field).doc)
+        (section, schema_field.name, toml_default(schema_field), declared(schema_field).doc)
         for section, schema in _SECTIONS.items()
         for schema_field in fields(schema)
     ]
@@ -333,110 +224,3 @@ def schema_table_markdown() -> str:
         shown = "(required)" if default is None else f"`{default}`" if default else ""
         rows.append(f"| `[{section}] {key}` | {shown} | {doc} |")
     return "\n".join(rows)
-
-
-@dataclass(frozen=True)
-class _Source:
-    """report.toml as read: its text (for line numbers), its folder, and the names written above all sections."""
-
-    text: str
-    root: Path
-    stray: tuple[str, ...]
-
-    def error(self, table: str, key: str | None, message: str, hint: str = "") -> ConfigError:
-        return ConfigError(message, Location(Layout.config, line=line_of(self.text, table, key)), hint)
-
-
-def _stray_entry(source: _Source, name: str, value: Any) -> ConfigError:
-    """A table or key outside [report], [survey] and [brand]."""
-    known = ", ".join(f"[{section}]" for section in _SECTIONS)
-    if isinstance(value, dict):
-        hint = " ".join(filter(None, [did_you_mean(name, _SECTIONS), f"Erlaubt sind: {known}."]))
-        return source.error(name, None, f"unbekannter Abschnitt [{name}].", hint)
-    owner = next((section for section, schema in _SECTIONS.items() if name in _field_names(schema)), None)
-    hint = (
-        f"Schreiben Sie die Zeile unter [{owner}]." if owner else f"Jeder Schlüssel gehört in einen Abschnitt: {known}."
-    )
-    return source.error(name, None, f"„{name}“ steht außerhalb eines Abschnitts.", hint)
-
-
-def _read_section(source: _Source, name: str, raw: Any, errors: list[ReportError]) -> Any:
-    """The section's dataclass, or None when a key is unknown, wrong or missing (errors are appended).
-
-    A required key written above all sections is reported once, as misplaced, not as missing.
-    """
-    if not isinstance(raw, dict):
-        errors.append(source.error(name, None, f"[{name}] muss ein Abschnitt sein, kein einzelner Wert."))
-        raw = {}
-    schema = _SECTIONS[name]
-    known = {schema_field.name: schema_field for schema_field in fields(schema)}
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        problem = _check(value, known[key], name, source.root) if key in known else _unknown_key(name, key, known)
-        if problem:
-            errors.append(source.error(name, key, *problem))
-        else:
-            values[key] = tuple(value) if isinstance(value, list) else value
-    missing = [key for key, schema_field in known.items() if _is_required(schema_field) and key not in raw]
-    for key in (key for key in missing if key not in source.stray):
-        example = f'Ergänzen Sie im Abschnitt [{name}] die Zeile {key} = "{_REQUIRED}".'
-        errors.append(source.error(name, None, f"[{name}] {key} fehlt.", example))
-    return schema(**values) if len(values) == len(raw) and not missing else None
-
-
-def _check(value: Any, schema_field: Field[Any], section: str, root: Path) -> Problem | None:
-    """The first problem with a value: its type, then each declared validator in order."""
-    declared = _option(schema_field)
-    setting = Setting(
-        section, schema_field.name, _REQUIRED if _is_required(schema_field) else schema_field.default, root
-    )
-    if type(value) not in _TOML_TYPES.get(declared.type, (declared.type,)):
-        return _type_problem(value, declared.type, setting)
-    return next((problem for validate in declared.validators if (problem := validate(value, setting))), None)
-
-
-def _type_problem(value: Any, expected: type, setting: Setting) -> Problem:
-    got = _GERMAN_TYPES.get(type(value), type(value).__name__)
-    message = f"{setting.where}: erwartet {_GERMAN_TYPES[expected]}, gefunden {got} {_shown(value)}."
-    return message, _TYPE_HINTS.get(expected, "").format(key=setting.key, default=_shown(setting.default))
-
-
-def _unknown_key(section: str, key: str, known: dict[str, Any]) -> Problem:
-    german = _GERMAN_KEYS.get(key.casefold())
-    suggestion = f"Meinten Sie „{german}“?" if german in known else did_you_mean(key, known)
-    hint = " ".join(filter(None, [suggestion, f"Erlaubt sind: {', '.join(known)}."]))
-    return f"[{section}] unbekannter Schlüssel „{key}“.", hint
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and abs(value) >= 10_000:
-        return f"{value:_}"  # TOML's digit groups: 1_000_000
-    return str(value)
-
-
-def _toml_default(schema_field: Field[Any]) -> str | None:
-    """A default as it would be written in report.toml; empty when it is unset, None when the key is required."""
-    if _is_required(schema_field):
-        return None
-    if schema_field.default is None:
-        return ""
-    if isinstance(schema_field.default, tuple):
-        return "[" + ", ".join(_shown(item) for item in schema_field.default) + "]"
-    return _shown(schema_field.default)
-
-
-def _option(schema_field: Field[Any]) -> Option:
-    declared: Option = schema_field.metadata["option"]
-    return declared
-
-
-def _field_names(schema: type) -> list[str]:
-    return [schema_field.name for schema_field in fields(schema)]
-
-
-def _is_required(schema_field: Field[Any]) -> bool:
-    return schema_field.default is MISSING and schema_field.default_factory is MISSING

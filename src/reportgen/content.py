@@ -32,7 +32,9 @@ from .templating import SourceLoader, make_environment
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from .breakdown import AnalysisRules
     from .stats import SurveyStats
+    from .subgroup_stats import SubgroupStats
 
 _CITATION_LINK = re.compile(r"</?a\b[^>]*>")
 
@@ -101,11 +103,14 @@ def render_content(
     stats: SurveyStats,
     references: Mapping[str, Reference],
     limits: Limits,
+    subgroups: SubgroupStats | None = None,
+    rules: AnalysisRules | None = None,
 ) -> RenderedContent:
-    """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files."""
+    """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files.
+    `subgroups` serves filters and breakdowns (without it, a chapter that asks for one gets an error)."""
     environment = make_environment(SourceLoader(sources.texts), autoescape=False, limits=limits)
     charts_href = layout.href(Layout.charts)
-    helpers = Helpers(stats, references, partials, charts_href)
+    helpers = Helpers(stats, references, partials, charts_href, subgroups=subgroups, rules=rules)
     markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content), targets=helpers.targets)
     checks = ChapterChecks(references, markdown, layout.root, sources.texts, limits.file_size)
     chapters: list[Chapter] = []
@@ -138,7 +143,7 @@ def render_content(
         helpers.charts,
         tuple(cited),
         helpers.questions_used,
-        (*warnings, *_uncited(references, cited)),
+        (*warnings, *helpers.warnings, *_uncited(references, cited)),
         tuple(classes),
     )
 

@@ -32,6 +32,8 @@ class FrequencyTable:
     rows: tuple[FrequencyRow, ...]
     missing: int
     total: int
+    weighted_valid: float | None = None  # with a weight: the valid answers' weights summed
+    effective_valid: float | None = None  # with a weight: Kish's effective size of the valid answers
 
     @property
     def valid(self) -> int:
@@ -52,6 +54,8 @@ class Descriptives:
     median: float | None = None
     q1: float | None = None
     q3: float | None = None
+    weighted_valid: float | None = None  # with a weight, as in FrequencyTable
+    effective_valid: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class MultipleTable:
     base: int
     missing: int
     mentions: int
+    weighted_base: float | None = None  # with a weight, as in FrequencyTable
+    effective_base: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,16 +93,51 @@ class QuestionStats:
     multiple: MultipleTable | None = None
     answers: FrequencyTable | None = None  # coded text: the verbatim answers (frequencies: the codes)
 
+    @property
+    def base(self) -> tuple[int, int]:
+        """Valid and missing: of a multiple-response set the respondents who answered it and those who did not."""
+        if self.multiple is not None:
+            return self.multiple.base, self.multiple.missing
+        if self.question.is_numeric:
+            return self.descriptives.valid, self.descriptives.missing
+        return self.frequencies.valid, self.frequencies.missing
+
+    @property
+    def weighted_base(self) -> tuple[float, float] | None:
+        """With a weight: the base's weights summed and Kish's effective size of it; None without a weight."""
+        if self.multiple is not None:
+            pair = (self.multiple.weighted_base, self.multiple.effective_base)
+        elif self.question.is_numeric:
+            pair = (self.descriptives.weighted_valid, self.descriptives.effective_valid)
+        else:
+            pair = (self.frequencies.weighted_valid, self.frequencies.effective_valid)
+        return None if pair[0] is None or pair[1] is None else (pair[0], pair[1])
+
+    @property
+    def effective_base(self) -> float:
+        """The base tests and intervals use: Kish's effective size with a weight, else the valid count."""
+        weighted = self.weighted_base
+        return weighted[1] if weighted is not None else float(self.base[0])
+
     def count(self, codes: Iterable[int | str]) -> int:
         wanted = {_code_of(self.question, code) for code in codes}
         return sum(row.count for row in self.frequencies.rows if row.code in wanted or row.label in wanted)
 
     def share(self, codes: Iterable[int | str], exclude: Iterable[int | str] = ()) -> float:
-        """Share of valid answers with `codes`; `exclude` removes codes from the base."""
+        """Share of valid answers with `codes` (weighted with a weight); `exclude` removes codes from the base."""
+        codes, exclude = list(codes), list(exclude)
         base = self.frequencies.valid - self.count(exclude)
         if base <= 0:
             raise ZeroDivisionError(f"no valid answers to {self.question.id} left as a base")
-        return self.count(codes) / base
+        if self.frequencies.weighted_valid is None:
+            return self.count(codes) / base
+        weighted_base = 1.0 - self._valid_share(exclude)
+        return self._valid_share(codes) / weighted_base if weighted_base > 0 else 0.0
+
+    def _valid_share(self, codes: list[int | str]) -> float:
+        wanted = {_code_of(self.question, code) for code in codes}
+        rows = self.frequencies.rows
+        return sum(row.valid_percent for row in rows if row.code in wanted or row.label in wanted)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import glob
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
 
 # The number convention a CSV's delimiter tells: German Excel writes `;` (and decimal commas).
 _CONVENTIONS = {";": GERMAN, "\t": GERMAN, ",": ENGLISH}
+# The frame's column of respondent weights ([analysis] weight), a name no question id can have.
+WEIGHT_COLUMN = "@gewicht"
+_WEIGHT_SETTING = "[analysis] weight in report.toml"
 
 
 @dataclass(frozen=True)
@@ -43,20 +48,24 @@ def load_survey(
     limits: Limits = DEFAULTS,
     *,
     sheet: str | None = None,
+    weight: str | None = None,
 ) -> Survey:
     """The responses file's bytes, read as a table within `limits` (a workbook's `sheet`, None: the first with a
-    header row) and checked cell by cell against the codebook."""
+    header row) and checked cell by cell against the codebook; `weight` names the column of respondent weights."""
     table = read_table(raw, display_name, limits, sheet=sheet)
-    frame = validate(table, display_name, codebook, id_column)
+    frame = validate(table, display_name, codebook, id_column, weight)
     return Survey(codebook, frame, display_name)
 
 
 # Validation: columns against the codebook, ids, every cell.
 
 
-def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str) -> pd.DataFrame:
+def validate(
+    table: pd.DataFrame, file: str, codebook: Codebook, id_column: str, weight: str | None = None
+) -> pd.DataFrame:
     """Check columns, ids and every cell; return one frame column per question (codes and numbers as floats, texts
-    as strings; a multiple set as one column per option, `cell_sets.set_column`), indexed by respondent id.
+    as strings; a multiple set as one column per option, `cell_sets.set_column`), indexed by respondent id, and
+    with a `weight` column the weights as WEIGHT_COLUMN.
 
     `table` is what read_table returns: strings, indexed by spreadsheet row. Columns are matched as
     `survey_columns.match_columns` does (an SPSS variable also by its label). All problems are collected and
@@ -70,7 +79,10 @@ def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str)
         table = table.set_axis(range(HEADER_ROW + 1, HEADER_ROW + 1 + len(table)), axis="index")
         table.attrs["header_row"] = HEADER_ROW
     header_row = int(table.attrs["header_row"])
-    table, errors = match_columns(table, file, codebook, id_column, header_row)
+    matched = (
+        codebook if weight is None else dataclasses.replace(codebook, ignore=(*codebook.ignore, glob.escape(weight)))
+    )
+    table, errors = match_columns(table, file, matched, id_column, header_row)
     cells = Cells(table, file, _CONVENTIONS.get(table.attrs.get("delimiter", "")))
     ids = _ids(cells, id_column) if id_column in table.columns else None
     if ids is not None:
@@ -82,6 +94,10 @@ def validate(table: pd.DataFrame, file: str, codebook: Codebook, id_column: str)
             converted, question_errors = _convert(cells, question)
             columns.update(converted)
             errors.extend(question_errors)
+    if weight is not None:
+        weights, weight_errors = _weights(cells, weight, file, header_row)
+        columns.update(weights)
+        errors.extend(weight_errors)
     raise_all(sorted(errors, key=_file_order))
     frame = pd.DataFrame(columns, index=table.index, copy=False)  # one block per question: nothing copied
     frame.index = pd.Index(ids, name=id_column)
@@ -97,6 +113,26 @@ def _convert(cells: Cells, question: Question) -> tuple[dict[str, pd.Series], li
         return {question.id: texts(cells, column, question)}, []
     values, errors = (numbers if question.is_numeric else codes)(cells, column, question)
     return {question.id: values}, errors
+
+
+def _weights(cells: Cells, column: str, file: str, header_row: int) -> tuple[dict[str, pd.Series], list[ReportError]]:
+    """The weights as numbers ≥ 0; a missing column, a missing weight or one that is no number is an error."""
+    import numpy as np
+
+    if column not in cells.table.columns:
+        problem = f"Die Gewichtungsspalte „{column}“ ({_WEIGHT_SETTING}) fehlt."
+        hint = "Tragen Sie den Spaltennamen ein, wie er in der Kopfzeile steht, oder entfernen Sie weight."
+        return {}, [DataError(problem, Location(file, row=header_row), hint)]
+    question = Question(WEIGHT_COLUMN, "numeric", "Gewicht", "Gewicht", column=column, valid_range=(0.0, math.inf))
+    values, errors = numbers(cells, column, question)
+    bad_rows = {error.location.row for error in errors if error.location}
+    absent = [int(row) for row, value in values.items() if np.isnan(value) and int(row) not in bad_rows]
+    hint = f"Jede befragte Person braucht ein Gewicht (eine Zahl ab 0), da {_WEIGHT_SETTING} gesetzt ist."
+    missing: list[ReportError] = [
+        DataError("Das Gewicht fehlt.", Location(file, row=row, column=column), hint)
+        for row in absent[:MAX_ERRORS_PER_COLUMN]
+    ]
+    return {WEIGHT_COLUMN: values}, [*errors, *capped(missing, absent[MAX_ERRORS_PER_COLUMN:], file, column)]
 
 
 def _file_order(error: ReportError) -> float:

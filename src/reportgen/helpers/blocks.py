@@ -3,14 +3,17 @@ figures and tables."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from ..breakdown import AnalysisRules
 from ..charts import ChartSpec
 from ..crossrefs import Listed
 from ..targets import LABEL, DuplicateLabelError, Numbered, Target, Targets
+from .comparisons import ComparisonBlocks, Filter, chart_key, shared_value_axis
 from .lookup import Questions, helper_error, needs_bins
 from .registry import Example, helper
 from .views import CHART_NAMES, MULTIPLE_NOTE, chart_view, frequency_view, measure_view
@@ -30,7 +33,7 @@ LIST_MARKERS: dict[Numbered, Markup] = {
 }
 
 
-class BlockBuilders:
+class BlockBuilders(ComparisonBlocks):
     """The block helpers; their tables and figures are registered with `targets`, which numbers them in the
     order they stand in the report."""
 
@@ -41,7 +44,9 @@ class BlockBuilders:
         partials: Environment,
         charts_href: str,
         targets: Targets,
+        rules: AnalysisRules | None = None,
     ) -> None:
+        self._rules = rules or AnalysisRules()
         self._questions = questions
         self._references = references
         self._partials = partials
@@ -51,8 +56,8 @@ class BlockBuilders:
 
     @property
     def charts(self) -> tuple[ChartSpec, ...]:
-        """The charts asked for, in order of first call, each once."""
-        return tuple(self._charts.values())
+        """The charts asked for, in order of first call, each once; bars per segment share one value axis."""
+        return shared_value_axis(tuple(self._charts.values()))
 
     @helper(
         group="block",
@@ -112,12 +117,14 @@ class BlockBuilders:
             Example('frequency_table("budget")', note="numeric: the classes of its `bins`"),
         ],
     )
-    def frequency_table(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
+    def frequency_table(
+        self, question_id: str, caption: str | None = None, label: str | None = None, where: Filter = None
+    ) -> Markup:
         """Häufigkeit, Prozent, Gültige / Kumulierte Prozente, Fehlend, Gesamt; numeric items by their bins."""
-        stats = self._questions.get(question_id)
+        stats = self._questions.get(question_id, where)
         needs_bins(stats, "frequency_table")
-        caption = caption or stats.question.label
-        target = self._target("tab", caption, label, automatic=question_id)
+        caption = self._filtered(caption or stats.question.label, where)
+        target = self._target("tab", caption, label, automatic="" if where else question_id)
         if stats.multiple is not None:
             return self._block(
                 "multiple_table.html.j2",
@@ -131,9 +138,11 @@ class BlockBuilders:
         return self._block("frequency_table.html.j2", number=target.number, caption=caption, view=view)
 
     @helper(group="block", examples=[Example('answers("position_sonstiges")')])
-    def answers(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
+    def answers(
+        self, question_id: str, caption: str | None = None, label: str | None = None, where: Filter = None
+    ) -> Markup:
         """The open answers to a free-text question, alphabetically, each once with how often it was given."""
-        stats = self._questions.get(question_id)
+        stats = self._questions.get(question_id, where)
         if not stats.question.is_text:
             raise helper_error(
                 f"answers(): „{question_id}“ ist keine Freitextfrage.",
@@ -141,7 +150,7 @@ class BlockBuilders:
                 f'frequency_table("{question_id}").',
             )
         table = stats.answers if stats.answers is not None else stats.frequencies
-        caption = caption or stats.question.label
+        caption = self._filtered(caption or stats.question.label, where)
         target = self._target("tab", caption, label, automatic=question_id)
         return self._block("answers.html.j2", number=target.number, caption=caption, stats=stats, table=table)
 
@@ -154,14 +163,28 @@ class BlockBuilders:
             Example('bar_chart("budget")', note="numeric: a histogram of the classes of its `bins`"),
         ],
     )
-    def bar_chart(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
+    def bar_chart(
+        self,
+        question_id: str,
+        caption: str | None = None,
+        label: str | None = None,
+        where: Filter = None,
+        by: str | None = None,
+        ci: bool = False,
+    ) -> Markup:
         """Bar chart: counts per answer and percentages; numeric items by bins, multiple responses horizontal."""
-        return self._chart("bar", question_id, caption, label)
+        if by is not None:
+            return self._grouped_chart(question_id, by, where, caption, label, ci)
+        if ci:
+            raise helper_error("bar_chart(): Fehlerbalken (ci=True) gibt es für Balken je Gruppe (by=…).")
+        return self._chart("bar", question_id, caption, label, where)
 
     @helper(group="block", examples=[Example('pie_chart("position")')])
-    def pie_chart(self, question_id: str, caption: str | None = None, label: str | None = None) -> Markup:
+    def pie_chart(
+        self, question_id: str, caption: str | None = None, label: str | None = None, where: Filter = None
+    ) -> Markup:
         """Pie chart with legend; an error if the question has no valid answers."""
-        return self._chart("pie", question_id, caption, label)
+        return self._chart("pie", question_id, caption, label, where)
 
     @helper(group="block", examples=[Example("bibliography()")])
     def bibliography(self) -> Markup:
@@ -187,8 +210,8 @@ class BlockBuilders:
         """The Abbildungs- or Tabellenverzeichnis block for the numbered `entries`, to replace its marker."""
         return self._block("target_list.html.j2", kind=kind, entries=entries)
 
-    def _chart(self, kind: str, question_id: str, caption: str | None, label: str | None) -> Markup:
-        stats = self._questions.get(question_id)
+    def _chart(self, kind: str, question_id: str, caption: str | None, label: str | None, where: Filter) -> Markup:
+        stats = self._questions.get(question_id, where)
         helper = f"{kind}_chart"
         needs_bins(stats, helper)
         if kind == "pie" and stats.question.is_multiple:
@@ -207,8 +230,12 @@ class BlockBuilders:
         elif kind == "bar" and stats.question.is_numeric:
             kind = "hist"
         view = chart_view(kind, stats)
-        caption = caption or stats.question.label
-        target = self._target("abb", caption, label, automatic=question_id)
+        if where:
+            view = dataclasses.replace(
+                view, spec=dataclasses.replace(view.spec, key=chart_key(kind, [question_id], where))
+            )
+        caption = self._filtered(caption or stats.question.label, where)
+        target = self._target("abb", caption, label, automatic="" if where else question_id)
         self._charts.setdefault(view.spec.name, view.spec)
         return self._block(
             "figure.html.j2",
@@ -220,6 +247,10 @@ class BlockBuilders:
             stats=stats,
             view=view,
         )
+
+    def _filtered(self, caption: str, where: Filter) -> str:
+        """A caption that says which respondents a filtered block shows."""
+        return f"{caption} – Teilgruppe: {self._where_text(where)}" if where else caption
 
     def _target(self, kind: Numbered, caption: str, label: str | None, automatic: str = "") -> Target:
         """Register the block; a label given with label= must be a name and new for its kind."""

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from .. import fmt
-from ..errors import ContentError
+from ..errors import ContentError, Location
+from ..layout import Layout
+from ..subgroups import SubgroupError
 
 if TYPE_CHECKING:
     from ..stats import QuestionStats, SurveyStats
+    from ..subgroup_stats import SubgroupStats
 
 Code = int | str
 
@@ -22,9 +28,12 @@ def helper_error(message: str, hint: str = "") -> ContentError:
 class Questions:
     """The statistics of every question, and which of them the chapters quoted."""
 
-    def __init__(self, stats: SurveyStats) -> None:
+    def __init__(self, stats: SurveyStats, subgroups: SubgroupStats | None = None, min_base: int = 0) -> None:
         self._stats = stats
+        self._subgroups = subgroups
+        self._min_base = min_base
         self._used: set[str] = set()
+        self.warnings: list[ContentError] = []
 
     @property
     def respondents(self) -> int:
@@ -40,21 +49,50 @@ class Questions:
         """Every question id in codebook order, optionally without the free-text questions."""
         return [qid for qid, stats in self._stats.questions.items() if with_text or stats.question.kind != "text"]
 
-    def get(self, question_id: str) -> QuestionStats:
-        """One question's statistics; an unknown id names the known ones."""
+    def get(self, question_id: str, where: object = None) -> QuestionStats:
+        """One question's statistics, of everyone or of the respondents a filter keeps; an unknown id names the
+        known ones."""
         if not isinstance(question_id, str) or question_id not in self._stats.questions:
             known = ", ".join(self._stats.questions)
             raise helper_error(f"Unbekannte Frage „{question_id}“.", f"Bekannte Fragen (Codebuch): {known}.")
         self._used.add(question_id)
-        return self._stats.questions[question_id]
+        stats = self._stats.questions[question_id]
+        if where is None:
+            return stats
+        with subgroup_errors():
+            subgroup = self.subgroups(where).stats(stats.question, where)
+        if subgroup.base[0] < self._min_base:
+            self.warn(
+                f"„{question_id}“ hat in der Teilgruppe nur {subgroup.base[0]} gültige Antworten (Basis < "
+                f"{self._min_base}): Aussagen darüber sind nur eingeschränkt möglich.",
+                "Nennen Sie die Basis im Text, fassen Sie Gruppen zusammen oder lassen Sie die Zahl weg.",
+            )
+        return subgroup
+
+    def warn(self, message: str, hint: str) -> None:
+        """A warning at the chapter line whose helper call is running."""
+        self.warnings.append(ContentError(message, chapter_location(), hint))
+
+    def subgroups(self, where: object = None) -> SubgroupStats:
+        """The statistics of subgroups; the questions a filter names count as quoted."""
+        if self._subgroups is None:
+            raise helper_error("Teilgruppen (where=, by=) gibt es hier nicht: die Befragtendaten fehlen.")
+        if isinstance(where, Mapping):
+            self._used.update(str(key) for key in where if key in self._stats.questions)
+        return self._subgroups
+
+    def size(self, where: object) -> int:
+        """How many respondents a filter keeps."""
+        with subgroup_errors():
+            return self.subgroups(where).size(where)
 
     def kind(self, question_id: str) -> str:
         """The kind of a known question, without counting it as quoted."""
         return self._stats.questions[question_id].question.kind
 
-    def measured(self, question_id: str, helper: str) -> QuestionStats:
+    def measured(self, question_id: str, helper: str, where: object = None) -> QuestionStats:
         """One scale or numeric question's statistics (they have mean, SD, quartiles); any other kind is an error."""
-        stats = self.get(question_id)
+        stats = self.get(question_id, where)
         if not (stats.question.is_scale or stats.question.is_numeric):
             raise helper_error(
                 f"{helper}(): „{question_id}“ ist weder eine Skala noch eine Zahlenfrage.",
@@ -62,9 +100,9 @@ class Questions:
             )
         return stats
 
-    def multiple(self, question_id: str, helper: str) -> QuestionStats:
+    def multiple(self, question_id: str, helper: str, where: object = None) -> QuestionStats:
         """One multiple-response set's statistics; any other kind is an error."""
-        stats = self.get(question_id)
+        stats = self.get(question_id, where)
         if stats.multiple is None:
             raise helper_error(
                 f"{helper}(): „{question_id}“ ist keine Frage mit Mehrfachnennungen.",
@@ -81,6 +119,26 @@ class Questions:
                 'Mittelwert, SD und Skalenpunkte gibt es nur für kind = "scale".',
             )
         return stats
+
+
+def chapter_location() -> Location | None:
+    """The chapter file and line of the helper call that is running, read off Jinja's frames."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.name:
+            return Location(f"{Layout.content}/{template.name}", line=template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back
+    return None
+
+
+@contextlib.contextmanager
+def subgroup_errors() -> Iterator[None]:
+    """A filter or breakdown that does not fit the codebook, as a helper error at the editor's line."""
+    try:
+        yield
+    except SubgroupError as error:
+        raise helper_error(error.message, error.hint) from None
 
 
 def needs_bins(stats: QuestionStats, helper: str) -> None:

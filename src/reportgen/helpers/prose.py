@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from .. import fmt
+from ..breakdown import AnalysisRules
 from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, needs_bins, unknown_code
+from .prose_compare import ComparisonNumbers
 from .registry import Example, helper
 from .views import MEAN_DECIMALS, base, valid_rows
 
 if TYPE_CHECKING:
     from ..stats import MultipleRow, QuestionStats
 
+Filter = Mapping[str, object] | None  # where= of every helper, see subgroups.py
 Measure = Literal["mean", "sd", "median", "q1", "q3", "minimum", "maximum"]
 # The quartile(question_id, which) an editor asks for, and the descriptive that holds it.
 QUARTILES: dict[object, Measure] = {1: "q1", 2: "median", 3: "q3"}
 
 
-class ProseNumbers:
+class ProseNumbers(ComparisonNumbers):
     """The prose helpers; every one returns text for the sentence or raises a ContentError, never an empty string."""
 
-    def __init__(self, questions: Questions) -> None:
+    def __init__(self, questions: Questions, rules: AnalysisRules | None = None) -> None:
         self._questions = questions
+        self._rules = rules or AnalysisRules()
 
     @helper(
         group="prose",
@@ -32,16 +36,16 @@ class ProseNumbers:
             Example('n("themen")', "10", "multiple response: the respondents who answered the set (the base)"),
         ],
     )
-    def n(self, question_id: str | None = None) -> str:
+    def n(self, question_id: str | None = None, where: Filter = None) -> str:
         """Respondents, or the valid answers to one question (of a multiple-response set: its base)."""
         if question_id is None:
-            return fmt.number(self._questions.respondents)
-        return fmt.number(base(self._questions.get(question_id))[0])
+            return fmt.number(self._questions.respondents if where is None else self._questions.size(where))
+        return fmt.number(base(self._questions.get(question_id, where))[0])
 
     @helper(group="prose", examples=[Example('missing("beschaeftigte")', "14")])
-    def missing(self, question_id: str) -> str:
+    def missing(self, question_id: str, where: Filter = None) -> str:
         """Missing answers to a question (empty cells, missing codes and categories such as „weiß nicht“)."""
-        return fmt.number(base(self._questions.get(question_id))[1])
+        return fmt.number(base(self._questions.get(question_id, where))[1])
 
     @helper(
         group="prose",
@@ -51,17 +55,17 @@ class ProseNumbers:
             Example('count("weiterempfehlung", 9)', "2", "a category that counts as missing („weiß nicht“)"),
         ],
     )
-    def count(self, question_id: str, *codes: Code) -> str:
+    def count(self, question_id: str, *codes: Code, where: Filter = None) -> str:
         """Answers with these codes (or exact category labels); of a multiple-response set one option."""
-        stats = self._questions.get(question_id)
+        stats = self._questions.get(question_id, where)
         if stats.multiple is not None:
             return fmt.number(self._option(stats, codes, "count").count)
         return fmt.number(stats.count(checked_codes(stats, codes, "count")))
 
     @helper(group="prose", examples=[Example('mentions("themen")', "15")])
-    def mentions(self, question_id: str) -> str:
+    def mentions(self, question_id: str, where: Filter = None) -> str:
         """All options chosen in a multiple-response set, summed over its respondents (Nennungen)."""
-        table = self._questions.multiple(question_id, "mentions").multiple
+        table = self._questions.multiple(question_id, "mentions", where).multiple
         assert table is not None
         return fmt.number(table.mentions)
 
@@ -82,9 +86,11 @@ class ProseNumbers:
             ),
         ],
     )
-    def share(self, question_id: str, *codes: Code, exclude: Iterable[Code] = (), decimals: int = 0) -> str:
+    def share(
+        self, question_id: str, *codes: Code, exclude: Iterable[Code] = (), decimals: int = 0, where: Filter = None
+    ) -> str:
         """Share of all valid answers with these codes, whole percent; `exclude=` leaves codes out of the base."""
-        stats = self._questions.get(question_id)
+        stats = self._questions.get(question_id, where)
         decimals = checked_decimals(decimals, "share")
         if stats.multiple is not None:
             if tuple(exclude):
@@ -114,19 +120,19 @@ class ProseNumbers:
             Example('mean("budget", unit=False)', "1.205", "without the unit"),
         ],
     )
-    def mean(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+    def mean(self, question_id: str, decimals: int | None = None, unit: bool = True, where: Filter = None) -> str:
         """Mean of a scale or numeric item, two decimals (numeric: the codebook's `decimals` and `unit`)."""
-        return self._measure(question_id, "mean", "mean", decimals, unit)
+        return self._measure(question_id, "mean", "mean", decimals, unit, where)
 
     @helper(group="prose", examples=[Example('sd("zukunft")', "1,08")])
-    def sd(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+    def sd(self, question_id: str, decimals: int | None = None, unit: bool = True, where: Filter = None) -> str:
         """Sample standard deviation (n − 1) of a scale or numeric item, like mean()."""
-        return self._measure(question_id, "sd", "sd", decimals, unit)
+        return self._measure(question_id, "sd", "sd", decimals, unit, where)
 
     @helper(group="prose", examples=[Example('median("zukunft")', "5"), Example('median("budget")', "950 €")])
-    def median(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+    def median(self, question_id: str, decimals: int | None = None, unit: bool = True, where: Filter = None) -> str:
         """Median of a scale or numeric item; whole numbers without decimals, others with two (or `decimals`)."""
-        return self._measure(question_id, "median", "median", decimals, unit)
+        return self._measure(question_id, "median", "median", decimals, unit, where)
 
     @helper(
         group="prose",
@@ -135,7 +141,9 @@ class ProseNumbers:
             Example('quartile("budget", 3)', "1.375 €", "the upper quartile; 2 is the median"),
         ],
     )
-    def quartile(self, question_id: str, which: int, decimals: int | None = None, unit: bool = True) -> str:
+    def quartile(
+        self, question_id: str, which: int, decimals: int | None = None, unit: bool = True, where: Filter = None
+    ) -> str:
         """Lower (1) or upper (3) quartile of a scale or numeric item (linear interpolation, as pandas), like median()."""
         if isinstance(which, bool) or which not in QUARTILES:
             raise helper_error(
@@ -143,17 +151,17 @@ class ProseNumbers:
                 f'Schreiben Sie quartile("{question_id}", 1) für das untere, quartile("{question_id}", 3) für das obere '
                 "Quartil (2 ist der Median).",
             )
-        return self._measure(question_id, QUARTILES[which], "quartile", decimals, unit)
+        return self._measure(question_id, QUARTILES[which], "quartile", decimals, unit, where)
 
     @helper(group="prose", examples=[Example('minimum("zukunft")', "1"), Example('minimum("budget")', "300 €")])
-    def minimum(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+    def minimum(self, question_id: str, decimals: int | None = None, unit: bool = True, where: Filter = None) -> str:
         """Smallest valid answer to a scale or numeric item, like median()."""
-        return self._measure(question_id, "minimum", "minimum", decimals, unit)
+        return self._measure(question_id, "minimum", "minimum", decimals, unit, where)
 
     @helper(group="prose", examples=[Example('maximum("zukunft")', "5"), Example('maximum("budget")', "3.000 €")])
-    def maximum(self, question_id: str, decimals: int | None = None, unit: bool = True) -> str:
+    def maximum(self, question_id: str, decimals: int | None = None, unit: bool = True, where: Filter = None) -> str:
         """Largest valid answer to a scale or numeric item, like median()."""
-        return self._measure(question_id, "maximum", "maximum", decimals, unit)
+        return self._measure(question_id, "maximum", "maximum", decimals, unit, where)
 
     @helper(group="prose", examples=[Example('label("strategie")', "Strategische Bedeutung der Ressourceneffizienz")])
     def label(self, question_id: str) -> str:
@@ -176,9 +184,9 @@ class ProseNumbers:
         raise unknown_code(stats, code, "category")
 
     @helper(group="prose", examples=[Example('mode("position")', "Manager/in")])
-    def mode(self, question_id: str) -> str:
+    def mode(self, question_id: str, where: Filter = None) -> str:
         """The label of the most frequent answer; an error if there are no valid answers or a tie for first."""
-        stats = self._questions.get(question_id)
+        stats = self._questions.get(question_id, where)
         needs_bins(stats, "mode")
         rows = stats.multiple.rows if stats.multiple is not None else valid_rows(stats)
         top = max((row.count for row in rows), default=0)
@@ -212,8 +220,10 @@ class ProseNumbers:
         """The number of points of a scale question."""
         return fmt.number(len(self._questions.scale(question_id).question.codes))
 
-    def _measure(self, question_id: str, name: Measure, helper: str, decimals: object, unit: object) -> str:
-        stats = self._questions.measured(question_id, helper)
+    def _measure(
+        self, question_id: str, name: Measure, helper: str, decimals: object, unit: object, where: Filter
+    ) -> str:
+        stats = self._questions.measured(question_id, helper, where)
         value = getattr(stats.descriptives, name)
         if value is None:
             raise helper_error(f"„{question_id}“ hat zu wenige gültige Antworten für {helper}().")

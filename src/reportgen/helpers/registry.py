@@ -32,6 +32,7 @@ class HelperInfo:
     signature: inspect.Signature
     doc: str
     examples: tuple[Example, ...]
+    module: str = ""  # where it is defined: the README lists the basic helpers before the comparing ones
 
     @property
     def call(self) -> str:
@@ -80,13 +81,23 @@ def describe(method: Callable[..., object], group: Group, examples: Sequence[Exa
     if not parameters or parameters[0].name != "self":
         raise TypeError(f"Helper {name}() must be a method (its first parameter is self).")
     signature = inspect.Signature(parameters[1:], return_annotation=inspect.signature(method).return_annotation)
-    return HelperInfo(name, group, signature, doc.splitlines()[0].strip(), tuple(examples))
+    module = method.__module__.rsplit(".", 1)[-1]
+    return HelperInfo(name, group, signature, doc.splitlines()[0].strip(), tuple(examples), module)
 
 
 def registered(group: Group | None = None) -> tuple[HelperInfo, ...]:
-    """Every helper in registration order (prose before blocks), or those of one group."""
-    ordered = sorted(_REGISTRY.values(), key=lambda info: GROUPS.index(info.group))  # stable: keeps definition order
+    """Every helper, prose before blocks, in each group the basic ones before the comparing ones, each in
+    definition order; or those of one group."""
+    ordered = sorted(_REGISTRY.values(), key=lambda info: (GROUPS.index(info.group), _rank(info.module)))
     return tuple(info for info in ordered if group is None or info.group == group)
+
+
+# The modules of helpers in README order; a module not listed comes last.
+MODULES = ("prose", "blocks", "prose_compare", "comparisons")
+
+
+def _rank(module: str) -> int:
+    return MODULES.index(module) if module in MODULES else len(MODULES)
 
 
 def helper_names() -> list[str]:

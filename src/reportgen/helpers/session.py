@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..breakdown import AnalysisRules
+from ..errors import ContentError
 from ..targets import Targets
 from .blocks import BlockBuilders
 from .lookup import Questions
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from ..crossrefs import Listed
     from ..references import Reference
     from ..stats import SurveyStats
+    from ..subgroup_stats import SubgroupStats
     from ..targets import Numbered
 
 
@@ -33,12 +36,15 @@ class Helpers:
         partials: Environment,
         charts_href: str,
         targets: Targets | None = None,
+        subgroups: SubgroupStats | None = None,
+        rules: AnalysisRules | None = None,
     ) -> None:
-        self._questions = Questions(stats)
-        self._prose = ProseNumbers(self._questions)
+        rules = rules or AnalysisRules()
+        self._questions = Questions(stats, subgroups, rules.min_base)
+        self._prose = ProseNumbers(self._questions, rules)
         # The figures and tables the blocks make; the Markdown's captioned tables and images join them.
         self.targets = targets if targets is not None else Targets()
-        self._blocks = BlockBuilders(self._questions, references, partials, charts_href, self.targets)
+        self._blocks = BlockBuilders(self._questions, references, partials, charts_href, self.targets, rules)
 
     def namespace(self) -> dict[str, Callable[..., object]]:
         """What the chapter templates see: every registered helper, bound to this build."""
@@ -49,6 +55,11 @@ class Helpers:
     def charts(self) -> tuple[ChartSpec, ...]:
         """The charts asked for, in order of first call, each once."""
         return self._blocks.charts
+
+    @property
+    def warnings(self) -> tuple[ContentError, ...]:
+        """What the helpers warned about so far (small bases), each at the chapter line of its call."""
+        return tuple(self._questions.warnings)
 
     @property
     def question_ids(self) -> tuple[str, ...]:

@@ -106,11 +106,7 @@ def measure_view(stats: QuestionStats) -> MeasureView:
 
 def base(stats: QuestionStats) -> tuple[int, int]:
     """Valid and missing: of a multiple-response set the respondents who answered it and those who did not."""
-    if stats.multiple is not None:
-        return stats.multiple.base, stats.multiple.missing
-    if stats.question.is_numeric:
-        return stats.descriptives.valid, stats.descriptives.missing
-    return stats.frequencies.valid, stats.frequencies.missing
+    return stats.base
 
 
 # What the text alternative calls each kind of chart.

@@ -1,0 +1,218 @@
+"""A breakdown as its table shows it: formatted cells with their letters and flags, and the legend in German."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from .. import fmt
+from ..breakdown import Breakdown, BreakdownColumn
+from ..inference import TestResult, mean_interval, wilson_interval
+from .views import MEAN_DECIMALS, MULTIPLE_NOTE, display_label
+
+WITHHELD = "–"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text, the significance letters after it, and whether its base is small or withheld."""
+
+    text: str
+    letters: str = ""
+    small: bool = False  # greyed
+    starred: bool = False  # marked „*“: where the small base is (the base row; each value of a table of means)
+    interval: str = ""  # with ci=True: the confidence interval under the value
+
+
+@dataclass(frozen=True)
+class CrosstabRow:
+    label: str
+    cells: tuple[Cell, ...]
+    kind: str = ""  # "mean", "base" or "" for an answer
+
+
+@dataclass(frozen=True)
+class CrosstabView:
+    heading: str
+    columns: tuple[BreakdownColumn, ...]
+    rows: tuple[CrosstabRow, ...]
+    legend: tuple[str, ...]
+
+
+def crosstab_view(result: Breakdown, where_text: str = "", ci: bool = False) -> CrosstabView:
+    """The table of a breakdown: shares in whole percent, means with two decimals, bases, the legend below; with
+    `ci` each value's confidence interval under it (Wilson for shares, t for means, on the effective bases)."""
+    columns = result.columns
+    rows = [
+        CrosstabRow(
+            display_label(result.question, row.label, row.code),
+            tuple(
+                _cell(column, fmt.percent_value(share, 0), letters, _share_interval(share, column, result, ci))
+                for column, share, letters in zip(columns, row.shares, row.letters, strict=True)
+            ),
+        )
+        for row in result.rows
+    ]
+    if result.mean is not None:
+        decimals = result.question.decimals if result.question.is_numeric else None
+        cells = tuple(
+            _cell(column, _measure(mean, decimals), letters, _mean_interval(mean, sd, column, result, decimals, ci))
+            for column, mean, sd, letters in zip(
+                columns, result.mean.means, result.mean.sds, result.mean.letters, strict=True
+            )
+        )
+        rows.append(CrosstabRow("Mittelwert", cells, "mean"))
+    bases = tuple(Cell(base_text(c.base, c.weighted_base), small=c.small, starred=c.small) for c in columns)
+    rows.append(CrosstabRow("Basis (n)", bases, "base"))
+    heading = result.question.text + (f" (Einheit: {result.question.unit})" if result.question.unit else "")
+    lines = legend(result, where_text)
+    if ci:
+        level = fmt.integer_or_decimal(result.rules.confidence * 100, 1)
+        lines += (f"Unter den Werten: {level}-%-Konfidenzintervall (Anteile: Wilson, Mittelwerte: t).",)
+    return CrosstabView(heading, columns, tuple(rows), lines)
+
+
+def means_view(results: list[Breakdown], where_text: str = "") -> CrosstabView:
+    """Several scale or numeric items by the same segments: a row of means per item, the largest base per column."""
+    first = results[0]
+    rows = []
+    for result in results:
+        assert result.mean is not None
+        decimals = result.question.decimals if result.question.is_numeric else None
+        cells = tuple(
+            dataclasses.replace(cell, starred=cell.small)
+            for cell in (
+                _cell(column, _measure(mean, decimals), letters)
+                for column, mean, letters in zip(result.columns, result.mean.means, result.mean.letters, strict=True)
+            )
+        )
+        unit = f" ({result.question.unit})" if result.question.unit else ""
+        rows.append(CrosstabRow(result.question.label + unit, cells, "item"))
+    bases = [max(result.columns[index].base for result in results) for index in range(len(first.columns))]
+    rows.append(CrosstabRow("Basis (n)", tuple(Cell(fmt.number(base)) for base in bases), "base"))
+    lines = legend(first, where_text, means_only=True, letters=any(has_letters(result) for result in results))
+    return CrosstabView("Mittelwerte", first.columns, tuple(rows), lines)
+
+
+def legend(result: Breakdown, where_text: str = "", means_only: bool = False, letters: bool = False) -> tuple[str, ...]:
+    """What the reader needs to read the table: base, letters, tests, flags, the filter. `letters`: whether any
+    value carries a letter (a table of one question finds out itself)."""
+    rules = result.rules
+    if means_only:
+        lines = [
+            "Mittelwerte der gültigen Antworten; Basis: die meisten Antworten je Spalte, ein einzelner Wert kann auf "
+            f"weniger beruhen. * grau: Basis des Werts < {rules.min_base}, nicht getestet."
+        ]
+    elif result.question.is_multiple:
+        lines = [f"{MULTIPLE_NOTE}; Prozent der Befragten, die die Frage beantwortet haben."]
+    else:
+        lines = ["Spaltenprozente der gültigen Antworten."]
+    if letters or has_letters(result):
+        tests = "Anteile: zweiseitiger z-Test, Mittelwerte: Welch-t-Test" if not means_only else "Welch-t-Test"
+        levels = (
+            f"α = {_level(rules.alphas[0])}"
+            if len(rules.alphas) == 1
+            else f"Großbuchstaben α = {_level(rules.alphas[0])}, Kleinbuchstaben α = {_level(rules.alphas[1])}"
+        )
+        correction = ", Bonferroni-korrigiert" if rules.bonferroni else ""
+        lines.append(
+            f"Buchstaben: signifikant höher als in der Spalte mit diesem Buchstaben ({tests}; {levels}{correction})."
+        )
+    if not means_only:
+        lines.extend(_tests(result))
+        if any(column.small and not column.suppressed for column in result.columns):
+            lines.append(f"* Basis < {rules.min_base} – nur eingeschränkt aussagekräftig, nicht getestet.")
+    if any(column.suppressed for column in result.columns):
+        lines.append(
+            f"{WITHHELD} nicht ausgewiesen: Basis < {rules.suppress_below}, oder aus den übrigen Spalten "
+            "ließe sich eine solche Spalte errechnen."
+        )
+    if result.unassigned and not means_only:
+        lines.append(f"Gesamt enthält {fmt.number(result.unassigned)} Befragte ohne Angabe zu „{result.by.label}“.")
+    if where_text:
+        lines.append(f"Teilgruppe: {where_text}.")
+    return tuple(lines)
+
+
+def has_letters(result: Breakdown) -> bool:
+    """Whether any value of the breakdown carries a significance letter."""
+    rows = [row.letters for row in result.rows] + ([result.mean.letters] if result.mean else [])
+    return any(letter for letters in rows for letter in letters)
+
+
+def _tests(result: Breakdown) -> list[str]:
+    lines = []
+    if result.table_test is not None and not math.isnan(result.table_test.p):
+        lines.append(_chi_square(result.table_test))
+    if result.mean_test is not None and not math.isnan(result.mean_test.p):
+        lines.append(_mean_test(result.mean_test))
+    return lines
+
+
+def base_text(base: int, weighted: float | None) -> str:
+    """„25“, or with a weight „25 (gew. 24,3)“."""
+    return fmt.number(base) + (f" (gew. {fmt.number(weighted, 1)})" if weighted is not None else "")
+
+
+def _level(alpha: float) -> str:
+    """„0,05“, „0,01“, „0,001“: as many decimals as the level has, up to four."""
+    decimals = next((places for places in range(2, 4) if round(alpha, places) == alpha), 4)
+    return fmt.number(alpha, decimals)
+
+
+def p_text(p: float) -> str:
+    """„p = 0,275“, „p < 0,001“."""
+    return "p < 0,001" if p < 0.001 else f"p = {fmt.number(p, 3)}"
+
+
+def _chi_square(test: TestResult) -> str:
+    warning = (
+        " Mehr als 20 % der erwarteten Häufigkeiten liegen unter 5: nur eingeschränkt gültig."
+        if test.small_expected > 0.2
+        else ""
+    )
+    degrees = fmt.integer_or_decimal(test.df[0], 1)
+    return f"χ²-Test über die Tabelle: χ²({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}.{warning}"
+
+
+def _mean_test(test: TestResult) -> str:
+    if len(test.df) == 2:
+        degrees = "; ".join(fmt.integer_or_decimal(value, 1) for value in test.df)
+        return f"Mittelwerte: einfaktorielle ANOVA, F({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}."
+    degrees = fmt.integer_or_decimal(test.df[0], 1)
+    return f"Mittelwerte: Welch-t-Test, t({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}."
+
+
+def _cell(column: BreakdownColumn, text: str, letters: str, interval: str = "") -> Cell:
+    if column.suppressed:
+        return Cell(WITHHELD)
+    return Cell(text, letters, column.small, interval=interval)
+
+
+def _base(column: BreakdownColumn) -> float:
+    return column.effective_base if column.effective_base is not None else float(column.base)
+
+
+def _share_interval(share: float, column: BreakdownColumn, result: Breakdown, ci: bool) -> str:
+    if not ci or column.base == 0:
+        return ""
+    low, high = wilson_interval(share, _base(column), result.rules.confidence)
+    return f"{fmt.percent_value(low, 0)}–{fmt.percent_value(high, 0)}"
+
+
+def _mean_interval(
+    mean: float | None, sd: float | None, column: BreakdownColumn, result: Breakdown, decimals: int | None, ci: bool
+) -> str:
+    if not ci or mean is None or sd is None:
+        return ""
+    low, high = mean_interval(mean, sd, _base(column), result.rules.confidence)
+    if math.isnan(low):
+        return ""
+    return f"{_measure(low, decimals)}–{_measure(high, decimals)}"
+
+
+def _measure(value: float | None, decimals: int | None) -> str:
+    if value is None:
+        return WITHHELD
+    return fmt.number(value, MEAN_DECIMALS if decimals is None else decimals)
