@@ -250,3 +250,21 @@ def test_a_weight_column_that_is_not_there_is_named(tiny_project) -> None:
     )
     with pytest.raises(ReportError, match=r"Die Gewichtungsspalte „gewicht2“ .*fehlt"):
         prepare(root)
+
+
+def test_every_helper_that_reads_answers_takes_a_filter() -> None:
+    from reportgen.helpers import registered
+
+    codebook_facts = {"label", "category", "scale_min", "scale_max", "scale_points"}
+    without_data = {"bibliography", "list_of_figures", "list_of_tables"}
+    for info in registered():
+        if info.name not in codebook_facts | without_data:
+            assert "where" in info.signature.parameters, info.name
+
+
+def test_a_filtered_table_of_measures(project) -> None:
+    root = project('# K\n\n{{ descriptives_table(questions=["item"], where={"gruppe": "B"}) }}\n')
+    table = text_of(prepare(root).html)
+    # group B: 12 answers, mean 33 / 12 = 2,75, minimum 1, maximum 5
+    assert "Tabelle 1 – Deskriptive Kennwerte der Befragung – Teilgruppe: Gruppe: B" in table
+    assert "Item Ein Item 12 0 2,75" in table

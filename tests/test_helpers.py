@@ -131,7 +131,7 @@ def test_signatures_read_as_editors_write_calls() -> None:
     assert calls["crosstab"] == "crosstab(*question_ids, by=None, where=None, caption=None, label=None, ci=False)"
     assert (
         calls["descriptives_table"]
-        == 'descriptives_table(caption="Deskriptive Kennwerte der Befragung", questions=None, label=None)'
+        == 'descriptives_table(caption="Deskriptive Kennwerte der Befragung", questions=None, label=None, where=None)'
     )
     assert calls["bibliography"] == "bibliography()"
 

@@ -74,6 +74,7 @@ class BlockBuilders(ComparisonBlocks):
         caption: str = "Deskriptive Kennwerte der Befragung",
         questions: Iterable[str] | None = None,
         label: str | None = None,
+        where: Filter = None,
     ) -> Markup:
         """Tabelle „Deskriptive Kennwerte der Befragung“: Gültig, Fehlend, Mittelwert, SD, Min, Max (no free text)."""
         if isinstance(questions, str):
@@ -86,7 +87,8 @@ class BlockBuilders(ComparisonBlocks):
             raise helper_error(
                 "descriptives_table(): keine Frage für die Tabelle.", "Nennen Sie Fragen in questions=[…]."
             )
-        rows = [measure_view(self._questions.get(qid)) for qid in ids]
+        rows = [measure_view(self._questions.get(qid, where)) for qid in ids]
+        caption = self._filtered(caption, where)
         target = self._target("tab", caption, label)
         return self._block("descriptives_table.html.j2", number=target.number, caption=caption, rows=rows)
 
@@ -97,16 +99,20 @@ class BlockBuilders(ComparisonBlocks):
             Example('numeric_table("budget", "zufriedenheit", caption="…")', note="several items, a row each"),
         ],
     )
-    def numeric_table(self, *question_ids: str, caption: str | None = None, label: str | None = None) -> Markup:
+    def numeric_table(
+        self, *question_ids: str, caption: str | None = None, label: str | None = None, where: Filter = None
+    ) -> Markup:
         """Kennwerte of numeric items: Gültig, Fehlend, Mittelwert, SD, Minimum, Quartile, Median, Maximum."""
         ids = list(question_ids) or [qid for qid in self._questions.ids() if self._questions.kind(qid) == "numeric"]
         if not ids:
             raise helper_error(
                 "numeric_table(): das Codebuch hat keine Zahlenfrage.", 'Nennen Sie Fragen: numeric_table("…").'
             )
-        rows = [measure_view(self._questions.measured(qid, "numeric_table")) for qid in ids]
+        rows = [measure_view(self._questions.measured(qid, "numeric_table", where)) for qid in ids]
         caption = caption or (rows[0].stats.question.label if len(rows) == 1 else "Kennwerte der Zahlenangaben")
-        target = self._target("tab", caption, label, automatic=ids[0] if len(ids) == 1 else "")
+        caption = self._filtered(caption, where)
+        automatic = ids[0] if len(ids) == 1 and not where else ""
+        target = self._target("tab", caption, label, automatic=automatic)
         return self._block("numeric_table.html.j2", number=target.number, caption=caption, rows=rows)
 
     @helper(
