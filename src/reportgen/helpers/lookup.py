@@ -70,8 +70,10 @@ class Questions:
         return subgroup
 
     def warn(self, message: str, hint: str) -> None:
-        """A warning at the chapter line whose helper call is running."""
-        self.warnings.append(ContentError(message, chapter_location(), hint))
+        """A warning at the chapter line whose helper call is running (once, however often the line runs)."""
+        warning = ContentError(message, chapter_location(), hint)
+        if all(str(warning) != str(known) for known in self.warnings):
+            self.warnings.append(warning)
 
     def subgroups(self, where: object = None) -> SubgroupStats:
         """The statistics of subgroups; the questions a filter names count as quoted."""
