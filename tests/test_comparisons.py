@@ -268,3 +268,13 @@ def test_a_filtered_table_of_measures(project) -> None:
     # group B: 12 answers, mean 33 / 12 = 2,75, minimum 1, maximum 5
     assert "Tabelle 1 – Deskriptive Kennwerte der Befragung – Teilgruppe: Gruppe: B" in table
     assert "Item Ein Item 12 0 2,75" in table
+
+
+def test_a_table_of_means_explains_letters_only_when_a_mean_has_one(project) -> None:
+    # item by gruppe: A's mean 53/12 is higher than B's 33/12 (Welch p < 0,01): a letter; zweites (6 − item) the
+    # other way round. Restricted to group A and C, no segment besides A has a full base: no letters, no legend line.
+    with_letters = text_of(prepare(project('# K\n\n{{ crosstab("item", "zweites", by="gruppe") }}\n')).html)
+    assert "Buchstaben: signifikant höher" in with_letters
+    where = 'where={"gruppe": ["A", "C"]}'
+    without = text_of(prepare(project(f'# K\n\n{{{{ crosstab("item", "zweites", by="gruppe", {where}) }}}}\n')).html)
+    assert "Buchstaben" not in without

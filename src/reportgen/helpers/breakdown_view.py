@@ -91,7 +91,8 @@ def means_view(results: list[Breakdown], where_text: str = "") -> CrosstabView:
         rows.append(CrosstabRow(result.question.label + unit, cells, "item"))
     bases = [max(result.columns[index].base for result in results) for index in range(len(first.columns))]
     rows.append(CrosstabRow("Basis (n)", tuple(Cell(fmt.number(base)) for base in bases), "base"))
-    lines = legend(first, where_text, means_only=True, letters=any(has_letters(result) for result in results))
+    means_letters = any(letter for result in results if result.mean for letter in result.mean.letters)
+    lines = legend(first, where_text, means_only=True, letters=means_letters)
     return CrosstabView("Mittelwerte", first.columns, tuple(rows), lines)
 
 
@@ -108,7 +109,7 @@ def legend(result: Breakdown, where_text: str = "", means_only: bool = False, le
         lines = [f"{MULTIPLE_NOTE}; Prozent der Befragten, die die Frage beantwortet haben."]
     else:
         lines = ["Spaltenprozente der gültigen Antworten."]
-    if letters or has_letters(result):
+    if letters if means_only else has_letters(result):
         tests = "Anteile: zweiseitiger z-Test, Mittelwerte: Welch-t-Test" if not means_only else "Welch-t-Test"
         levels = (
             f"α = {_level(rules.alphas[0])}"
