@@ -685,7 +685,7 @@ CASES = [
     ),
     Bad(
         "template-css-block-not-closed",
-        {"templates/style.css": replace("  --zebra: #f3f6f6;\n}\n", "  --zebra: #f3f6f6;\n\n")},
+        {"templates/style.css": replace("  --header-clearance: 8mm;\n}\n", "  --header-clearance: 8mm;\n\n")},
         (
             f"Fehler: templates/style.css, Zeile {line_in('templates/style.css', ':root {')}: Die geschweifte "
             "Klammer „{“ wird nicht geschlossen; alle Regeln danach gingen verloren. Schließen Sie den Block mit „}“.",

@@ -38,8 +38,9 @@ def render_text(tmp_path: Path, text: str, references: str = TINY_REFERENCES) ->
 
 
 def plain(html: str) -> str:
-    """The text of HTML, tags removed, runs of ASCII whitespace as one space; no-break spaces stay."""
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+    """The text of HTML as a reader sees it: tags and soft hyphens removed, runs of ASCII whitespace as one space;
+    no-break spaces stay."""
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", "", html))).replace("\u00ad", "")
 
 
 def render_error(tmp_path: Path, text: str, references: str = TINY_REFERENCES) -> ReportError:

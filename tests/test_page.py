@@ -27,7 +27,7 @@ HEADINGS = (
     Heading(1, "2", "Ergebnisse", Markup("<em>Ergebnisse</em>"), "ergebnisse"),
 )
 CHAPTERS = (Chapter("content/01-einleitung.md", Markup('<h1 id="einleitung">Einleitung</h1>')),)
-FIELDS = "report, brand, date, chapters, toc, stylesheet, logo"
+FIELDS = "report, brand, date, chapters, toc, stylesheet, logo, text_colours"
 
 PAGE = """\
 <link href="{{ stylesheet }}"><img src="{{ logo }}">
@@ -78,6 +78,28 @@ def test_render_page_fills_the_template(tmp_path: Path) -> None:
     )
 
 
+def wcag_contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio, computed here from its definition."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("brand", [Brand(), Brand(accent="#ffd700", muted="#aaaaaa"), Brand(accent="#1f2a30")])
+def test_text_in_brand_colours_is_readable_on_white_and_on_shaded_rows(tmp_path: Path, brand: Brand) -> None:
+    colours = page_context(REPORT, brand, DATE, CHAPTERS, HEADINGS, Layout(tmp_path)).text_colours
+    for colour, original in ((colours.accent, brand.accent), (colours.muted, brand.muted)):
+        assert wcag_contrast(colour, "#ffffff") >= 4.5 and wcag_contrast(colour, "#f3f6f6") >= 4.5
+        if wcag_contrast(original, "#f3f6f6") >= 4.5:
+            assert colour == original  # a colour that is readable already stays as it is
+    assert wcag_contrast(Brand().accent, "#ffffff") < 4.5  # the study's orange itself is not (2,45:1)
+
+
 def test_render_page_with_the_project_template(tmp_path: Path) -> None:
     root = make_tiny(tmp_path / "tiny")
     environment = make_environment(folder_loader(root / "templates", root), autoescape=True)
@@ -86,6 +108,8 @@ def test_render_page_with_the_project_template(tmp_path: Path) -> None:
     assert '<link rel="stylesheet" href="../templates/style.css">' in html
     assert '<a href="#ziele">' in html
     assert 'href="#detail"' not in html
+    page = context(root)
+    assert f"--brand-accent-text: {page.text_colours.accent};" in html
 
 
 def test_undefined_name_in_the_page_template(tmp_path: Path) -> None:

@@ -1,5 +1,8 @@
 """Drawing one chart with matplotlib: an SVG with its text kept as text, the same bytes for the same spec and style.
-The bar, histogram and pie charts are here; the comparison charts in charts_compare.py."""
+The bar and histogram charts are here, the pie in chart_pie.py, the comparison charts in charts_compare.py.
+
+Every chart is drawn at the width it is shown at, the text block's, and shown at its natural size, so that its text
+has on the page the point sizes set here."""
 
 from __future__ import annotations
 
@@ -11,16 +14,19 @@ from . import fmt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     from .charts import ChartSpec, ChartStyle
 
 CM = 1 / 2.54
+# The text block of templates/style.css (A4, 210 mm less the page margins 25 mm and 22 mm), in inches.
+TEXT_WIDTH = 16.3 * CM
+LABEL_SIZE = 9.0  # axis labels, tick labels, labels of columns and bars: in points on the page
+VALUE_SIZE = 8.5  # the numbers printed at bars and in wedges, legends
 # Characters per line of a label beside a bar (barh): longer ones wrap. Labels under columns wrap to the column.
-BAR_LABEL_WIDTH = 34
-# The smallest font a label under a column shrinks to when one of its words is wider than the column.
-SMALLEST_LABEL_SIZE = 6.5
+BAR_LABEL_WIDTH = 40
 COMPARISON_KINDS = ("likert", "grouped")
 GLUE = "\ue000"  # stands for a space no label is broken at while it is wrapped (a private-use character)
 
@@ -32,7 +38,8 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
     with rc_context(settings(style)):
         figure = build_figure(spec, style)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        # Not cropped ("tight"): the SVG is exactly the figure's size, the width it is shown at.
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 
@@ -48,7 +55,8 @@ def settings(style: ChartStyle) -> dict[Any, Any]:
         "svg.fonttype": "none",
         "svg.hashsalt": "reportgen",
         "font.family": font_manager.FontProperties(fname=style.font_file).get_name(),
-        "font.size": 9,
+        "font.size": LABEL_SIZE,
+        "legend.fontsize": VALUE_SIZE,
         "text.color": style.text,
         "axes.labelcolor": style.text,
         "xtick.color": style.text,
@@ -64,21 +72,24 @@ def build_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
         return comparison_figure(spec, style)
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=_size(spec))
+    if spec.kind == "pie":
+        from .chart_pie import pie_figure
+
+        return pie_figure(spec, style)
+    figure = Figure(figsize=_size(spec), layout="constrained")
     if spec.kind in ("bar", "hist"):
         _bar(figure, spec, style)
-    elif spec.kind == "barh":
-        _barh(figure, spec, style)
     else:
-        _pie(figure, spec, style)
+        _barh(figure, spec, style)
     return figure
 
 
 def _size(spec: ChartSpec) -> tuple[float, float]:
-    """Width and height in inches: a horizontal bar chart grows with its options."""
+    """Width and height in inches: the text block's width; a horizontal bar chart grows with its options."""
     if spec.kind == "barh":
-        return 15 * CM, (1.6 + 0.75 * max(len(spec.counts), 2)) * CM
-    return (15 * CM, 6 * CM) if spec.kind in ("bar", "hist") else (13 * CM, 5 * CM)
+        lines = sum(_wrap(label, BAR_LABEL_WIDTH).count("\n") + 1 for label in spec.labels)
+        return TEXT_WIDTH, (1.4 + 0.45 * lines + 0.3 * max(len(spec.counts), 2)) * CM
+    return TEXT_WIDTH, 6.5 * CM
 
 
 def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
@@ -90,13 +101,15 @@ def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
         positions, spec.counts, color=style.primary, **(touching if spec.kind == "hist" else {"width": 0.65})
     )
     labels = [fmt.percent(count / spec.valid, 1) if spec.valid else "" for count in spec.counts]
-    axes.bar_label(bars, labels=labels, padding=2, fontsize=8, color=style.text)
+    axes.bar_label(bars, labels=labels, padding=2, fontsize=VALUE_SIZE, color=style.text)
     _column_labels(figure, axes, spec.labels)
     axes.set_ylabel("Absolute Häufigkeit")
     if spec.axis_label:
         axes.set_xlabel(spec.axis_label)
     cast("MaxNLocator", axes.yaxis.get_major_locator()).set_params(integer=True)
-    axes.set_ylim(0, max((*spec.counts, 1)) * 1.15)
+    # Bar charts of one scale share the highest count among them (value_max, see shared_value_axis), so that equal
+    # columns are equally high across the report; room above it for the printed shares.
+    axes.set_ylim(0, max((*spec.counts, spec.value_max or 0, 1)) * 1.15)
     axes.spines[["top", "right"]].set_visible(False)
     axes.spines[["left", "bottom"]].set_color(style.muted)
     axes.grid(axis="y", color="#dde3e6", linewidth=0.6)
@@ -111,7 +124,7 @@ def _barh(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     shares = [count / spec.valid * 100 if spec.valid else 0.0 for count in spec.counts]
     bars = axes.barh(positions, shares, color=style.primary, height=0.62)
     labels = [fmt.percent(share / 100, 1) if spec.valid else "" for share in shares]
-    axes.bar_label(bars, labels=labels, padding=3, fontsize=8, color=style.text)
+    axes.bar_label(bars, labels=labels, padding=3, fontsize=VALUE_SIZE, color=style.text)
     axes.set_yticks(list(positions), [_wrap(label, BAR_LABEL_WIDTH) for label in spec.labels])
     axes.invert_yaxis()
     axes.tick_params(axis="y", length=0)
@@ -130,17 +143,16 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _column_labels(figure: Figure, axes: Axes, labels: tuple[str, ...]) -> None:
-    """Labels under columns, wrapped to the width a column has, so neighbours never run into each other."""
-    from matplotlib import rcParams
-    from matplotlib.font_manager import FontProperties
-
+    """Labels under columns, wrapped to the width a column has, so neighbours never run into each other; a word
+    wider than its column makes them all a half point smaller (not below VALUE_SIZE)."""
     xmin, xmax = axes.get_xlim()
+    # The axes' width before the layout is done: less than after (constrained), so the estimate is on the safe side.
     column = figure.get_figwidth() * 72 * axes.get_position().width / (xmax - xmin)
     width = column - 6  # a gap between neighbours
-    size = float(FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points())
+    size = LABEL_SIZE
     words = [unglue(word) for label in labels for word in glue(label).split()]
-    while size > SMALLEST_LABEL_SIZE and max((text_width(word, size) for word in words), default=0) > width:
-        size -= 0.5
+    if max((text_width(word, size) for word in words), default=0) > width:
+        size = VALUE_SIZE
     axes.set_xticks(range(len(labels)), [wrap_to(label, width, size) for label in labels], fontsize=size)
 
 
@@ -175,29 +187,8 @@ def unglue(label: str) -> str:
     return label.replace(GLUE, " ")
 
 
-def _pie(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
-    axes = figure.add_subplot()
-    colours = [style.palette[index % len(style.palette)] for index in range(len(spec.counts))]
-    wedges, _texts, autotexts = axes.pie(
-        spec.counts,
-        colors=colours,
-        startangle=90,
-        counterclock=False,
-        autopct=lambda share: fmt.percent(share / 100, 1) if share >= 10 else "",
-        pctdistance=0.72,
-        wedgeprops={"linewidth": 1.2, "edgecolor": "white"},
-    )
-    for text, colour in zip(autotexts, colours, strict=True):
-        text.set_color("white" if is_dark(colour) else style.text)
-        text.set_fontsize(8)
-    legend = [
-        f"{label}: {count} ({fmt.percent(count / spec.valid, 1)})"
-        for label, count in zip(spec.labels, spec.counts, strict=True)
-    ]
-    axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.05, 0.5), frameon=False, fontsize=8.5)
-    axes.set_aspect("equal")
+def renderer(figure: Figure) -> RendererBase:
+    """A renderer to measure the drawn text with (the SVG has the same font and sizes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-
-def is_dark(colour: str) -> bool:
-    red, green, blue = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
-    return 0.299 * red + 0.587 * green + 0.114 * blue < 150
+    return cast("RendererBase", FigureCanvasAgg(figure).get_renderer())  # type: ignore[no-untyped-call]

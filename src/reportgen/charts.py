@@ -9,13 +9,9 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__, chart_drawing
 from .cache import read_cached
-
-if TYPE_CHECKING:
-    pass
 
 
 def drawing_version() -> str:
@@ -23,7 +19,13 @@ def drawing_version() -> str:
     from importlib.metadata import version
 
     here = Path(__file__)
-    sources = (here, here.with_name("chart_drawing.py"), here.with_name("charts_compare.py"))
+    sources = (
+        here,
+        *(
+            here.with_name(name)
+            for name in ("chart_drawing.py", "chart_pie.py", "charts_compare.py", "charts_describe.py", "colours.py")
+        ),
+    )
     code = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
     return f"{__version__}:{version('matplotlib')}:{code}"
 
@@ -65,7 +67,10 @@ class ChartSpec:
     intervals: tuple[tuple[tuple[float, float], ...], ...] = ()  # grouped only, optional: (low, high) per bar
     # likert: index in labels of the centred neutral point; None: an even scale, split between its middle points
     neutral: int | None = None
-    value_max: float | None = None  # upper end of the value axis (share), shared by comparable charts
+    # The upper end of the value axis, shared by comparable charts (shared_value_axis): a share for likert and
+    # grouped, the highest count for bar charts of one scale.
+    value_max: float | None = None
+    scale: str = ""  # bar: which scale its answers are on (codes and labels); bar charts of one scale share an axis
     key: str = ""  # [a-z0-9-]: tells apart charts of one question (by=, where=)
 
     @property

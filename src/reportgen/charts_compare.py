@@ -4,14 +4,27 @@ German text alternatives. The caller computes and orders every share; these func
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from . import chart_drawing as drawing
 from . import fmt
-from .chart_drawing import CM, glue, is_dark, text_width, unglue, wrap_to
+from .chart_drawing import (
+    CM,
+    LABEL_SIZE,
+    TEXT_WIDTH,
+    VALUE_SIZE,
+    glue,
+    text_width,
+    unglue,
+    wrap_to,
+)
 from .charts import ChartSpec, ChartStyle
+from .charts_describe import describe_grouped, describe_likert, flagged, sides
+from .colours import mix, readable, text_on
+
+__all__ = ["comparison_figure", "describe_grouped", "describe_likert", "likert_colours", "sides"]
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,14 +32,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-WIDTH = 15 * CM
+WIDTH = TEXT_WIDTH
 ITEM_LABEL_WIDTH = 30  # characters per line of an item label left of a likert bar
 ROW_LABEL_POINTS = 150  # the widest line of a category label beside horizontal groups
 NEUTRAL = "#dcdfe2"
 GRID = "#dde3e6"
-PRINTED = 0.06  # a share is printed inside its likert segment from this size on
-VALUE_SIZE = 7.0  # the printed shares
-LEGEND_SIZE = 8.0
+PRINTED = 0.06  # a share is printed inside its likert segment from this size on, if it fits
+LEGEND_SIZE = VALUE_SIZE
 FLAG_NOTE = "* geringe Fallzahl"
 HATCH = "///"
 
@@ -37,14 +49,6 @@ def comparison_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
 
 
 # Likert: one diverging stacked bar per item
-
-
-def sides(spec: ChartSpec) -> tuple[range, range]:
-    """The indices of the disagreeing and the agreeing scale points (the neutral one is in neither)."""
-    points = len(spec.labels)
-    if spec.neutral is not None:
-        return range(spec.neutral), range(spec.neutral + 1, points)
-    return range(points // 2), range(points // 2, points)
 
 
 def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
@@ -68,12 +72,29 @@ def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
             [share * 100 for share in shares],
             left=[left * 100 for left in lefts],
             height=0.64,
-            **_look(colours, _flag(spec, row)),
+            **_look(colours, flagged(spec, row)),
         )
         _print_shares(axes, bars, shares, style)
     _likert_axes(axes, spec, labels, (low, high), style)
     _legend(figure, spec, _patches(colours, spec.labels), style)
+    _drop_overflowing(figure, axes)
     return figure
+
+
+def _drop_overflowing(figure: Figure, axes: Axes) -> None:
+    """Take out the shares wider than their segment (less a point each side), measured after the layout."""
+    from matplotlib.patches import Rectangle
+
+    renderer = drawing.renderer(figure)
+    figure.draw_without_rendering()
+    segments = [patch.get_window_extent(renderer) for patch in axes.patches if isinstance(patch, Rectangle)]
+    room = cast("float", renderer.points_to_pixels(1.0))
+    for text in [text for text in axes.texts if text.get_gid() == "segment-share" and text.get_text()]:
+        box = text.get_window_extent(renderer)
+        x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        segment = next((s for s in segments if s.x0 <= x <= s.x1 and s.y0 <= y <= s.y1), None)
+        if segment is None or box.width + 2 * room > segment.width:
+            text.remove()
 
 
 def _likert_axes(axes: Axes, spec: ChartSpec, labels: list[str], reach: tuple[float, float], style: ChartStyle) -> None:
@@ -86,7 +107,7 @@ def _likert_axes(axes: Axes, spec: ChartSpec, labels: list[str], reach: tuple[fl
     axes.set_xlim(-100 * left, 100 * right)
     axes.xaxis.set_major_locator(MultipleLocator(10 if left + right <= 0.6 else 20 if left + right <= 1.4 else 25))
     axes.xaxis.set_major_formatter(lambda value, _: fmt.percent(abs(value) / 100))
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=LABEL_SIZE)
     axes.axvline(0, color=style.text, linewidth=0.9, zorder=3)
     axes.set_yticks(range(len(labels)), labels)
     axes.set_ylim(len(labels) - 0.5, -0.5)  # the first item on top
@@ -110,26 +131,23 @@ def likert_colours(spec: ChartSpec, style: ChartStyle) -> list[str]:
 
 def _shade(colour: str, step: int, steps: int) -> str:
     """`step` 0 is the lightest of `steps` shades, the last one is `colour` itself."""
-    return _mix(colour, 0.55 * (steps - 1 - step) / (steps - 1) if steps > 1 else 0.0)
-
-
-def _mix(colour: str, white: float) -> str:
-    """`colour` mixed with a share `white` of white."""
-    channels = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
-    return "#" + "".join(f"{round(value + (255 - value) * white):02x}" for value in channels)
+    return mix(colour, 0.55 * (steps - 1 - step) / (steps - 1) if steps > 1 else 0.0)
 
 
 def _print_shares(axes: Axes, bars: BarContainer, shares: Sequence[float], style: ChartStyle) -> None:
+    """A segment's share inside it when it is wide enough (`_drop_overflowing` takes out the rest once the layout is
+    done), in the text colour or white, whichever is readable on the segment."""
     from matplotlib.colors import to_hex
 
     texts = [fmt.percent(share) if share >= PRINTED else "" for share in shares]
     printed = axes.bar_label(bars, texts, label_type="center", fontsize=VALUE_SIZE)
     for text, bar in zip(printed, bars, strict=True):
-        text.set_color("white" if is_dark(to_hex(bar.get_facecolor())) else style.text)
+        text.set_color(text_on(to_hex(bar.get_facecolor()), style.text))
+        text.set_gid("segment-share")
 
 
 def _item_label(spec: ChartSpec, row: int) -> str:
-    label = glue(spec.series_labels[row] + (" *" if _flag(spec, row) else ""))
+    label = glue(spec.series_labels[row] + (" *" if flagged(spec, row) else ""))
     return unglue("\n".join(textwrap.wrap(label, ITEM_LABEL_WIDTH, break_long_words=False)) or label)
 
 
@@ -142,7 +160,7 @@ def _grouped(spec: ChartSpec, style: ChartStyle) -> Figure:
     categories, segments = len(spec.labels), len(spec.series)
     columns = _column_labels(spec)
     if columns is None:
-        lines = max((wrap_to(label, ROW_LABEL_POINTS, 9).count("\n") + 1 for label in spec.labels), default=1)
+        lines = max((wrap_to(label, ROW_LABEL_POINTS, LABEL_SIZE).count("\n") + 1 for label in spec.labels), default=1)
         pitch = max(0.3 * segments + 0.35, 0.4 * lines + 0.2)
         figure = Figure(figsize=(WIDTH, (2.4 + pitch * categories) * CM), layout="constrained")
     else:
@@ -156,15 +174,15 @@ def _grouped(spec: ChartSpec, style: ChartStyle) -> Figure:
         options = {
             "yerr" if columns is not None else "xerr": _errors(spec, index),
             "error_kw": {"ecolor": style.text, "elinewidth": 0.7, "capsize": 1.8},
-            **_look([colours[index]] * categories, _flag(spec, index)),
+            **_look([colours[index]] * categories, flagged(spec, index)),
         }
         bars = (axes.bar if columns is not None else axes.barh)(positions, values, width * 0.92, **options)
-        axes.bar_label(bars, [fmt.percent(share) for share in shares], padding=1.5, fontsize=VALUE_SIZE - 0.5)
+        axes.bar_label(bars, [fmt.percent(share) for share in shares], padding=1.5, fontsize=VALUE_SIZE)
         top = max(top, *values, *(high * 100 for _low, high in _intervals(spec, index)))
     limit = 100 * spec.value_max if spec.value_max else min(100.0, 10 * math.ceil(top * 1.12 / 10))
     _group_axes(axes, spec, columns, limit, style)
-    labels = [label + (" *" if _flag(spec, index) else "") for index, label in enumerate(spec.series_labels)]
-    _legend(figure, spec, _patches(colours, labels, [_flag(spec, index) for index in range(segments)]), style)
+    labels = [label + (" *" if flagged(spec, index) else "") for index, label in enumerate(spec.series_labels)]
+    _legend(figure, spec, _patches(colours, labels, [flagged(spec, index) for index in range(segments)]), style)
     return figure
 
 
@@ -176,7 +194,9 @@ def _group_axes(axes: Axes, spec: ChartSpec, columns: list[str] | None, limit: f
         axes.set_xticks(range(len(columns)), columns)
         axes.set_ylim(0, limit)
     else:
-        axes.set_yticks(range(len(spec.labels)), [wrap_to(label, ROW_LABEL_POINTS, 9) for label in spec.labels])
+        axes.set_yticks(
+            range(len(spec.labels)), [wrap_to(label, ROW_LABEL_POINTS, LABEL_SIZE) for label in spec.labels]
+        )
         axes.set_ylim(len(spec.labels) - 0.5, -0.5)  # the first category on top
         axes.set_xlim(0, limit)
         axes.tick_params(axis="y", length=0)
@@ -187,11 +207,12 @@ def _column_labels(spec: ChartSpec) -> list[str] | None:
     """The category labels wrapped under vertical groups, or None when the groups read better on their side:
     when a printed share is wider than its bar, or a label does not fit its group in three lines."""
     group = (WIDTH * 72 - 40) / max(len(spec.labels), 1)  # the figure less the value axis, shared by the groups
-    if text_width(fmt.percent(1.0), VALUE_SIZE - 0.5) > 0.8 * 0.92 * group / max(len(spec.series), 1):
+    widest = max((text_width(fmt.percent(share), VALUE_SIZE) for series in spec.series for share in series), default=0)
+    if widest > 0.8 * 0.92 * group / max(len(spec.series), 1):
         return None
-    labels = [wrap_to(label, group - 8, 9) for label in spec.labels]
+    labels = [wrap_to(label, group - 8, LABEL_SIZE) for label in spec.labels]
     lines = [line for label in labels for line in label.split("\n")]
-    fits = all(text_width(line, 9) <= group - 8 for line in lines)
+    fits = all(text_width(line, LABEL_SIZE) <= group - 8 for line in lines)
     return labels if fits and all(label.count("\n") < 3 for label in labels) else None
 
 
@@ -214,15 +235,11 @@ def _errors(spec: ChartSpec, index: int) -> list[list[float]] | None:
 # Shared by both kinds
 
 
-def _flag(spec: ChartSpec, index: int) -> bool:
-    return bool(spec.flagged) and spec.flagged[index]
-
-
 def _look(colours: list[str], flagged: bool) -> dict[str, Any]:
     """A small base is drawn paler and hatched, so it does not read like a firm result."""
     if not flagged:
         return {"color": colours, "edgecolor": "white", "linewidth": 0.6}
-    return {"color": [_mix(c, 0.6) for c in colours], "edgecolor": "white", "linewidth": 0.6, "hatch": HATCH}
+    return {"color": [mix(c, 0.6) for c in colours], "edgecolor": "white", "linewidth": 0.6, "hatch": HATCH}
 
 
 def _patches(colours: list[str], labels: Sequence[str], flagged: Sequence[bool] = ()) -> list[Patch]:
@@ -230,7 +247,7 @@ def _patches(colours: list[str], labels: Sequence[str], flagged: Sequence[bool] 
 
     flags = list(flagged) or [False] * len(labels)
     return [
-        Patch(facecolor=_mix(c, 0.6) if flag else c, edgecolor="white", hatch=HATCH if flag else None, label=label)
+        Patch(facecolor=mix(c, 0.6) if flag else c, edgecolor="white", hatch=HATCH if flag else None, label=label)
         for c, label, flag in zip(colours, labels, flags, strict=True)
     ]
 
@@ -252,8 +269,8 @@ def _legend(figure: Figure, spec: ChartSpec, patches: list[Patch], style: ChartS
     if any(spec.flagged):
         from matplotlib.font_manager import FontProperties
 
-        legend.set_title(FLAG_NOTE, prop=FontProperties(size=LEGEND_SIZE - 0.5))
-        legend.get_title().set_color(style.muted)
+        legend.set_title(FLAG_NOTE, prop=FontProperties(size=LEGEND_SIZE))
+        legend.get_title().set_color(readable(style.muted))
 
 
 def _legend_columns(labels: Sequence[str]) -> int:
@@ -265,59 +282,3 @@ def _legend_columns(labels: Sequence[str]) -> int:
         if sum(widths) + columns * entry <= WIDTH * 72:
             return columns
     return 1
-
-
-# Text alternatives
-
-
-def describe_likert(spec: ChartSpec) -> str:
-    """„Divergierendes Balkendiagramm: Titel. Item (n = 25): 84 % Zustimmung (4–5), 8 % neutral, 8 % Ablehnung
-    (0–2); …“: every item with the shares of its agreeing, neutral and disagreeing points."""
-    disagree, agree = sides(spec)
-    parts = []
-    for row, shares in enumerate(spec.series):
-        words = [f"{fmt.percent(sum(shares[i] for i in agree))} Zustimmung ({_points(spec, agree)})"]
-        if spec.neutral is not None:
-            words.append(f"{fmt.percent(shares[spec.neutral])} neutral")
-        words.append(f"{fmt.percent(sum(shares[i] for i in disagree))} Ablehnung ({_points(spec, disagree)})")
-        parts.append(f"{_series_name(spec, row)}: {', '.join(words)}")
-    return _sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
-
-
-def describe_grouped(spec: ChartSpec) -> str:
-    """„Gruppiertes Balkendiagramm: Titel. Segment (n = 11): Kategorie: 40 %, …; …“: every segment with its
-    share in every category."""
-    parts = []
-    for row, shares in enumerate(spec.series):
-        values = ", ".join(f"{label}: {fmt.percent(share)}" for label, share in zip(spec.labels, shares, strict=True))
-        parts.append(f"{_series_name(spec, row)}: {values}")
-    return _sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
-
-
-CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")
-
-
-def _points(spec: ChartSpec, indices: range) -> str:
-    """The scale points by their codes (`4–5`), or by their labels when they have no codes."""
-    chosen = [spec.labels[index] for index in indices]
-    if not chosen:
-        return ""
-    codes = [match.group(1) for label in chosen if (match := CODE.match(label))]
-    names = codes if len(codes) == len(chosen) else chosen
-    if codes != names:
-        names = [f"„{name}“" for name in names]
-    return names[0] if len(names) == 1 else f"{names[0]}{'–' if codes == names else ' bis '}{names[-1]}"
-
-
-def _series_name(spec: ChartSpec, row: int) -> str:
-    return spec.series_labels[row] + (", geringe Fallzahl" if _flag(spec, row) else "")
-
-
-def _title(spec: ChartSpec) -> str:
-    return f"{_sentence(spec.description)} " if spec.description.strip() else ""
-
-
-def _sentence(text: str) -> str:
-    """`text` ending in a full stop, unless it already ends in one (or in „?“ or „!“)."""
-    text = text.rstrip()
-    return text if not text or text.endswith((".", "?", "!")) else text + "."

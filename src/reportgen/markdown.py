@@ -14,6 +14,7 @@ from .citations import Citation, UnknownKey, find_citations, placeholder
 from .crossrefs import CrossReference, ReferenceMarker
 from .footnotes import Footnotes, enable_footnotes
 from .headings import Heading, HeadingNumbers
+from .hyphenation import mark_exceptions
 from .leftovers import Leftover, find_leftovers
 from .references import Reference
 from .resources import Resource, find_resources, relocate
@@ -85,7 +86,7 @@ class MarkdownRenderer:
         leftovers: list[Leftover] = [*headings.typed, *find_leftovers(tokens)]
         footnotes = self._footnotes.place(tokens)
         leftovers.extend(footnotes.warnings)
-        html = self._markdown.renderer.render(tokens, self._markdown.options, {})
+        html = mark_exceptions(self._markdown.renderer.render(tokens, self._markdown.options, {}))
         return RenderedMarkdown(
             html,
             resources,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError as JinjaError
 
+from .colours import readable
 from .errors import TemplateError
 from .layout import Layout
 from .template_errors import template_error
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 PAGE_TEMPLATE = posixpath.relpath("/" + Layout.page_template, "/" + Layout.templates)
 TOC_LEVELS = 2
+SHADED = "#f3f6f6"  # the zebra rows of the house tables (style.css --zebra): the darkest background text has
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,20 @@ class PageContext:
     toc: tuple[Heading, ...]
     stylesheet: str
     logo: str
+    text_colours: TextColours
+
+
+@dataclass(frozen=True)
+class TextColours:
+    """The brand's accent and muted colours as far darkened as text in them needs to be readable (WCAG AA, 4.5:1)
+    on the lightest and the shaded backgrounds of the page; the brand colours themselves stay for rules and bars."""
+
+    accent: str
+    muted: str
+
+
+def text_colours(brand: Brand) -> TextColours:
+    return TextColours(readable(brand.accent, SHADED), readable(brand.muted, SHADED))
 
 
 def page_context(
@@ -48,7 +64,8 @@ def page_context(
 ) -> PageContext:
     """Assets are referenced relative to the HTML file, so the document holds no absolute path."""
     toc = tuple(heading for heading in headings if heading.level <= TOC_LEVELS)
-    return PageContext(report, brand, date, chapters, toc, layout.href(Layout.stylesheet), layout.href(Layout.logo))
+    stylesheet, logo = layout.href(Layout.stylesheet), layout.href(Layout.logo)
+    return PageContext(report, brand, date, chapters, toc, stylesheet, logo, text_colours(brand))
 
 
 def render_page(environment: LimitedEnvironment, context: PageContext) -> str:

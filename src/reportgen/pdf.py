@@ -19,6 +19,7 @@ from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
+from .pdf_tags import link_texts, tag_pdf
 from .timing import Stage, StageHook, stage
 
 PDF_VARIANT = "pdf/ua-1"
@@ -169,6 +170,8 @@ def render_pdf(
             document = html_document.render(pdf_variant=PDF_VARIANT)
         with stage(on_stage, Stage.PDF):
             data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
+            # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
+            data = tag_pdf(data, link_texts(html))
     if fetcher.refused:
         raise fetcher.refused[0]
     others = messages[len(from_stylesheet) :]

@@ -230,17 +230,29 @@ class ComparisonBlocks:
 
 
 def shared_value_axis(specs: tuple[ChartSpec, ...]) -> tuple[ChartSpec, ...]:
-    """The charts with bars per segment on one value axis, up to the next 10 % above the highest bar or interval,
-    so that equal bars look equal across the report."""
+    """Comparable charts on one value axis, so that equal bars look equal across the report: the charts with bars
+    per segment up to the next 10 % above the highest bar or interval; the bar charts of items on one scale up to
+    the highest count among them."""
     grouped = [spec for spec in specs if spec.kind == "grouped"]
-    if not grouped:
-        return specs
-    highest = max(
-        max([share for series in spec.series for share in series] + [high for s in spec.intervals for _, high in s])
-        for spec in grouped
+    top = 1.0
+    if grouped:
+        highest = max(
+            max([share for series in spec.series for share in series] + [high for s in spec.intervals for _, high in s])
+            for spec in grouped
+        )
+        top = min(1.0, math.ceil(highest * 10 - 1e-9) / 10) if highest > 0 else 1.0
+    counts: dict[str, int] = {}
+    for spec in specs:
+        if spec.kind == "bar" and spec.scale:
+            counts[spec.scale] = max(counts.get(spec.scale, 0), *spec.counts, 0)
+    return tuple(
+        dataclasses.replace(spec, value_max=top)
+        if spec.kind == "grouped"
+        else dataclasses.replace(spec, value_max=float(counts[spec.scale]))
+        if spec.kind == "bar" and spec.scale
+        else spec
+        for spec in specs
     )
-    top = min(1.0, math.ceil(highest * 10 - 1e-9) / 10) if highest > 0 else 1.0
-    return tuple(dataclasses.replace(spec, value_max=top) if spec.kind == "grouped" else spec for spec in specs)
 
 
 def chart_key(kind: str, ids: Sequence[str], where: Filter, *extra: object) -> str:

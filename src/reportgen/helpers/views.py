@@ -121,7 +121,7 @@ class ChartView:
     rows: tuple[Row, ...]
     n: int
     note: str  # after N in the caption
-    anchors: str  # the labelled scale points, for the text alternative
+    anchors: str  # what the scale's points mean (labelled ends, or lowest and highest), for the text alternative
 
 
 def chart_view(kind: str, stats: QuestionStats) -> ChartView:
@@ -138,9 +138,11 @@ def chart_view(kind: str, stats: QuestionStats) -> ChartView:
         valid=n,
         description=stats.question.label,
         axis_label=axis_label(kind, stats.question),
+        scale=scale_key(stats.question) if kind == "bar" else "",
     )
     note = MULTIPLE_NOTE if stats.question.is_multiple else ""
-    return ChartView(spec, rows, n, note, anchors(stats.question))
+    meaning = anchors(stats.question) or bounds(stats.question)
+    return ChartView(spec, rows, n, note, meaning)
 
 
 def chart_rows(stats: QuestionStats) -> tuple[Row, ...]:
@@ -169,8 +171,24 @@ def axis_label(kind: str, question: Question) -> str:
     if kind == "hist":
         return f"Klasse ({question.unit})" if question.unit else "Klasse"
     if kind == "bar" and question.is_scale:
-        return f"Antwortwert ({anchors(question)})" if anchors(question) else "Antwortwert"
+        meaning = anchors(question) or bounds(question)
+        return f"Antwortwert ({meaning})" if meaning else "Antwortwert"
     return ""
+
+
+def bounds(question: Question) -> str:
+    """„0 = niedrigster, 5 = höchster Skalenwert“ for a scale without any label: its points are bare numbers, and
+    the reader needs to know which end is high."""
+    if not question.is_scale or question.labels or len(question.categories) < 2:
+        return ""
+    return f"{question.codes[0]} = niedrigster, {question.codes[-1]} = höchster Skalenwert"
+
+
+def scale_key(question: Question) -> str:
+    """The same text for scale items on the same scale (codes and labels), empty for any other question."""
+    if not question.is_scale:
+        return ""
+    return "; ".join(f"{category.code}={category.label}" for category in question.categories)
 
 
 def _share(count: int, total: int) -> float:

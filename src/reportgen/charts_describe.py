@@ -1,0 +1,75 @@
+"""The German text alternatives of the comparison charts (charts_compare.py), and which scale points each side of
+a likert chart holds."""
+
+from __future__ import annotations
+
+import re
+
+from . import fmt
+from .charts import ChartSpec
+
+
+def sides(spec: ChartSpec) -> tuple[range, range]:
+    """The indices of the disagreeing and the agreeing scale points (the neutral one is in neither)."""
+    points = len(spec.labels)
+    if spec.neutral is not None:
+        return range(spec.neutral), range(spec.neutral + 1, points)
+    return range(points // 2), range(points // 2, points)
+
+
+def flagged(spec: ChartSpec, index: int) -> bool:
+    """Whether series `index` has a small base (drawn muted and hatched, its label marked „*“)."""
+    return bool(spec.flagged) and spec.flagged[index]
+
+
+def describe_likert(spec: ChartSpec) -> str:
+    """„Divergierendes Balkendiagramm: Titel. Item (n = 25): 84 % Zustimmung (4–5), 8 % neutral, 8 % Ablehnung
+    (0–2); …“: every item with the shares of its agreeing, neutral and disagreeing points."""
+    disagree, agree = sides(spec)
+    parts = []
+    for row, shares in enumerate(spec.series):
+        words = [f"{fmt.percent(sum(shares[i] for i in agree))} Zustimmung ({_points(spec, agree)})"]
+        if spec.neutral is not None:
+            words.append(f"{fmt.percent(shares[spec.neutral])} neutral")
+        words.append(f"{fmt.percent(sum(shares[i] for i in disagree))} Ablehnung ({_points(spec, disagree)})")
+        parts.append(f"{_series_name(spec, row)}: {', '.join(words)}")
+    return _sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+
+
+def describe_grouped(spec: ChartSpec) -> str:
+    """„Gruppiertes Balkendiagramm: Titel. Segment (n = 11): Kategorie: 40 %, …; …“: every segment with its
+    share in every category."""
+    parts = []
+    for row, shares in enumerate(spec.series):
+        values = ", ".join(f"{label}: {fmt.percent(share)}" for label, share in zip(spec.labels, shares, strict=True))
+        parts.append(f"{_series_name(spec, row)}: {values}")
+    return _sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+
+
+CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")
+
+
+def _points(spec: ChartSpec, indices: range) -> str:
+    """The scale points by their codes (`4–5`), or by their labels when they have no codes."""
+    chosen = [spec.labels[index] for index in indices]
+    if not chosen:
+        return ""
+    codes = [match.group(1) for label in chosen if (match := CODE.match(label))]
+    names = codes if len(codes) == len(chosen) else chosen
+    if codes != names:
+        names = [f"„{name}“" for name in names]
+    return names[0] if len(names) == 1 else f"{names[0]}{'–' if codes == names else ' bis '}{names[-1]}"
+
+
+def _series_name(spec: ChartSpec, row: int) -> str:
+    return spec.series_labels[row] + (", geringe Fallzahl" if flagged(spec, row) else "")
+
+
+def _title(spec: ChartSpec) -> str:
+    return f"{_sentence(spec.description)} " if spec.description.strip() else ""
+
+
+def _sentence(text: str) -> str:
+    """`text` ending in a full stop, unless it already ends in one (or in „?“ or „!“)."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
