@@ -115,6 +115,11 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
             id="no-report-header",
         ),
         pytest.param(
+            replace("date = 2025-03-31\n", 'date = 2025-03-31\nhyphenation = ["Leipzig", "Roh--stoff"]\n'),
+            "report.toml, Zeile 7: [report] hyphenation: „Roh--stoff“ ist kein Trenneintrag.",
+            id="hyphenation-entry",
+        ),
+        pytest.param(
             replace("[brand]", "[marke]"),
             "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [analysis], [limits].",
             id="unknown-section",

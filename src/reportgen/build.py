@@ -22,6 +22,7 @@ from .errors import ContentError, DataError, Location, OutputError, ReportError,
 from .files import read_bytes, read_text
 from .headings import HEADING_CLASSES
 from .house import NEUTRAL_LOGO
+from .hyphenation import HOUSE_EXCEPTIONS, HyphenationExceptions
 from .layout import Layout
 from .limits import Limits, SizeLimit
 from .microdata import Respondents
@@ -92,8 +93,9 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
         partials = _environment(layout, Layout.partials, limits)
         subgroups = SubgroupStats({qid: q.question for qid, q in stats.questions.items()}, data.respondents)
         rules = _analysis_rules(config)
+        hyphenation = HyphenationExceptions((*HOUSE_EXCEPTIONS, *config.report.hyphenation))
         content = _collect(
-            errors, render_content, sources, layout, partials, stats, references, limits, subgroups, rules
+            errors, render_content, sources, layout, partials, stats, references, limits, subgroups, rules, hyphenation
         )
     with stage(on_stage, Stage.PAGE):
         html = (

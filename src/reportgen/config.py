@@ -14,6 +14,7 @@ from .config_values import (
     colour,
     colours,
     declared,
+    hyphenation_entries,
     inside_project,
     logo_file,
     non_empty,
@@ -46,6 +47,13 @@ class ReportInfo:
     # option() returns a dataclasses.field, which ruff only knows by the name `field`.
     date: datetime.date | None = option(None, doc="date of the study; if unset, the build date", type=datetime.date)  # noqa: RUF009
     language: str = option("de", doc="document language", type=str)
+    hyphenation: tuple[str, ...] = option(
+        (),
+        doc="words the hyphenation breaks badly, with their allowed breaks: "
+        '["Ressourcen-effizienz", "Leipzig", "Roh-stoff*"] (no break without „-“; „*“: also with an ending)',
+        type=tuple,
+        validators=(hyphenation_entries,),
+    )
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,20 @@ def probability(value: float, setting: Setting) -> Problem | None:
     return f"{setting.where}: erwartet eine Zahl zwischen 0 und 1.", f"Schreiben Sie z. B. {setting.key} = 0.95."
 
 
+def hyphenation_entries(value: tuple[Any, ...], setting: Setting) -> Problem | None:
+    """Words with their allowed breaks („Roh-stoff*“); the first entry that is none is reported."""
+    from .hyphenation import is_entry
+
+    for entry in value:
+        if not (isinstance(entry, str) and is_entry(entry)):
+            return (
+                f"{setting.where}: „{entry}“ ist kein Trenneintrag.",
+                'Schreiben Sie das Wort mit „-“ an den erlaubten Trennstellen, z. B. "Ressourcen-effizienz"; ohne „-“ '
+                'wird es nie getrennt, ein „*“ am Ende erlaubt Endungen ("Roh-stoff*").',
+            )
+    return None
+
+
 def not_negative(value: int, setting: Setting) -> Problem | None:
     if value >= 0:
         return None

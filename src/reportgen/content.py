@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .breakdown import AnalysisRules
+    from .hyphenation import HyphenationExceptions
     from .stats import SurveyStats
     from .subgroup_stats import SubgroupStats
 
@@ -105,13 +106,14 @@ def render_content(
     limits: Limits,
     subgroups: SubgroupStats | None = None,
     rules: AnalysisRules | None = None,
+    hyphenation: HyphenationExceptions | None = None,
 ) -> RenderedContent:
     """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files.
     `subgroups` serves filters and breakdowns (without it, a chapter that asks for one gets an error)."""
     environment = make_environment(SourceLoader(sources.texts), autoescape=False, limits=limits)
     charts_href = layout.href(Layout.charts)
     helpers = Helpers(stats, references, partials, charts_href, subgroups=subgroups, rules=rules)
-    markdown = MarkdownRenderer(resource_prefix=layout.href(Layout.content), targets=helpers.targets)
+    markdown = MarkdownRenderer(layout.href(Layout.content), helpers.targets, hyphenation)
     checks = ChapterChecks(references, markdown, layout.root, sources.texts, limits.file_size)
     chapters: list[Chapter] = []
     crossrefs: list[tuple[CrossReference, Location]] = []

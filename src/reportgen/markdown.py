@@ -14,7 +14,7 @@ from .citations import Citation, UnknownKey, find_citations, placeholder
 from .crossrefs import CrossReference, ReferenceMarker
 from .footnotes import Footnotes, enable_footnotes
 from .headings import Heading, HeadingNumbers
-from .hyphenation import mark_exceptions
+from .hyphenation import HyphenationExceptions, mark_exceptions
 from .leftovers import Leftover, find_leftovers
 from .references import Reference
 from .resources import Resource, find_resources, relocate
@@ -43,8 +43,14 @@ class RenderedMarkdown:
 class MarkdownRenderer:
     """Renders chapters in order; heading numbers and ids continue from one chapter to the next."""
 
-    def __init__(self, resource_prefix: str = "", targets: Targets | None = None) -> None:
+    def __init__(
+        self,
+        resource_prefix: str = "",
+        targets: Targets | None = None,
+        hyphenation: HyphenationExceptions | None = None,
+    ) -> None:
         self._resource_prefix = resource_prefix
+        self._hyphenation = hyphenation
         self._markdown = MarkdownIt("commonmark", {"html": True, "typographer": True, "quotes": "„“‚‘"}).enable(
             ["table", "replacements", "smartquotes"]
         )
@@ -86,7 +92,7 @@ class MarkdownRenderer:
         leftovers: list[Leftover] = [*headings.typed, *find_leftovers(tokens)]
         footnotes = self._footnotes.place(tokens)
         leftovers.extend(footnotes.warnings)
-        html = mark_exceptions(self._markdown.renderer.render(tokens, self._markdown.options, {}))
+        html = mark_exceptions(self._markdown.renderer.render(tokens, self._markdown.options, {}), self._hyphenation)
         return RenderedMarkdown(
             html,
             resources,
