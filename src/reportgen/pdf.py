@@ -19,10 +19,10 @@ from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
+from .pdf_archive import archive_pdf, render_options, write_options
 from .pdf_tags import link_texts, tag_pdf
+from .pdf_text import join_split_words
 from .timing import Stage, StageHook, stage
-
-PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,14 @@ def render_pdf(
                 weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
             from_stylesheet = list(messages)
             html_document = weasyprint.HTML(string=html, base_url=base_url(layout), url_fetcher=fetcher)
-            # PDF/UA-1: tagged structure, language, title shown by viewers, XMP metadata.
-            document = html_document.render(pdf_variant=PDF_VARIANT)
+            # PDF/A-2a: tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP metadata.
+            document = html_document.render(**render_options())
         with stage(on_stage, Stage.PDF):
-            data = document.write_pdf(pdf_identifier=b"reportgen", pdf_variant=PDF_VARIANT)
+            data = document.write_pdf(pdf_identifier=b"reportgen", **write_options())
             # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
             data = tag_pdf(data, link_texts(html))
+            data = join_split_words(data, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
+            data = archive_pdf(data)  # PDF/A-2a + PDF/UA-1 identification; last, as it fixes stream ends
     if fetcher.refused:
         raise fetcher.refused[0]
     others = messages[len(from_stylesheet) :]

@@ -1,0 +1,141 @@
+"""PDF/A-2a and PDF/UA-1 in one file: what WeasyPrint's PDF/A variant leaves out, added after the tag repairs.
+
+WeasyPrint 70 writes one variant per run. Its `pdf/a-2a` variant gives the tags, print flags on annotations, the
+PDF/A identification and, with the OutputIntent from `render_options`, ICC-based colours and blending spaces.
+Missing for PDF/UA-1: the `pdfuaid:part` identification, which PDF/A only accepts with an XMP extension schema
+declaring it. `archive_pdf` adds both and writes the file so that each stream's /Length is unambiguous."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Name
+from weasyprint.css import ColorProfile
+
+PDF_VARIANT = "pdf/a-2a"
+
+# sRGB2014.icc, the ICC's sRGB v2 profile (the one WeasyPrint ships), © International Color Consortium 2015; its
+# licence: "may be copied, distributed, embedded, made, used, and sold without restriction" if left unaltered.
+# Our own copy under our own key: WeasyPrint's output_intent="srgb" leaves its profile file open (ResourceWarning).
+_PROFILE = "sRGB2014.icc"
+_OUTPUT_INTENT = "reportgen-srgb"
+
+# Annotation flags (ISO 32000-1, 12.5.3): PDF/A wants Print set; Invisible, Hidden, NoView, ToggleNoView clear.
+_PRINT = 4
+_HIDDEN = 1 | 2 | 32 | 256
+
+# The PDF/UA identification and the PDF/A extension schema that declares it (ISO 14289-1, 5; ISO 19005-2, 6.6.2.3).
+_PDFUA_ID = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+_RDF_END = b"</rdf:RDF>"
+_CR = 0x0D
+_CR_BEFORE_END = b"\r\nendstream"
+_OBJECT_STREAM_MODES = (
+    pikepdf.ObjectStreamMode.preserve,
+    pikepdf.ObjectStreamMode.generate,
+    pikepdf.ObjectStreamMode.disable,
+)
+
+
+def render_options() -> dict[str, Any]:
+    """WeasyPrint's render() options: the PDF/A-2a variant (tagged) with the sRGB profile as OutputIntent.
+
+    A new profile object each time: WeasyPrint records the PDF object it wrote the profile to in it."""
+    profile = io.BytesIO((files("reportgen") / _PROFILE).read_bytes())
+    srgb = ColorProfile(profile, _PROFILE, "relative-colorimetric", (["r"], ["g"], ["b"]))
+    return {"pdf_variant": PDF_VARIANT, "output_intent": _OUTPUT_INTENT, "color_profiles": {_OUTPUT_INTENT: srgb}}
+
+
+def write_options() -> dict[str, Any]:
+    """WeasyPrint's write_pdf() options to go with `render_options` (else the variant adds its own sRGB)."""
+    return {"pdf_variant": PDF_VARIANT, "output_intent": _OUTPUT_INTENT}
+
+
+def _print_annotations(pdf: pikepdf.Pdf) -> None:
+    """Every annotation printable and visible, as PDF/A requires (also those added after WeasyPrint)."""
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            flags = int(annotation.get("/F", 0))
+            annotation.F = (flags | _PRINT) & ~_HIDDEN
+
+
+def _identify_pdfua(pdf: pikepdf.Pdf) -> None:
+    """Add the PDF/UA-1 identification and its extension schema to the XMP; write it uncompressed."""
+    metadata = pdf.Root.Metadata
+    xmp = metadata.read_bytes()
+    if b"pdfuaid:" in xmp:
+        return
+    if xmp.count(_RDF_END) != 1:  # a WeasyPrint upgrade that writes its XMP differently needs this code changed
+        raise ValueError("XMP metadata without exactly one </rdf:RDF>")
+    metadata.write(xmp.replace(_RDF_END, _PDFUA_ID + _RDF_END))
+
+
+def _content_streams(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """The streams of drawing operators: page contents, form XObjects, tiling patterns."""
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        if isinstance(contents, Array):
+            yield from contents
+        elif contents is not None:
+            yield contents
+    for item in pdf.objects:
+        if isinstance(item, pikepdf.Stream) and (item.get("/Subtype") == Name.Form or "/PatternType" in item):
+            yield item
+
+
+def _unambiguous_end(stream: pikepdf.Object) -> None:
+    """Make a content stream's compressed data not end in CR, by adding a newline to the content if needed.
+
+    qpdf writes LF before `endstream`; data ending in CR then reads as a CR LF end-of-line, one byte short of
+    /Length (page-validation rejects it). Flate data ends in its checksum's low byte, which only the content
+    decides: recompressing can't help, whitespace after the last operator can."""
+    if stream.get("/Filter", Name.FlateDecode) != Name.FlateDecode or "/DecodeParms" in stream:
+        return
+    content = padded = stream.read_bytes()
+    while zlib.adler32(padded) & 0xFF == _CR:
+        padded += b"\n"
+    if padded is not content:
+        stream.write(zlib.compress(padded), filter=Name.FlateDecode)
+
+
+def archive_pdf(data: bytes) -> bytes:
+    """The tagged PDF/A-2a from WeasyPrint, also identified as PDF/UA-1; the same input gives the same bytes."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _print_annotations(pdf)
+        _identify_pdfua(pdf)
+        for stream in _content_streams(pdf):
+            _unambiguous_end(stream)
+        # qpdf's own object and cross-reference streams may end in CR too: then let it group the objects
+        # differently, or, rarely, write no such streams (a larger file, but the same one for the same input).
+        for mode in _OBJECT_STREAM_MODES:
+            data = _save(pdf, mode)
+            if _CR_BEFORE_END not in data:
+                break
+    return data
+
+
+def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=object_streams)  # qpdf leaves the XMP uncompressed
+    return out.getvalue()
