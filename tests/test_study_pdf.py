@@ -390,5 +390,8 @@ def test_pdf_is_identified_as_pdf_ua_with_tagged_structure(reader: pypdf.PdfRead
     assert "/StructTreeRoot" in catalog
     assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
     xmp = catalog["/Metadata"].get_object().get_data().decode()
-    assert 'pdfuaid:part="1"' in xmp
+    # PDF/UA-1 and PDF/A-2a identification, as attributes or elements of the XMP
+    assert re.search(r'pdfuaid:part(="1"|>1</pdfuaid:part>)', xmp)
+    assert re.search(r'pdfaid:part(="2"|>2</pdfaid:part>)', xmp)
+    assert re.search(r'pdfaid:conformance(="A"|>A</pdfaid:conformance>)', xmp)
     assert "Ressourceneffiziente Produktion" in xmp
