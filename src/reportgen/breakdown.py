@@ -46,6 +46,11 @@ class BreakdownColumn:
     effective_base: float | None = None  # with a weight: Kish's effective size, what the tests use
 
     @property
+    def test_base(self) -> float:
+        """The base tests and intervals use: Kish's effective size with a weight, else the counted base."""
+        return self.effective_base if self.effective_base is not None else float(self.base)
+
+    @property
     def tested(self) -> bool:
         """A segment takes part in the tests when its base is shown and not small."""
         return bool(self.letter) and not self.small and not self.suppressed

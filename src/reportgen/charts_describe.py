@@ -33,7 +33,7 @@ def describe_likert(spec: ChartSpec) -> str:
             words.append(f"{fmt.percent(shares[spec.neutral])} neutral")
         words.append(f"{fmt.percent(sum(shares[i] for i in disagree))} Ablehnung ({_points(spec, disagree)})")
         parts.append(f"{_series_name(spec, row)}: {', '.join(words)}")
-    return _sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+    return fmt.sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
 
 
 def describe_grouped(spec: ChartSpec) -> str:
@@ -43,7 +43,7 @@ def describe_grouped(spec: ChartSpec) -> str:
     for row, shares in enumerate(spec.series):
         values = ", ".join(f"{label}: {fmt.percent(share)}" for label, share in zip(spec.labels, shares, strict=True))
         parts.append(f"{_series_name(spec, row)}: {values}")
-    return _sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+    return fmt.sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
 
 
 CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")
@@ -66,10 +66,4 @@ def _series_name(spec: ChartSpec, row: int) -> str:
 
 
 def _title(spec: ChartSpec) -> str:
-    return f"{_sentence(spec.description)} " if spec.description.strip() else ""
-
-
-def _sentence(text: str) -> str:
-    """`text` ending in a full stop, unless it already ends in one (or in „?“ or „!“)."""
-    text = text.rstrip()
-    return text if not text or text.endswith((".", "?", "!")) else text + "."
+    return f"{fmt.sentence(spec.description)} " if spec.description.strip() else ""

@@ -191,14 +191,10 @@ def _cell(column: BreakdownColumn, text: str, letters: str, interval: str = "") 
     return Cell(text, letters, column.small, interval=interval)
 
 
-def _base(column: BreakdownColumn) -> float:
-    return column.effective_base if column.effective_base is not None else float(column.base)
-
-
 def _share_interval(share: float, column: BreakdownColumn, result: Breakdown, ci: bool) -> str:
     if not ci or column.base == 0:
         return ""
-    low, high = wilson_interval(share, _base(column), result.rules.confidence)
+    low, high = wilson_interval(share, column.test_base, result.rules.confidence)
     return f"{fmt.percent_value(low, 0)}–{fmt.percent_value(high, 0)}"
 
 
@@ -207,7 +203,7 @@ def _mean_interval(
 ) -> str:
     if not ci or mean is None or sd is None:
         return ""
-    low, high = mean_interval(mean, sd, _base(column), result.rules.confidence)
+    low, high = mean_interval(mean, sd, column.test_base, result.rules.confidence)
     if math.isnan(low):
         return ""
     return f"{_measure(low, decimals)}–{_measure(high, decimals)}"

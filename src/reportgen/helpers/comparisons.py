@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import fmt
-from ..breakdown import AnalysisRules, Breakdown, breakdown
+from ..breakdown import AnalysisRules, Breakdown
 from ..charts import ChartSpec
 from ..charts_compare import describe_grouped, describe_likert
 from ..inference import wilson_interval
@@ -71,7 +71,7 @@ class ComparisonBlocks:
                 "crosstab() braucht eine Frage und by=, die Frage der Spalten.",
                 'Beispiel: crosstab("strategie", by="unternehmensalter").',
             )
-        results = [self._breakdown(qid, by, where, "crosstab") for qid in question_ids]
+        results = [self._questions.breakdown(qid, by, where, self._rules, "crosstab") for qid in question_ids]
         if len(results) == 1:
             result = results[0]
             caption = caption or f"{result.question.label} nach {result.by.label}"
@@ -136,7 +136,7 @@ class ComparisonBlocks:
         self, question_id: str, by: str, where: Filter, caption: str | None, label: str | None, ci: bool
     ) -> Markup:
         """bar_chart(…, by=…): a group of bars per answer, a bar per shown segment, optional Wilson intervals."""
-        result = self._breakdown(question_id, by, where, "bar_chart")
+        result = self._questions.breakdown(question_id, by, where, self._rules, "bar_chart")
         if not result.rows:
             raise helper_error(
                 f"bar_chart(): „{question_id}“ hat keine Kategorien für Balken je Gruppe.",
@@ -167,8 +167,7 @@ class ComparisonBlocks:
         return self._figure(spec, spec.description, label, describe_grouped(spec), "; ".join(notes))
 
     def _intervals(self, result: Breakdown, column: int) -> tuple[tuple[float, float], ...]:
-        shown = result.columns[column]
-        base = shown.effective_base if shown.effective_base is not None else float(shown.base)
+        base = result.columns[column].test_base
         return tuple(wilson_interval(row.shares[column], base, self._rules.confidence) for row in result.rows)
 
     def _figure(self, spec: ChartSpec, caption: str, label: str | None, alt: str, note: str) -> Markup:
@@ -183,19 +182,6 @@ class ComparisonBlocks:
             alt=alt,
             note=note,
         )
-
-    def _breakdown(self, question_id: str, by: object, where: Filter, helper: str) -> Breakdown:
-        stats = self._questions.get(question_id)
-        if stats.question.is_text:
-            raise helper_error(
-                f"{helper}(): die Freitextfrage „{question_id}“ lässt sich nicht aufschlüsseln.",
-                f'Zeigen Sie die Antworten mit answers("{question_id}").',
-            )
-        if not isinstance(by, str):
-            raise helper_error(f'{helper}(): by= nennt die Frage, nach der aufgeschlüsselt wird, z. B. by="alter".')
-        self._questions.get(by)
-        with subgroup_errors():
-            return breakdown(self._questions.subgroups(where), stats.question, by, where, self._rules)
 
     def _same_scale(self, question_ids: Sequence[str], where: Filter) -> list[QuestionStats]:
         if not question_ids:

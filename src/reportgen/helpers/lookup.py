@@ -9,6 +9,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from .. import fmt
+from ..breakdown import AnalysisRules, Breakdown, breakdown
 from ..errors import ContentError, Location
 from ..layout import Layout
 from ..subgroups import SubgroupError
@@ -82,6 +83,20 @@ class Questions:
         if isinstance(where, Mapping):
             self._used.update(str(key) for key in where if key in self._stats.questions)
         return self._subgroups
+
+    def breakdown(self, question_id: str, by: object, where: object, rules: AnalysisRules, helper: str) -> Breakdown:
+        """One question broken down by the segments of `by` among the respondents a filter keeps."""
+        stats = self.get(question_id)
+        if stats.question.is_text:
+            raise helper_error(
+                f"{helper}(): die Freitextfrage „{question_id}“ lässt sich nicht aufschlüsseln.",
+                f'Zeigen Sie die Antworten mit answers("{question_id}").',
+            )
+        if not isinstance(by, str):
+            raise helper_error(f'{helper}(): by= nennt die Frage, nach der aufgeschlüsselt wird, z. B. by="alter".')
+        self.get(by)
+        with subgroup_errors():
+            return breakdown(self.subgroups(where), stats.question, by, where, rules)
 
     def size(self, where: object) -> int:
         """How many respondents a filter keeps."""

@@ -7,9 +7,9 @@ import math
 from collections.abc import Iterable, Mapping
 
 from .. import fmt
-from ..breakdown import AnalysisRules, Breakdown, breakdown
+from ..breakdown import AnalysisRules, Breakdown
 from ..inference import mean_interval, wilson_interval
-from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, subgroup_errors
+from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error
 from .registry import Example, helper
 from .views import MEAN_DECIMALS
 
@@ -41,7 +41,7 @@ class ComparisonNumbers:
                 "top_segment() braucht by=, die Frage der Gruppen.",
                 'Beispiel: top_segment("strategie", 4, 5, by="alter").',
             )
-        result = self._breakdown(question_id, by, where)
+        result = self._questions.breakdown(question_id, by, where, self._rules, "top_segment")
         values = self._segment_values(result, codes)
         candidates = [
             (column.label, value)
@@ -101,14 +101,6 @@ class ComparisonNumbers:
 
     def _level(self) -> str:
         return fmt.integer_or_decimal(self._rules.confidence * 100, 1)
-
-    def _breakdown(self, question_id: str, by: object, where: Filter) -> Breakdown:
-        stats = self._questions.get(question_id)
-        if not isinstance(by, str):
-            raise helper_error('top_segment(): by= nennt die Frage der Gruppen, z. B. by="alter".')
-        self._questions.get(by)
-        with subgroup_errors():
-            return breakdown(self._questions.subgroups(where), stats.question, by, where, self._rules)
 
     def _segment_values(self, result: Breakdown, codes: tuple[Code, ...]) -> list[float]:
         """Per segment: the share of the codes (an option of a set), or without codes the mean."""
