@@ -345,6 +345,16 @@ def test_chi_square_agrees_with_statsmodels() -> None:
     assert result.p == pytest.approx(reference.pvalue)
 
 
+@given(st.lists(st.lists(st.integers(min_value=1, max_value=500), min_size=3, max_size=3), min_size=2, max_size=5))
+def test_chi_square_agrees_with_scipy(counts: list[list[int]]) -> None:
+    statistic, p, dof, expected = scipy.stats.chi2_contingency(np.array(counts), correction=False)
+    result = chi_square(np.array(counts))
+    assert result.statistic == pytest.approx(statistic, rel=1e-9, abs=1e-12)
+    assert result.df == (float(dof),)
+    assert result.p == pytest.approx(p, rel=1e-9, abs=1e-12)
+    assert result.small_expected == pytest.approx(float((expected < 5).mean()))
+
+
 @pytest.mark.parametrize(
     "counts",
     [[[10, 20, 30]], [[10], [20]], [[10, 0], [20, 0]], [[0, 0], [0, 0]], [[1.0, math.nan], [2.0, 3.0]]],

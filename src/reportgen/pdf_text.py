@@ -36,36 +36,50 @@ _HYPHEN = "-"
 _BREAK_HYPHEN = "\u2010"  # WeasyPrint's default hyphenate-character
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 _TOLERANCE = 0.01  # CSS px: text positions are written with 6 decimals
-_BT, _BDC, _BMC, _EMC, _TF, _TM, _TJ = (Operator(name) for name in ("BT", "BDC", "BMC", "EMC", "Tf", "Tm", "TJ"))
-_TEXT_STATE = frozenset({_BT, _BDC, _BMC, _EMC, _TF, _TM, _TJ})
+_BDC, _EMC, _TJ = Operator("BDC"), Operator("EMC"), Operator("TJ")
+_TEXT_STATE = frozenset({"BT", "BDC", "BMC", "EMC", "Tf", "Tm", "TJ"})
 
 
-def generated_hyphens(document: Any) -> list[list[Position]]:
-    """Per page, where the text boxes start that end in a hyphen WeasyPrint added (automatic or at a soft hyphen).
+@dataclass(frozen=True)
+class PageHyphens:
+    """Where on a page the text boxes start that end in a hyphen WeasyPrint added (automatic or at a soft hyphen),
+    and whether any text box there ends in a hyphen at all (a page without one needs no repair)."""
 
-    The position is the one WeasyPrint writes as the text matrix of the box's text object (draw/text.py)."""
+    generated: list[Position]
+    any: bool
+
+
+def line_end_hyphens(document: Any) -> list[PageHyphens]:
+    """Per page, the text boxes ending in a hyphen, from the layout.
+
+    A position is the one WeasyPrint writes as the text matrix of the box's text object (draw/text.py)."""
     from weasyprint.formatting_structure.boxes import TextBox  # heavy; only the PDF stage needs it
 
     pages = []
     for page in document.pages:
-        pages.append(
-            [
-                (box.position_x, box.position_y + box.baseline)
-                for box in page._page_box.descendants(placeholders=True)
-                if isinstance(box, TextBox) and box.text.endswith(box.style["hyphenate_character"])
-            ]
-        )
+        generated: list[Position] = []
+        typed = False
+        for box in page._page_box.descendants(placeholders=True):
+            if not isinstance(box, TextBox):
+                continue
+            if box.text.endswith(box.style["hyphenate_character"]):
+                generated.append((box.position_x, box.position_y + box.baseline))
+            elif box.text.endswith(_HYPHEN):
+                typed = True
+        pages.append(PageHyphens(generated, typed or bool(generated)))
     return pages
 
 
 def join_split_words(data: bytes, document: Any) -> bytes:
     """`data` with hyphens extracting as U+002D and words split at a line end extracting whole (see the module)."""
-    generated = generated_hyphens(document)
+    hyphens = line_end_hyphens(document)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         maps = _fix_to_unicode(pdf)
         parents = _parent_tree(pdf)
-        for page, positions in zip(pdf.pages, generated, strict=True):
-            _mark_page(pdf, page, positions, maps, parents.get(int(page.obj.get("/StructParents", -1)), []))
+        for page, found in zip(pdf.pages, hyphens, strict=True):
+            if found.any:
+                mcids = parents.get(int(page.obj.get("/StructParents", -1)), [])
+                _mark_page(pdf, page, found.generated, maps, mcids)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -193,29 +207,31 @@ def _runs(
     font: dict[bytes, str] | None = None
     start: Position = (0.0, 0.0)
     block = 0
-    elements: list[Object | None] = []
+    elements: list[Object | None] = [None]  # the innermost structure element of each open marked content
     for index, instruction in enumerate(instructions):
-        operator = instruction.operator
+        operator = str(instruction.operator)
         if operator not in _TEXT_STATE:
             continue
-        operands = instruction.operands
-        if operator == _BT:
-            block += 1
-        elif operator == _BDC:
-            mcid = operands[1].get("/MCID") if isinstance(operands[1], Dictionary) else None
-            elements.append(mcids[int(mcid)] if mcid is not None and int(mcid) < len(mcids) else None)
-        elif operator == _BMC:
-            elements.append(None)
-        elif operator == _EMC and elements:
-            elements.pop()
-        elif operator == _TF:
-            font_dict = fonts.get(str(operands[0])) if fonts is not None else None
-            font = maps.get(font_dict.objgen) if font_dict is not None else None
-        elif operator == _TM:
+        if operator == "TJ":
+            if font is not None:
+                runs.append(_Run(index, block, start, elements[-1], instruction.operands[0], font))
+        elif operator == "Tm":
+            operands = instruction.operands
             start = (float(operands[4]), float(operands[5]))
-        elif operator == _TJ and font is not None:
-            element = next((e for e in reversed(elements) if e is not None), None)
-            runs.append(_Run(index, block, start, element, operands[0], font))
+        elif operator == "BT":
+            block += 1
+        elif operator == "BDC":
+            properties = instruction.operands[1]
+            mcid = properties.get("/MCID") if isinstance(properties, Dictionary) else None
+            element = mcids[int(mcid)] if mcid is not None and int(mcid) < len(mcids) else None
+            elements.append(element if element is not None else elements[-1])
+        elif operator == "BMC":
+            elements.append(elements[-1])
+        elif operator == "EMC" and len(elements) > 1:
+            elements.pop()
+        elif operator == "Tf":
+            font_dict = fonts.get(str(instruction.operands[0])) if fonts is not None else None
+            font = maps.get(font_dict.objgen) if font_dict is not None else None
     for run, following in pairwise(runs):
         run.last_in_block = following.block != run.block
     if runs:
