@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,17 @@ class Sample:
     stdout: str
 
 
-def run_child(arguments: Sequence[str], cwd: Path) -> Sample:
-    """Run a command in a fresh process; wall time around it and the child's peak RSS.
+def run_child(arguments: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> Sample:
+    """Run a command in a fresh process (with `env` added to this one's environment); wall time around it and
+    the child's peak RSS.
 
     os.wait4 reports the child's own ru_maxrss, or that of its largest waited-for descendant (a chart worker)
     if that was larger.
     """
+    environment = {**os.environ, **env} if env else None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(list(arguments), cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(list(arguments), cwd=cwd, stdout=out, stderr=err, env=environment)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)

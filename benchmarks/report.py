@@ -113,7 +113,31 @@ def markdown(results: dict[str, Any]) -> str:
         parts.append(wide_table(results["wide"]))
     if "breakdown" in results:
         parts.append(breakdown_table(results["breakdown"]))
+    if "versions" in results:
+        parts.append(versions_table(results["versions"]))
     return "\n\n".join(parts) + "\n"
+
+
+def versions_table(versions: dict[str, Any]) -> str:
+    """Cold builds of this version and an earlier commit, pair by pair in one run."""
+    rows = [
+        f"| {entry['title']} | {entry['time']['median']:.2f} | {entry['time']['min']:.2f} – "
+        f"{entry['time']['max']:.2f} | {entry['memory']['median']:.0f} | {entry['pages']} |"
+        for entry in versions["scenarios"].values()
+    ]
+    ratio = versions["ratio"]
+    return "\n".join(
+        [
+            f"Cold builds (empty build/, fresh process, the command line) of this version and of commit "
+            f"{versions['commit']}, alternating in one run:",
+            "",
+            "| build | median s | min – max s | peak MiB | pages |",
+            "|---|---:|---:|---:|---:|",
+            *rows,
+            f"| this version ÷ {versions['commit']} on the same study (pair by pair) | {ratio['median']:.2f} × | "
+            f"{ratio['min']:.2f} – {ratio['max']:.2f} × | | |",
+        ]
+    )
 
 
 def breakdown_table(breakdown: dict[str, Any]) -> str:

@@ -19,10 +19,11 @@ Then a stage breakdown from build()'s stage hook (a fresh process per repetition
 `check` path, a profile of one build, and scaling with the size of the study (×1, ×2, ×4) and the number of
 respondents (25, 1,000, 100,000), a wide survey (100,000 × 60 columns of every kind) against a naive pandas
 peer (`--wide-only` runs just that), and a weighted breakdown over 100,000 respondents against a naive pandas peer
-(`--breakdown-only`).
+(`--breakdown-only`). `--against REV` runs only cold builds of this version against commit REV's, pair by pair
+(see versions.py).
 
 Modules: measure (child processes, time, memory, medians), copies (project copies and edits), scenarios ((a)–(e),
-stages, imports and profile), scaling, wide, breakdown, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
+stages, imports and profile), scaling, wide, breakdown, versions, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
 report (machine, targets, JSON and Markdown).
 """
 
@@ -97,6 +98,19 @@ def breakdown_only(runs: int) -> dict[str, Any]:
     return results
 
 
+def against_only(revision: str, runs: int) -> dict[str, Any]:
+    """Only the cold build of this version against an earlier commit's, pair by pair (issue 12's speed limit)."""
+    import report
+    import versions
+
+    results: dict[str, Any] = {"runs": runs, "quick": False, "machine": report.machine()}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
+        progress(f"cold builds against {revision} …")
+        results["versions"] = versions.versions_benchmark(Path(folder), revision, runs)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    return results
+
+
 def progress(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -108,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--wide-only", action="store_true", help="only the wide survey against its naive peer")
     parser.add_argument(
         "--breakdown-only", action="store_true", help="only the weighted breakdown against its naive peer"
+    )
+    parser.add_argument(
+        "--against", metavar="REV", help="only the cold build against an earlier commit's, pair by pair"
     )
     parser.add_argument("--note", default="", help="free text for the report, e.g. what code was measured")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
@@ -128,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path.cwd() / Layout.config).is_file():
         parser().error(f"run from the project root (the folder with {Layout.config})")
     runs = 1 if arguments.quick else max(arguments.runs, 1)
-    if arguments.breakdown_only:
+    if arguments.against:
+        results = against_only(arguments.against, runs)
+    elif arguments.breakdown_only:
         results = breakdown_only(runs)
     else:
         results = wide_only(runs) if arguments.wide_only else benchmark(runs, arguments.quick)

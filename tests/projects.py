@@ -69,6 +69,18 @@ TINY_FILES: dict[str, str] = {
 
 Edit = str | bytes | Callable[[str], str | bytes] | None
 
+# Tiny-project chapters for the tag tree (test_pdf_ua): a list of figures, a bar and a likert chart of the 1–5 item, a
+# list long enough to break across pages, then two lists apart.
+LONG_LIST = 60
+LISTS_FILES: dict[str, str] = {
+    "content/00-verzeichnisse.md": "# Abbildungsverzeichnis {.unnumbered}\n\n{{ list_of_figures() }}\n",
+    "content/01-kapitel.md": (
+        "# Ergebnisse\n\n{{ bar_chart('item') }}\n\n{{ likert_chart('item') }}\n\n## Punkte\n\n"
+        + "".join(f"- Punkt {number}\n" for number in range(1, LONG_LIST + 1))
+        + "\nZwischentext.\n\n- Erste Liste\n\nZwischentext.\n\n- Zweite Liste\n"
+    ),
+}
+
 
 def apply_files(root: Path, files: dict[str, Edit]) -> Path:
     """Replace (text or bytes), edit (a function of the old text) or delete (None) files below `root`."""

@@ -304,6 +304,7 @@ def test_the_key_tells_charts_of_one_question_apart() -> None:
 def test_describe_likert_gives_every_item_with_its_shares() -> None:
     assert describe_likert(LIKERT) == (
         "Divergierendes Balkendiagramm: Einschätzungen. "
+        "Skala von 0 bis 5: 0 = trifft gar nicht zu, 5 = trifft voll zu. "  # the codes' labels, first and last
         # 4+7+8 = 19 of 25 agree (3–5), 1+2+3 = 6 of 25 disagree (0–2)
         f"{ITEMS[0]}: 76{NBSP}% Zustimmung (3–5), 24{NBSP}% Ablehnung (0–2); "
         # 4+5+3 = 12 of 20, 4+2+2 = 8 of 20
@@ -384,6 +385,8 @@ def test_wrapping_keeps_a_code_with_its_label_and_the_base_in_one_piece() -> Non
 def test_text_alternatives_never_double_a_full_stop() -> None:
     spec = replace(LIKERT, description="Einschätzungen.", series_labels=("A.", "B?", "C"))
     text = describe_likert(spec)
-    assert text.startswith("Divergierendes Balkendiagramm: Einschätzungen. A.: ")
+    assert text.startswith(
+        "Divergierendes Balkendiagramm: Einschätzungen. Skala von 0 bis 5: 0 = trifft gar nicht zu, 5 = trifft voll zu. A.: "
+    )
     assert ".." not in text and "?." not in text and text.endswith("(0–2).")
     assert describe_grouped(replace(GROUPED, description="")).startswith("Gruppiertes Balkendiagramm: bis 49")

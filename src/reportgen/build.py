@@ -17,16 +17,18 @@ from .breakdown import AnalysisRules
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
-from .data_stage import CREATE_HINT, StatsCache, read_data, store_data
+from .data_stage import CREATE_HINT, StatsCache, SurveyFiles, read_data, store_data
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
 from .headings import HEADING_CLASSES
 from .house import NEUTRAL_LOGO
 from .hyphenation import HOUSE_EXCEPTIONS, HyphenationExceptions
+from .hyphenation_patterns import patterns_in
 from .layout import Layout
 from .limits import Limits, SizeLimit
 from .microdata import Respondents
 from .page import PageContext, check_page_template, page_context, render_page
+from .preview import preview_html
 from .references import Reference, parse_references
 from .stats import SurveyStats
 from .stylesheet import read_stylesheet
@@ -51,6 +53,7 @@ class Project:
     chart_style: ChartStyle
     stats_cache: StatsCache
     respondents: Respondents
+    survey_files: SurveyFiles
     warnings: tuple[ReportError, ...]
 
 
@@ -72,6 +75,10 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     reports as many as it can find."""
     with stage(on_stage, Stage.CONFIG):
         config = load_config(root)
+    return _prepare(config, on_stage)
+
+
+def _prepare(config: Config, on_stage: StageHook | None) -> Project:
     layout, limits = config.layout, config.limits
     errors: list[ReportError] = []
     with stage(on_stage, Stage.DATA):
@@ -116,7 +123,9 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     )
     classes = _unknown_classes(content.classes, HEADING_CLASSES | house_style.classes)
     warnings = (*content.warnings, *classes, *unused)
-    return Project(config, stats, content, html, house_style.files, chart_style, data.cache, data.respondents, warnings)
+    return Project(
+        config, stats, content, html, house_style.files, chart_style, data.cache, data.respondents, data.files, warnings
+    )
 
 
 @dataclass(frozen=True)
@@ -227,23 +236,39 @@ def build(
 
     Charts are drawn in `executor` while the pages are laid out (in this process without one). With `strict`,
     every warning is an error and nothing is written."""
-    if executor is not None:
-        executor.submit(warm_up)  # loads matplotlib in the worker while this process reads the project
-    project = prepare(root, on_stage=on_stage)
-    _refuse_warnings(project.warnings, strict)
-    layout = project.config.layout
-    with stage(on_stage, Stage.CHARTS):
-        charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
-    from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
+    with stage(on_stage, Stage.CONFIG):
+        config = load_config(root)
+    # The worker parses the hyphenation patterns, then loads matplotlib, while this process reads the project.
+    with patterns_in(executor, config.report.language):
+        if executor is not None:
+            executor.submit(warm_up)
+        project = _prepare(config, on_stage)
+        _refuse_warnings(project.warnings, strict)
+        layout = project.config.layout
+        with stage(on_stage, Stage.CHARTS):
+            charts = start_charts(
+                project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor
+            )
+        from .pdf import render_pdf  # WeasyPrint is imported while the worker draws
+        from .pdf_attachments import survey_attachments
 
-    html = project.html
-    assets = Assets(project.style_files, charts)
-    pdf, layout_warnings = render_pdf(html, layout, assets, on_stage, limit=project.config.limits.file_size)
+        html = project.html
+        assets = Assets(project.style_files, charts)
+        config = project.config
+        attached = (
+            survey_attachments(layout, project.survey_files, config.document_date)
+            if config.survey.attach_to_pdf
+            else ()
+        )
+        pdf, layout_warnings = render_pdf(
+            html, layout, assets, on_stage, limit=config.limits.file_size, attachments=attached
+        )
     _refuse_warnings(layout_warnings, strict)
     with stage(on_stage, Stage.CHARTS_WAIT):
         svgs = charts.result()
     with stage(on_stage, Stage.WRITE):
-        _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, html, pdf.data)
+        page = preview_html(html, layout, assets, project.config.limits.file_size)  # works alone in a browser
+        _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data)
     warnings = project.warnings + tuple(layout_warnings)
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
 

@@ -56,8 +56,8 @@ def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
 
     labels = [_item_label(spec, row) for row in range(len(spec.series))]
     lines = max((label.count("\n") + 1 for label in labels), default=1)
-    pitch = max(0.85, 0.25 + 0.38 * lines)
-    figure = Figure(figsize=(WIDTH, (2.6 + pitch * max(len(labels), 1)) * CM), layout="constrained")
+    pitch = max(0.75, 0.15 + 0.32 * lines)  # cm per item: two lines of 9 pt labels and a bar
+    figure = Figure(figsize=(WIDTH, (2.3 + pitch * max(len(labels), 1)) * CM), layout="constrained")
     axes = figure.add_subplot()
     colours = likert_colours(spec, style)
     disagree, _agree = sides(spec)

@@ -23,8 +23,9 @@ def flagged(spec: ChartSpec, index: int) -> bool:
 
 
 def describe_likert(spec: ChartSpec) -> str:
-    """„Divergierendes Balkendiagramm: Titel. Item (n = 25): 84 % Zustimmung (4–5), 8 % neutral, 8 % Ablehnung
-    (0–2); …“: every item with the shares of its agreeing, neutral and disagreeing points."""
+    """„Divergierendes Balkendiagramm: Titel. Skala von 0 bis 5: 0 = niedrigster, 5 = höchster Skalenwert. Item
+    (n = 25): 84 % Zustimmung (4–5), 8 % neutral, 8 % Ablehnung (0–2); …“: what the scale's points mean, then every
+    item with the shares of its agreeing, neutral and disagreeing points."""
     disagree, agree = sides(spec)
     parts = []
     for row, shares in enumerate(spec.series):
@@ -33,7 +34,7 @@ def describe_likert(spec: ChartSpec) -> str:
             words.append(f"{fmt.percent(shares[spec.neutral])} neutral")
         words.append(f"{fmt.percent(sum(shares[i] for i in disagree))} Ablehnung ({_points(spec, disagree)})")
         parts.append(f"{_series_name(spec, row)}: {', '.join(words)}")
-    return fmt.sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+    return fmt.sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{_scale(spec)}{'; '.join(parts)}")
 
 
 def describe_grouped(spec: ChartSpec) -> str:
@@ -47,6 +48,18 @@ def describe_grouped(spec: ChartSpec) -> str:
 
 
 CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")
+
+
+def _scale(spec: ChartSpec) -> str:
+    """„Skala von 0 bis 5: 0 = trifft gar nicht zu, 5 = trifft voll zu. “ with the labelled points, or „… 0 =
+    niedrigster, 5 = höchster Skalenwert. “ when none has a label; empty for points without codes, whose labels
+    say what they mean."""
+    codes = [match.group(1) for label in spec.labels if (match := CODE.match(label))]
+    if not codes or len(codes) != len(spec.labels):
+        return ""
+    labelled = [label for label in spec.labels if "=" in label]
+    meaning = ", ".join(labelled) if labelled else f"{codes[0]} = niedrigster, {codes[-1]} = höchster Skalenwert"
+    return f"Skala von {codes[0]} bis {codes[-1]}: {meaning}. "
 
 
 def _points(spec: ChartSpec, indices: range) -> str:

@@ -58,7 +58,7 @@ class ReportInfo:
 
 @dataclass(frozen=True)
 class SurveyFiles:
-    """[survey]: where the responses and the codebook are."""
+    """[survey]: where the responses and the codebook are, and whether the PDF carries them."""
 
     responses: str = option(
         Layout.responses,
@@ -75,6 +75,11 @@ class SurveyFiles:
         doc="XLSX: the worksheet with the responses; if unset, the first one with a header row",
         type=str,
         validators=(sheet_name,),
+    )
+    attach_to_pdf: bool = option(
+        False,
+        doc="attach the responses and the codebook to the PDF as PDF/A-3 associated files (PDF/A-3a, else PDF/A-2a)",
+        type=bool,
     )
 
 

@@ -29,6 +29,7 @@ _GERMAN_KEYS = {
     "codebuch": "codebook",
     "blatt": "sheet",
     "tabellenblatt": "sheet",
+    "anhang": "attach_to_pdf",
     "farben": "palette",
     "zeilen": "rows",
     "spalten": "columns",

@@ -14,7 +14,7 @@ from .cache import cache_key, dump_value, library_stamp, read_value, source_vers
 from .codebook import Codebook, parse_codebook
 from .config import Config
 from .errors import DataError
-from .files import read_bytes, read_text
+from .files import decode_text, read_bytes
 from .layout import Layout
 from .limits import Limits
 from .microdata import Respondents, frame_bytes
@@ -63,6 +63,14 @@ class StatsCache:
 
 
 @dataclass(frozen=True)
+class SurveyFiles:
+    """The responses and codebook files as read, byte for byte (the PDF may carry them: pdf_attachments)."""
+
+    responses: bytes
+    codebook: bytes
+
+
+@dataclass(frozen=True)
 class SurveyData:
     """The codebook, the statistics of the responses and the respondents for subgroups."""
 
@@ -70,16 +78,19 @@ class SurveyData:
     stats: SurveyStats
     cache: StatsCache
     respondents: Respondents
+    files: SurveyFiles
 
 
 def read_data(config: Config) -> SurveyData:
     """The codebook, read once, and the statistics of the responses (from the cache when nothing changed)."""
     layout, limit = config.layout, config.limits.file_size
-    codebook_text = read_text(
+    codebook_bytes = read_bytes(
         layout.path(layout.codebook), layout.codebook, DataError, CREATE_HINT, root=layout.root, limit=limit
     )
+    codebook_text = decode_text(codebook_bytes, layout.codebook, DataError)
     codebook = parse_codebook(codebook_text, layout.codebook)
     responses = _responses(config)
+    files = SurveyFiles(responses, codebook_bytes)
     key = cache_key(
         responses,
         codebook_text,
@@ -99,13 +110,13 @@ def read_data(config: Config) -> SurveyData:
     cached = read_value(layout.path(cache.stats_name), SurveyStats) if frame_path.is_file() else None
     if cached is not None:
         respondents = Respondents(None, frame_path, lambda: _survey(config, codebook).frame, config.survey.id_column)
-        return SurveyData(codebook, cached, cache, respondents)
+        return SurveyData(codebook, cached, cache, respondents, files)
     from .stats import compute  # reading and checking the responses needs pandas: only on a cache miss
 
     survey = _survey(config, codebook, responses)
     stats = compute(survey)
     fresh = StatsCache(cache.stats_name, cache.frame_name, dump_value(stats), survey.frame)
-    return SurveyData(codebook, stats, fresh, Respondents(survey.frame))
+    return SurveyData(codebook, stats, fresh, Respondents(survey.frame), files)
 
 
 def store_data(folder: BuildFolder, cache: StatsCache) -> None:

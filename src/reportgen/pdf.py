@@ -7,9 +7,10 @@ import logging
 import mimetypes
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -17,9 +18,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import Location, RenderError, ReportError, TemplateError
 from .files import read_bytes
+from .hyphen_runs import MAX_PASSES, words_to_keep_whole
+from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
 from .pdf_archive import archive_pdf, render_options, write_options
+from .pdf_attachments import Attachment
 from .pdf_tags import link_texts, tag_pdf
 from .pdf_text import join_split_words
 from .timing import Stage, StageHook, stage
@@ -146,6 +150,19 @@ def _stylesheet_warning(message: str) -> TemplateError:
     return TemplateError(message, location)
 
 
+def _laid_out(html: str, url: str, fetcher: ConfinedFetcher, options: Callable[[], dict[str, Any]]) -> tuple[Any, str]:
+    """The laid-out document and the HTML it was laid out from: the words WeasyPrint broke at the third hyphenated
+    line end in a row are kept whole, and the document laid out again (see hyphen_runs)."""
+    for _ in range(MAX_PASSES + 1):
+        document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(**options())
+        words = words_to_keep_whole(document)
+        kept = HyphenationExceptions(words).apply(html) if words else html
+        if kept == html:  # nothing to change, or only words the HTML no longer has as plain words
+            break
+        html = kept
+    return document, html
+
+
 def render_pdf(
     html: str,
     layout: Layout,
@@ -153,10 +170,12 @@ def render_pdf(
     on_stage: StageHook | None = None,
     *,
     limit: SizeLimit = DEFAULTS.file_size,
+    attachments: Sequence[Attachment] = (),
 ) -> tuple[PdfResult, list[ReportError]]:
     """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
 
     `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
+    `attachments` are embedded as PDF/A-3 associated files (the PDF is then PDF/A-3a, not PDF/A-2a).
     The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
     from the document are then not repeated."""
     fetcher = ConfinedFetcher(layout.root, assets, limit)
@@ -165,18 +184,17 @@ def render_pdf(
             if Layout.stylesheet in assets:
                 weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
             from_stylesheet = list(messages)
-            html_document = weasyprint.HTML(string=html, base_url=base_url(layout), url_fetcher=fetcher)
-            # PDF/A-2a: tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP metadata.
-            document = html_document.render(**render_options())
+            # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
+            document, html = _laid_out(html, base_url(layout), fetcher, lambda: render_options(bool(attachments)))
         with stage(on_stage, Stage.PDF):
-            data = document.write_pdf(pdf_identifier=b"reportgen", **write_options())
+            data = document.write_pdf(pdf_identifier=b"reportgen", **write_options(bool(attachments)))
             # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
-            data = tag_pdf(data, link_texts(html))
+            data = tag_pdf(data, link_texts(html), document)
             data = join_split_words(data, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
-            data = archive_pdf(data)  # PDF/A-2a + PDF/UA-1 identification; last, as it fixes stream ends
+            data = archive_pdf(data, attachments)  # PDF/UA-1 identification, files; last, as it fixes stream ends
     if fetcher.refused:
         raise fetcher.refused[0]
-    others = messages[len(from_stylesheet) :]
+    others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
     for message in from_stylesheet:
         if message in others:
             others.remove(message)

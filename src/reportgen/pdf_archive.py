@@ -3,13 +3,14 @@
 WeasyPrint 70 writes one variant per run. Its `pdf/a-2a` variant gives the tags, print flags on annotations, the
 PDF/A identification and, with the OutputIntent from `render_options`, ICC-based colours and blending spaces.
 Missing for PDF/UA-1: the `pdfuaid:part` identification, which PDF/A only accepts with an XMP extension schema
-declaring it. `archive_pdf` adds both and writes the file so that each stream's /Length is unambiguous."""
+declaring it. `archive_pdf` adds both and writes the file so that each stream's /Length is unambiguous.
+With attached files (pdf_attachments) the variant is `pdf/a-3a`: PDF/A-2 embeds nothing but PDF/A files."""
 
 from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib.resources import files
 from typing import Any
 
@@ -17,7 +18,10 @@ import pikepdf
 from pikepdf import Array, Name
 from weasyprint.css import ColorProfile
 
+from .pdf_attachments import Attachment, attach
+
 PDF_VARIANT = "pdf/a-2a"
+PDF_VARIANT_WITH_FILES = "pdf/a-3a"
 
 # sRGB2014.icc, the ICC's sRGB v2 profile (the one WeasyPrint ships), © International Color Consortium 2015; its
 # licence: "may be copied, distributed, embedded, made, used, and sold without restriction" if left unaltered.
@@ -58,18 +62,19 @@ _OBJECT_STREAM_MODES = (
 )
 
 
-def render_options() -> dict[str, Any]:
-    """WeasyPrint's render() options: the PDF/A-2a variant (tagged) with the sRGB profile as OutputIntent.
+def render_options(with_files: bool = False) -> dict[str, Any]:
+    """WeasyPrint's render() options: the PDF/A-2a variant (tagged; PDF/A-3a `with_files`) with the sRGB profile as
+    OutputIntent.
 
     A new profile object each time: WeasyPrint records the PDF object it wrote the profile to in it."""
     profile = io.BytesIO((files("reportgen") / _PROFILE).read_bytes())
     srgb = ColorProfile(profile, _PROFILE, "relative-colorimetric", (["r"], ["g"], ["b"]))
-    return {"pdf_variant": PDF_VARIANT, "output_intent": _OUTPUT_INTENT, "color_profiles": {_OUTPUT_INTENT: srgb}}
+    return {**write_options(with_files), "color_profiles": {_OUTPUT_INTENT: srgb}}
 
 
-def write_options() -> dict[str, Any]:
+def write_options(with_files: bool = False) -> dict[str, Any]:
     """WeasyPrint's write_pdf() options to go with `render_options` (else the variant adds its own sRGB)."""
-    return {"pdf_variant": PDF_VARIANT, "output_intent": _OUTPUT_INTENT}
+    return {"pdf_variant": PDF_VARIANT_WITH_FILES if with_files else PDF_VARIANT, "output_intent": _OUTPUT_INTENT}
 
 
 def _print_annotations(pdf: pikepdf.Pdf) -> None:
@@ -119,9 +124,12 @@ def _unambiguous_end(stream: pikepdf.Object) -> None:
         stream.write(zlib.compress(padded), filter=Name.FlateDecode)
 
 
-def archive_pdf(data: bytes) -> bytes:
-    """The tagged PDF/A-2a from WeasyPrint, also identified as PDF/UA-1; the same input gives the same bytes."""
+def archive_pdf(data: bytes, attachments: Sequence[Attachment] = ()) -> bytes:
+    """The tagged PDF/A-2a from WeasyPrint, also identified as PDF/UA-1; the same input gives the same bytes.
+
+    `attachments` are embedded as associated files; the PDF must then have been written as PDF/A-3a."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        attach(pdf, attachments)
         _print_annotations(pdf)
         _identify_pdfua(pdf)
         for stream in _content_streams(pdf):
