@@ -548,7 +548,7 @@ def test_study_contents_and_lists_of_figures_and_tables_are_tocs_without_their_l
         assert {
             "2.1 Strategien und Umsetzungsbeispiele bei OEMs 6",
             "Abbildung 1 Strategische Bedeutung der Ressourceneffizienz 10",
-            "Tabelle 9 Mittelwerte der sieben Aussagen nach Unternehmensalter 18",
+            "Tabelle 9 Mittelwerte der sieben Aussagen nach Unternehmensalter 17",
         } <= said
         assert not [text for text in said if ".." in text]
         assert "Abschnitt 2.1 Strategien und Umsetzungsbeispiele bei OEMs, Seite 6" in descriptions(contents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -130,5 +131,17 @@ def _add_options(
     return options
 
 
+def run() -> None:
+    """The `reportgen` program: `main()`, and after Ctrl-C an exit with status 130 that nothing can turn into death
+    by the signal. (CPython ends a process with SIGINT at exit when a KeyboardInterrupt passed through code it ran
+    from C, even one `main()` caught; the worker is reaped and the streams are flushed by then.)"""
+    status = main()
+    if status == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
