@@ -14,7 +14,7 @@ STUDY = HyphenationExceptions((*HOUSE_EXCEPTIONS, *load_config(Path(__file__).pa
 
 
 def wrapped(text: str) -> str:
-    return f'<span class="hyphenate-manual">{text}</span>'
+    return f'<span class="hyphenate-manual" style="hyphens: manual">{text}</span>'
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Hyphenation exceptions: words the German patterns break badly, set with only the breaks a typesetter allows.
 
 WeasyPrint hyphenates with pyphen's patterns, and CSS has no per-word exception list. A listed word in the running
-text is therefore wrapped in `<span class="hyphenate-manual">` (`hyphens: manual` in the house style) with soft
+text is therefore wrapped in `<span class="hyphenate-manual">` (with `hyphens: manual` on it, so that it works
+with any project stylesheet) with soft
 hyphens at its allowed breaks; a word listed without breaks is never broken. The span matters: WeasyPrint ignores
 automatic breaks in a whole run of text once a soft hyphen follows anywhere in it, not only in that word.
 
@@ -22,7 +23,7 @@ from itertools import pairwise
 HOUSE_EXCEPTIONS = ("Minimum", "Maximum")
 
 SOFT_HYPHEN = "&shy;"
-WRAPPER = '<span class="hyphenate-manual">{}</span>'
+WRAPPER = '<span class="hyphenate-manual" style="hyphens: manual">{}</span>'
 MAX_ENDING = 3
 
 # Text inside these elements is left alone: headings and table heads are never hyphenated (and feed the outline,

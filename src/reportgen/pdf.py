@@ -153,13 +153,15 @@ def _stylesheet_warning(message: str) -> TemplateError:
 def _laid_out(html: str, url: str, fetcher: ConfinedFetcher, options: Callable[[], dict[str, Any]]) -> tuple[Any, str]:
     """The laid-out document and the HTML it was laid out from: the words WeasyPrint broke at the third hyphenated
     line end in a row are kept whole, and the document laid out again (see hyphen_runs)."""
+    kept: set[str] = set()
     for _ in range(MAX_PASSES + 1):
         document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(**options())
-        words = words_to_keep_whole(document)
-        kept = HyphenationExceptions(words).apply(html) if words else html
-        if kept == html:  # nothing to change, or only words the HTML no longer has as plain words
+        words = [word for word in words_to_keep_whole(document) if word.lower() not in kept]
+        marked = HyphenationExceptions(words).apply(html) if words else html
+        if marked == html:  # nothing new to keep whole, or only words the HTML does not have as plain words
             break
-        html = kept
+        kept.update(word.lower() for word in words)
+        html = marked
     return document, html
 
 
