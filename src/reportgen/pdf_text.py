@@ -154,11 +154,12 @@ class _Run:
 
     def edge(self, last: bool) -> str:
         """The text of the first or last glyph, without reading the others."""
-        strings = [bytes(item) for item in self.operand if isinstance(item, String) and len(bytes(item)) >= 2]
-        if not strings:
-            return ""
-        code = strings[-1][-2:] if last else strings[0][:2]
-        return self.font.get(code, "")
+        for item in reversed(self.operand) if last else self.operand:
+            if isinstance(item, String):
+                raw = bytes(item)
+                if len(raw) >= 2:
+                    return self.font.get(raw[-2:] if last else raw[:2], "")
+        return ""
 
     def head(self) -> int:
         """The number of glyphs before the first space."""
