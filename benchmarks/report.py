@@ -136,8 +136,20 @@ def versions_table(versions: dict[str, Any]) -> str:
             *rows,
             f"| this version ÷ {versions['commit']} on the same study (pair by pair) | {ratio['median']:.2f} × | "
             f"{ratio['min']:.2f} – {ratio['max']:.2f} × | | |",
+            *own_ratio_row(versions),
         ]
     )
+
+
+def own_ratio_row(versions: dict[str, Any]) -> list[str]:
+    """Each version on its own study, pair by pair (older results lack it)."""
+    if "own_ratio" not in versions:
+        return []
+    own = versions["own_ratio"]
+    return [
+        f"| this version ÷ {versions['commit']}, each on its own study (pair by pair) | {own['median']:.2f} × | "
+        f"{own['min']:.2f} – {own['max']:.2f} × | | |"
+    ]
 
 
 def breakdown_table(breakdown: dict[str, Any]) -> str:

@@ -63,6 +63,7 @@ def versions_benchmark(work: Path, revision: str, runs: int) -> dict[str, Any]:
         seconds = ", ".join(f"{name} {sample.seconds:.2f} s" for name, sample in per_run[-1].items())
         print(f"  run {index + 1}/{runs}: {seconds}", file=sys.stderr)
     ratios = [run["this_on_earlier"].seconds / run["earlier"].seconds for run in per_run]
+    own = [run["this"].seconds / run["earlier"].seconds for run in per_run]
     return {
         "revision": revision,
         "commit": commit_of(revision),
@@ -78,4 +79,6 @@ def versions_benchmark(work: Path, revision: str, runs: int) -> dict[str, Any]:
         },
         "ratio": summary(ratios),
         "ratios": ratios,
+        "own_ratio": summary(own),
+        "own_ratios": own,
     }
