@@ -10,6 +10,7 @@ import pytest
 
 from projects import Edit, apply_files, copy_study, make_tiny
 from reportgen.build import BuildResult, build
+from reportgen.layout import Layout
 
 
 @pytest.fixture
@@ -48,3 +49,12 @@ def study_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The study, built once for all tests that only read the result."""
     root = copy_study(tmp_path_factory.mktemp("study") / "project")
     return build(root)
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    """An empty project with build/ and templates/, for rendering HTML straight to a PDF."""
+    root = tmp_path / "projekt"
+    (root / "build").mkdir(parents=True)
+    (root / "templates").mkdir()
+    return Layout(root)

@@ -18,14 +18,6 @@ def document(body: str, head: str = "") -> str:
     return f'<!DOCTYPE html><html lang="de"><head><title>Test</title>{head}</head><body>{body}</body></html>'
 
 
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    root = tmp_path / "projekt"
-    (root / "build").mkdir(parents=True)
-    (root / "templates").mkdir()
-    return Layout(root)
-
-
 def refused(html: str, layout: Layout) -> RenderError:
     with pytest.raises(RenderError) as caught:
         render_pdf(html, layout, {})

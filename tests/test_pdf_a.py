@@ -28,14 +28,6 @@ BODY = (
 )
 
 
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    root = tmp_path / "projekt"
-    (root / "build").mkdir(parents=True)
-    (root / "templates").mkdir()
-    return Layout(root)
-
-
 def tiny_pdf(layout: Layout) -> bytes:
     html = f'<!DOCTYPE html><html lang="de"><head><title>Test</title></head><body>{BODY}</body></html>'
     return render_pdf(html, layout, {})[0].data

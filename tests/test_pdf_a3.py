@@ -43,14 +43,6 @@ def files(*data: bytes) -> tuple[Attachment, ...]:
     )
 
 
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    root = tmp_path / "projekt"
-    (root / "build").mkdir(parents=True)
-    (root / "templates").mkdir()
-    return Layout(root)
-
-
 def tiny_pdf(layout: Layout, attachments: tuple[Attachment, ...] = ()) -> bytes:
     return render_pdf(HTML, layout, {}, attachments=attachments)[0].data
 

@@ -25,13 +25,6 @@ STYLE = (
 TEXT = "Die ressourceneffiziente Produktion ist CO₂-neutral und Ressourceneffizienz zahlt sich aus."
 
 
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    root = tmp_path / "projekt"
-    (root / "build").mkdir(parents=True)
-    return Layout(root)
-
-
 def pdftotext(data: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 

@@ -35,14 +35,6 @@ def document(body: str, style: str = "") -> str:
     )
 
 
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    root = tmp_path / "projekt"
-    (root / "build").mkdir(parents=True)
-    (root / "templates").mkdir()
-    return Layout(root)
-
-
 def kids(element: Any) -> list[Any]:
     k = element.get("/K")
     if k is None:
