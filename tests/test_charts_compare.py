@@ -344,6 +344,16 @@ def test_describe_grouped_gives_every_segment_with_its_shares() -> None:
     )
 
 
+def test_describe_grouped_says_what_the_points_of_a_scale_mean() -> None:
+    labels = ("0 = gar nicht", "1", "2", "3", "4 = voll und ganz")
+    spec = replace(GROUPED, labels=labels, scale="0=gar nicht; 1=; 2=; 3=; 4=voll und ganz")
+    assert describe_grouped(spec).startswith(
+        "Gruppiertes Balkendiagramm: Strategie nach Größe. Skala von 0 bis 4: 0 = gar nicht, 4 = voll und ganz. "
+        f"bis 49 Beschäftigte (n = 25): 0 = gar nicht: 8{NBSP}%, 1: 12{NBSP}%"
+    )
+    assert "Skala" not in describe_grouped(replace(spec, scale=""))  # a question not on a scale
+
+
 # Labels under the columns of a bar chart
 
 LONG = ("Stimme gar nicht zu", "Stimme eher nicht zu", "Teils/teils", "Stimme eher zu", "Stimme voll zu")

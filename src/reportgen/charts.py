@@ -70,7 +70,7 @@ class ChartSpec:
     # The upper end of the value axis, shared by comparable charts (shared_value_axis): a share for likert and
     # grouped, the highest count for bar charts of one scale.
     value_max: float | None = None
-    scale: str = ""  # bar: which scale its answers are on (codes and labels); bar charts of one scale share an axis
+    scale: str = ""  # bar, grouped: the scale of its answers (codes and labels), empty for other questions; bar charts of one scale share an axis
     key: str = ""  # [a-z0-9-]: tells apart charts of one question (by=, where=)
 
     @property

@@ -38,13 +38,14 @@ def describe_likert(spec: ChartSpec) -> str:
 
 
 def describe_grouped(spec: ChartSpec) -> str:
-    """„Gruppiertes Balkendiagramm: Titel. Segment (n = 11): Kategorie: 40 %, …; …“: every segment with its
-    share in every category."""
+    """„Gruppiertes Balkendiagramm: Titel. [Skala von 0 bis 5: …. ]Segment (n = 11): Kategorie: 40 %, …; …“: what
+    the points of a scale mean (a question on a scale only), then every segment with its share in every category."""
     parts = []
     for row, shares in enumerate(spec.series):
         values = ", ".join(f"{label}: {fmt.percent(share)}" for label, share in zip(spec.labels, shares, strict=True))
         parts.append(f"{_series_name(spec, row)}: {values}")
-    return fmt.sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{'; '.join(parts)}")
+    scale = _scale(spec) if spec.scale else ""
+    return fmt.sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{scale}{'; '.join(parts)}")
 
 
 CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")

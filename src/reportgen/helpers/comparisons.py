@@ -19,7 +19,7 @@ from ..subgroups import describe_where
 from .breakdown_view import crosstab_view, means_view
 from .lookup import Questions, helper_error, subgroup_errors
 from .registry import Example, helper
-from .views import display_label, valid_rows
+from .views import display_label, scale_key, valid_rows
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -155,6 +155,7 @@ class ComparisonBlocks:
             series_labels=tuple(f"{result.columns[i].label} (n = {fmt.number(result.columns[i].base)})" for i in shown),
             flagged=tuple(result.columns[index].small for index in shown),
             intervals=tuple(self._intervals(result, index) for index in shown) if ci else (),
+            scale=scale_key(result.question),
             key=chart_key("grouped", [question_id, by], where, ci),
         )
         notes = [f"Basis: {fmt.number(result.columns[0].base)}"]
