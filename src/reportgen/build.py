@@ -36,7 +36,6 @@ from .subgroup_stats import SubgroupStats
 from .template_limits import LimitedEnvironment
 from .templating import folder_loader, make_environment
 from .timing import Stage, StageHook, stage
-from .workers import holding_back_ctrl_c
 from .writer import BuildFolder
 
 T = TypeVar("T")
@@ -250,9 +249,8 @@ def build(
             charts = start_charts(
                 project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor
             )
-        with holding_back_ctrl_c():  # WeasyPrint and pikepdf are imported while the worker draws
-            from .pdf import render_pdf
-            from .pdf_attachments import survey_attachments
+        from .pdf import render_pdf  # WeasyPrint and pikepdf are imported while the worker draws
+        from .pdf_attachments import survey_attachments
 
         html = project.html
         assets = Assets(project.style_files, charts)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import importlib
 import os
 import shlex
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,11 +55,64 @@ def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: b
     gc.disable()
     try:
         # One worker draws the charts on the second core while this process lays out the pages.
-        with chart_worker() as executor:
-            return build(root, executor=executor, on_stage=on_stage, strict=strict)
+        with chart_worker() as executor, _noticing_ctrl_c() as pressed:
+            with _deferring_ctrl_c():
+                # pikepdf's extension aborts the process if a KeyboardInterrupt comes while it is initialised
+                importlib.import_module(".pdf", __package__)
+            return build(root, executor=executor, on_stage=_ending_if(pressed, on_stage), strict=strict)
     finally:
         if collecting:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _noticing_ctrl_c() -> Iterator[list[int]]:
+    """Ctrl-C raises KeyboardInterrupt as always, and is remembered in the yielded list: an exception raised where
+    Python or a library ignores exceptions (an import's module-lock callback, WeasyPrint drawing an SVG image) is
+    lost, and the build must still end."""
+    pressed: list[int] = []
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set a handler
+        yield pressed
+        return
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _deferring_ctrl_c() -> Iterator[None]:
+    """Ctrl-C only noted while the block runs, and raised as KeyboardInterrupt when it ends. (Blocking SIGINT in
+    this thread is not enough: another thread then receives it, and Python still runs the handler here.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+
+
+def _ending_if(pressed: list[int], on_stage: StageHook | None) -> StageHook:
+    """`on_stage`, and after every stage the end of the build if Ctrl-C was pressed (before anything is written)."""
+
+    def hook(name: str, seconds: float) -> None:
+        if on_stage is not None:
+            on_stage(name, seconds)
+        if pressed:
+            raise KeyboardInterrupt
+
+    return hook
 
 
 def run_new(arguments: argparse.Namespace) -> int:

@@ -55,7 +55,7 @@ def _start(pool: ProcessPoolExecutor) -> None:
 
     A Ctrl-C that came before `become_worker` would end the worker with a traceback on the terminal; held back
     (blocked), it reaches the worker only once ignored, and this process right after the start."""
-    with holding_back_ctrl_c():
+    with _holding_back_ctrl_c():
         pool.submit(os.getpid)  # any task starts the worker; the build's first task follows right after
 
 
@@ -63,7 +63,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     """Cancel what is pending and kill the worker, without waiting for a chart being drawn.
 
     A Ctrl-C in the middle would leave the worker alive and the exit waiting for its chart: it is held back."""
-    with holding_back_ctrl_c():
+    with _holding_back_ctrl_c():
         processes = dict(getattr(pool, "_processes", None) or {})  # `shutdown` forgets them (as 3.14's kill_workers)
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
@@ -75,11 +75,8 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def holding_back_ctrl_c() -> Iterator[None]:
-    """SIGINT blocked in this thread (and in processes and threads started here) until the block ends.
-
-    Also around importing C extensions: a KeyboardInterrupt inside a pybind11 module's initialisation (pikepdf)
-    aborts the process instead of ending the build with its message."""
+def _holding_back_ctrl_c() -> Iterator[None]:
+    """SIGINT blocked in this thread (and in processes and threads started here) until the block ends."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
