@@ -57,8 +57,9 @@ def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: b
         # One worker draws the charts on the second core while this process lays out the pages.
         with chart_worker() as executor, _noticing_ctrl_c() as pressed:
             with _deferring_ctrl_c():
-                # pikepdf's extension aborts the process if a KeyboardInterrupt comes while it is initialised
-                importlib.import_module(".pdf", __package__)
+                # pikepdf's extension aborts the process if a KeyboardInterrupt comes while it is initialised;
+                # WeasyPrint is still imported while the worker draws (build)
+                importlib.import_module("pikepdf")
             return build(root, executor=executor, on_stage=_ending_if(pressed, on_stage), strict=strict)
     finally:
         if collecting:
