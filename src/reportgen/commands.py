@@ -11,7 +11,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,39 +67,40 @@ def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: b
 
 
 @contextlib.contextmanager
+def _on_ctrl_c(handler: Callable[[int, object], None]) -> Iterator[None]:
+    """`handler` for Ctrl-C while the block runs (only the main thread may set one; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def _noticing_ctrl_c() -> Iterator[list[int]]:
     """Ctrl-C raises KeyboardInterrupt as always, and is remembered in the yielded list: an exception raised where
     Python or a library ignores exceptions (an import's module-lock callback, WeasyPrint drawing an SVG image) is
     lost, and the build must still end."""
     pressed: list[int] = []
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set a handler
-        yield pressed
-        return
 
-    def on_ctrl_c(signum: int, frame: object) -> None:
+    def note_and_raise(signum: int, frame: object) -> None:
         pressed.append(signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, on_ctrl_c)
-    try:
+    with _on_ctrl_c(note_and_raise):
         yield pressed
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
 def _deferring_ctrl_c() -> Iterator[None]:
     """Ctrl-C only noted while the block runs, and raised as KeyboardInterrupt when it ends. (Blocking SIGINT in
     this thread is not enough: another thread then receives it, and Python still runs the handler here.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
-    try:
+    with _on_ctrl_c(lambda signum, frame: pressed.append(signum)):
         yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
     if pressed:
         raise KeyboardInterrupt
 

@@ -7,6 +7,7 @@ limit (a `SizeLimit`: [limits] file_mb or data_mb in report.toml).
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import stat
 import sys
@@ -146,3 +147,13 @@ def read_text(
     """A UTF-8 text file, read once (see `read_bytes`)."""
     raw = read_bytes(path, display_name, kind, missing_hint, root=root, limit=limit)
     return decode_text(raw, display_name, kind)
+
+
+# Image types by their first bytes: [brand] logo may put a PNG or JPEG where the templates name logo.svg.
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+
+
+def media_type(name: str, body: bytes = b"") -> str:
+    """A file's MIME type: from its first bytes for PNG and JPEG, else from its name."""
+    signed = next((mime for signature, mime in _SIGNATURES if body.startswith(signature)), None)
+    return signed or mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import mimetypes
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -17,7 +16,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import Location, RenderError, ReportError, TemplateError
-from .files import read_bytes
+from .files import media_type, read_bytes
 from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
@@ -71,7 +70,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
         except ReportError as error:
             self.refused.append(error)
             raise
-        return URLFetcherResponse(url, body, {"Content-Type": _mime_type(name, body)})
+        return URLFetcherResponse(url, body, {"Content-Type": media_type(name, body)})
 
     def _name(self, url: str) -> str:
         """The project-relative name a URL stands for."""
@@ -100,15 +99,6 @@ def _outside(path: str) -> RenderError:
         f"Datei außerhalb des Projekts nicht erlaubt: {path}",
         hint="Verwenden Sie nur Dateien innerhalb des Projektordners.",
     )
-
-
-# Image types by their first bytes: [brand] logo may put a PNG or JPEG where the templates name logo.svg.
-_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
-
-
-def _mime_type(name: str, body: bytes = b"") -> str:
-    signed = next((mime for signature, mime in _SIGNATURES if body.startswith(signature)), None)
-    return signed or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class _Collector(logging.Handler):

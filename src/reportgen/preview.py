@@ -9,7 +9,6 @@ what remains are addresses only a browser would follow (say, in an `@media scree
 from __future__ import annotations
 
 import base64
-import mimetypes
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -24,7 +23,7 @@ import tinycss2  # type: ignore[import-untyped]
 from tinycss2.ast import IdentToken, URLToken  # type: ignore[import-untyped]
 
 from .errors import RenderError, ReportError
-from .files import read_bytes
+from .files import media_type, read_bytes
 from .layout import Layout
 from .limits import SizeLimit
 
@@ -34,8 +33,6 @@ Lookup = Callable[[str], bytes | None]
 SCREEN_STYLESHEET = "preview.css"  # in the package, next to this module
 
 _DOCUMENT_FOLDER = posixpath.dirname(Layout.html)
-# Image types by their first bytes: [brand] logo may put a PNG or JPEG where the templates name logo.svg.
-_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 # Charts are put into the page as <svg> elements, not images: an SVG shown as an image cannot use the page's web
 # fonts, so its text would fall back to a system font. Only reportgen's own drawings, and only plain ones.
 _ACTIVE_SVG = re.compile(rb"<script|<foreignObject|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
@@ -211,12 +208,7 @@ def _inlined_url(url: str, folder: str, lookup: Lookup) -> str | None:
     data = lookup(name) if name else None
     if name is None or data is None:
         return None
-    return f"data:{_mime_type(name, data)};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _mime_type(name: str, data: bytes) -> str:
-    signed = next((mime for signature, mime in _SIGNATURES if data.startswith(signature)), None)
-    return signed or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"data:{media_type(name, data)};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _inline_css(css: str, folder: str, lookup: Lookup) -> str:
