@@ -86,7 +86,9 @@ def _drop_overflowing(figure: Figure, axes: Axes) -> None:
     from matplotlib.patches import Rectangle
 
     renderer = drawing.renderer(figure)
-    figure.draw_without_rendering()
+    engine = figure.get_layout_engine()
+    assert engine is not None, "the likert figure is laid out constrained"
+    engine.execute(figure)  # places the axes; drawing them too (draw_without_rendering) would change nothing here
     segments = [patch.get_window_extent(renderer) for patch in axes.patches if isinstance(patch, Rectangle)]
     room = cast("float", renderer.points_to_pixels(1.0))
     for text in [text for text in axes.texts if text.get_gid() == "segment-share" and text.get_text()]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import posixpath
 import re
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -21,7 +23,7 @@ from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
-from .pdf_archive import archive_pdf, render_options, write_options
+from .pdf_archive import archived, render_options, write_options
 from .pdf_attachments import Attachment
 from .pdf_tags import link_texts, tag_pdf
 from .pdf_text import join_split_words
@@ -181,9 +183,10 @@ def render_pdf(
         with stage(on_stage, Stage.PDF):
             data = document.write_pdf(pdf_identifier=b"reportgen", **write_options(bool(attachments)))
             # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
-            data = tag_pdf(data, link_texts(html), document)
-            data = join_split_words(data, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
-            data = archive_pdf(data, attachments)  # PDF/UA-1 identification, files; last, as it fixes stream ends
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                tag_pdf(pdf, link_texts(html), document)
+                join_split_words(pdf, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
+                data = archived(pdf, attachments)  # PDF/UA-1 identification, files
     if fetcher.refused:
         raise fetcher.refused[0]
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's

@@ -125,21 +125,27 @@ def _unambiguous_end(stream: pikepdf.Object) -> None:
 
 
 def archive_pdf(data: bytes, attachments: Sequence[Attachment] = ()) -> bytes:
-    """The tagged PDF/A-2a from WeasyPrint, also identified as PDF/UA-1; the same input gives the same bytes.
+    """`archived` on the PDF in `data`."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return archived(pdf, attachments)
+
+
+def archived(pdf: pikepdf.Pdf, attachments: Sequence[Attachment] = ()) -> bytes:
+    """The tagged PDF/A-2a from WeasyPrint, also identified as PDF/UA-1, as bytes; the same input gives the same
+    bytes. Last of the repairs, as it fixes how streams end.
 
     `attachments` are embedded as associated files; the PDF must then have been written as PDF/A-3a."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        attach(pdf, attachments)
-        _print_annotations(pdf)
-        _identify_pdfua(pdf)
-        for stream in _content_streams(pdf):
-            _unambiguous_end(stream)
-        # qpdf's own object and cross-reference streams may end in CR too: then let it group the objects
-        # differently, or, rarely, write no such streams (a larger file, but the same one for the same input).
-        for mode in _OBJECT_STREAM_MODES:
-            data = _save(pdf, mode)
-            if _CR_BEFORE_END not in data:
-                break
+    attach(pdf, attachments)
+    _print_annotations(pdf)
+    _identify_pdfua(pdf)
+    for stream in _content_streams(pdf):
+        _unambiguous_end(stream)
+    # qpdf's own object and cross-reference streams may end in CR too: then let it group the objects
+    # differently, or, rarely, write no such streams (a larger file, but the same one for the same input).
+    for mode in _OBJECT_STREAM_MODES:
+        data = _save(pdf, mode)
+        if _CR_BEFORE_END not in data:
+            break
     return data
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pikepdf
@@ -59,21 +58,14 @@ def _figure_boxes(tree: Tree) -> None:
         attributes.BBox = Array([round(value, 3) for value in (xs[0], ys[0], xs[1], ys[1])])
 
 
-def tag_pdf(data: bytes, texts: LinkTexts, document: Any) -> bytes:
-    """The PDF WeasyPrint wrote from `document` with its tag tree repaired for PDF/UA-1; the same input gives the
-    same bytes."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
-            return data
-        tree = Tree.read(pdf)
-        _furniture_as_artifacts(tree)
-        repair_lists(tree, list_parts(document))
-        repair_links(tree, texts)
-        _table_headers(tree)
-        _figure_boxes(tree)
-        tree.write()
-        out = io.BytesIO()
-        # The content streams rewritten here go on uncompressed, the others as they are: pdf_text rewrites many of
-        # them again, and the later stages save compressed. Compressing here would cost some 30 ms for nothing.
-        pdf.save(out, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
+def tag_pdf(pdf: pikepdf.Pdf, texts: LinkTexts, document: Any) -> None:
+    """The tag tree WeasyPrint wrote from `document` into `pdf`, repaired in place for PDF/UA-1."""
+    if "/StructTreeRoot" not in pdf.Root:
+        return
+    tree = Tree.read(pdf)
+    _furniture_as_artifacts(tree)
+    repair_lists(tree, list_parts(document))
+    repair_links(tree, texts)
+    _table_headers(tree)
+    _figure_boxes(tree)
+    tree.write()

@@ -18,7 +18,6 @@ U+002D. A word broken across a page break keeps its two parts."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,19 +69,16 @@ def line_end_hyphens(document: Any) -> list[PageHyphens]:
     return pages
 
 
-def join_split_words(data: bytes, document: Any) -> bytes:
-    """`data` with hyphens extracting as U+002D and words split at a line end extracting whole (see the module)."""
+def join_split_words(pdf: pikepdf.Pdf, document: Any) -> None:
+    """`pdf`, written from `document`, changed in place: hyphens extract as U+002D and words split at a line end
+    extract whole (see the module)."""
     hyphens = line_end_hyphens(document)
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        maps = _fix_to_unicode(pdf)
-        parents = _parent_tree(pdf)
-        for page, found in zip(pdf.pages, hyphens, strict=True):
-            if found.any:
-                mcids = parents.get(int(page.obj.get("/StructParents", -1)), [])
-                _mark_page(pdf, page, found.generated, maps, mcids)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-    return out.getvalue()
+    maps = _fix_to_unicode(pdf)
+    parents = _parent_tree(pdf)
+    for page, found in zip(pdf.pages, hyphens, strict=True):
+        if found.any:
+            mcids = parents.get(int(page.obj.get("/StructParents", -1)), [])
+            _mark_page(pdf, page, found.generated, maps, mcids)
 
 
 # Fonts
