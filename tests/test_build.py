@@ -146,7 +146,7 @@ def test_failed_layout_leaves_previous_build_intact(tiny_project, monkeypatch) -
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("reportgen.pdf.render_pdf", interrupted)
+    monkeypatch.setattr("reportgen.pdf.write_pdf", interrupted)
     (root / "content" / "01-kapitel.md").write_text("# Neu\n\nGeändert.\n", "utf-8")
     assert main(["--project", str(root), "build"]) == 130
     assert Layout(root).path(Layout.pdf).read_bytes() == good

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from .breakdown import AnalysisRules
@@ -39,6 +39,9 @@ from .timing import Stage, StageHook, stage
 from .writer import BuildFolder
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from .pdf import LaidOut
 
 
 @dataclass(frozen=True)
@@ -244,32 +247,55 @@ def build(
             executor.submit(warm_up)
         project = _prepare(config, on_stage)
         _refuse_warnings(project.warnings, strict)
-        layout = project.config.layout
-        with stage(on_stage, Stage.CHARTS):
-            charts = start_charts(
-                project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor
-            )
-        from .pdf import render_pdf  # WeasyPrint and pikepdf are imported while the worker draws
-        from .pdf_attachments import survey_attachments
+        rendering = render(project, executor=executor, on_stage=on_stage)
+    return finish(rendering, on_stage=on_stage, strict=strict)
 
-        html = project.html
-        assets = Assets(project.style_files, charts)
-        config = project.config
-        attached = (
-            survey_attachments(layout, project.survey_files, config.document_date)
-            if config.survey.attach_to_pdf
-            else ()
-        )
-        pdf, layout_warnings = render_pdf(
-            html, layout, assets, on_stage, limit=config.limits.file_size, attachments=attached
-        )
+
+@dataclass(frozen=True)
+class Rendering:
+    """A prepared project with its pages laid out: what `finish` writes."""
+
+    project: Project
+    charts: PendingCharts
+    assets: Assets
+    laid_out: LaidOut
+
+
+def render(project: Project, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> Rendering:
+    """Start the charts (from the cache, in `executor`, or here) and lay out the pages; nothing is written."""
+    layout = project.config.layout
+    with stage(on_stage, Stage.CHARTS):
+        charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
+    from .pdf import lay_out  # WeasyPrint is imported while the worker draws
+
+    assets = Assets(project.style_files, charts)
+    config = project.config
+    laid_out = lay_out(
+        project.html, layout, assets, on_stage, limit=config.limits.file_size, with_files=config.survey.attach_to_pdf
+    )
+    return Rendering(project, charts, assets, laid_out)
+
+
+def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: bool = False) -> BuildResult:
+    """Write the PDF of the laid-out pages, then build/report.pdf, report.html and the caches. With `strict`, every
+    warning is an error and nothing is written."""
+    from .pdf import write_pdf
+    from .pdf_attachments import survey_attachments
+
+    project, charts, laid_out = rendering.project, rendering.charts, rendering.laid_out
+    config, layout = project.config, project.config.layout
+    attached = (
+        survey_attachments(layout, project.survey_files, config.document_date) if config.survey.attach_to_pdf else ()
+    )
+    pdf, pdf_warnings = write_pdf(laid_out, attached, on_stage)
+    layout_warnings = (*laid_out.warnings, *pdf_warnings)
     _refuse_warnings(layout_warnings, strict)
     with stage(on_stage, Stage.CHARTS_WAIT):
         svgs = charts.result()
     with stage(on_stage, Stage.WRITE):
-        page = preview_html(html, layout, assets, project.config.limits.file_size)  # works alone in a browser
+        page = preview_html(project.html, layout, rendering.assets, config.limits.file_size)  # works alone
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data)
-    warnings = project.warnings + tuple(layout_warnings)
+    warnings = project.warnings + layout_warnings
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
 
 

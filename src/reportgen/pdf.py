@@ -157,6 +157,74 @@ def _laid_out(html: str, url: str, fetcher: ConfinedFetcher, options: Callable[[
     return document, html
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """The pages, before the PDF is written: the WeasyPrint document, the HTML it was laid out from (with the words
+    kept whole that hyphen_runs chose), whether files are attached, and what the layout noticed."""
+
+    document: Any  # weasyprint.Document
+    html: str
+    with_files: bool
+    warnings: tuple[ReportError, ...]
+    fetcher: ConfinedFetcher
+
+
+def lay_out(
+    html: str,
+    layout: Layout,
+    assets: Mapping[str, bytes],
+    on_stage: StageHook | None = None,
+    *,
+    limit: SizeLimit = DEFAULTS.file_size,
+    with_files: bool = False,
+) -> LaidOut:
+    """Lay out the pages; WeasyPrint's warnings are kept, refused fetches raised.
+
+    `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
+    With `with_files`, the PDF will carry attachments (PDF/A-3a, not PDF/A-2a).
+    The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
+    from the document are then not repeated."""
+    fetcher = ConfinedFetcher(layout.root, assets, limit)
+    with _collected_warnings() as messages, stage(on_stage, Stage.LAYOUT):
+        if Layout.stylesheet in assets:
+            weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
+        from_stylesheet = list(messages)
+        # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
+        document, html = _laid_out(html, base_url(layout), fetcher, lambda: render_options(with_files))
+    if fetcher.refused:
+        raise fetcher.refused[0]
+    others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
+    for message in from_stylesheet:
+        if message in others:
+            others.remove(message)
+    warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
+    warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
+    return LaidOut(document, html, with_files, tuple(warnings), fetcher)
+
+
+def write_pdf(
+    laid_out: LaidOut, attachments: Sequence[Attachment] = (), on_stage: StageHook | None = None
+) -> tuple[PdfResult, list[ReportError]]:
+    """The PDF of the laid-out pages, its tags repaired for PDF/UA-1 and its words extractable; WeasyPrint's
+    warnings while writing are returned (the layout's are in `laid_out`).
+
+    `attachments` are embedded as PDF/A-3 associated files; the pages must have been laid out `with_files`."""
+    if bool(attachments) != laid_out.with_files:
+        raise ValueError("attachments need pages laid out with_files, and only they")
+    document = laid_out.document
+    with _collected_warnings() as messages, stage(on_stage, Stage.PDF):
+        data = document.write_pdf(pdf_identifier=b"reportgen", **write_options(laid_out.with_files))
+        # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            tag_pdf(pdf, link_texts(laid_out.html), document)
+            join_split_words(pdf, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
+            data = archived(pdf, attachments)  # PDF/UA-1 identification, files
+    if laid_out.fetcher.refused:
+        raise laid_out.fetcher.refused[0]
+    warnings: list[ReportError] = [RenderError(f"WeasyPrint: {message}") for message in dict.fromkeys(messages)]
+    return PdfResult(data, len(document.pages)), warnings
+
+
 def render_pdf(
     html: str,
     layout: Layout,
@@ -166,33 +234,7 @@ def render_pdf(
     limit: SizeLimit = DEFAULTS.file_size,
     attachments: Sequence[Attachment] = (),
 ) -> tuple[PdfResult, list[ReportError]]:
-    """Lay out and write the PDF; WeasyPrint's warnings are returned, refused fetches raised.
-
-    `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
-    `attachments` are embedded as PDF/A-3 associated files (the PDF is then PDF/A-3a, not PDF/A-2a).
-    The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
-    from the document are then not repeated."""
-    fetcher = ConfinedFetcher(layout.root, assets, limit)
-    with _collected_warnings() as messages:
-        with stage(on_stage, Stage.LAYOUT):
-            if Layout.stylesheet in assets:
-                weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
-            from_stylesheet = list(messages)
-            # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
-            document, html = _laid_out(html, base_url(layout), fetcher, lambda: render_options(bool(attachments)))
-        with stage(on_stage, Stage.PDF):
-            data = document.write_pdf(pdf_identifier=b"reportgen", **write_options(bool(attachments)))
-            # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
-            with pikepdf.open(io.BytesIO(data)) as pdf:
-                tag_pdf(pdf, link_texts(html), document)
-                join_split_words(pdf, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
-                data = archived(pdf, attachments)  # PDF/UA-1 identification, files
-    if fetcher.refused:
-        raise fetcher.refused[0]
-    others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
-    for message in from_stylesheet:
-        if message in others:
-            others.remove(message)
-    warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
-    warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
-    return PdfResult(data, len(document.pages)), warnings
+    """`lay_out`, then `write_pdf`: the PDF and every warning of both."""
+    laid_out = lay_out(html, layout, assets, on_stage, limit=limit, with_files=bool(attachments))
+    pdf, warnings = write_pdf(laid_out, attachments, on_stage)
+    return pdf, [*laid_out.warnings, *warnings]
