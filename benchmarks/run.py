@@ -11,26 +11,31 @@ the child's own ru_maxrss from os.wait4 (the largest single process of its tree,
 
 Scenarios, repeated --runs times in interleaved order (run i of every scenario shares machine conditions):
   (a) cold build (no build/), (b) rebuild after a one-sentence edit in content/, (c) rebuild after one changed
-  response in data/, (d) `reportgen check` on a fresh project and (d′) again on the same project, (e) WeasyPrint
-  alone on build/report.html of run i's cold build (the floor and peer pipeline, PDF/UA-1 like the build). Ratios
-  to (e) are taken pair by pair (a_i / e_i) and summarised by their median. One untimed build and check first warm
-  the OS file cache and matplotlib's font cache.
+  response in data/, (d) `reportgen check` on a fresh project and (d′) again on the same project, (e) the naive
+  peer (peer.py: the same study in one straightforward script with jinja2, markdown-it-py, pandas, matplotlib SVG
+  and WeasyPrint, a tagged PDF, no caches) in a fresh process on its own fresh copy; (a) and (e) swap order every
+  run. Every scenario's ratio to (e) is taken pair by pair (a_i / e_i) and summarised by the median; the page counts
+  of (a) and (e) stand next to each other. One untimed build and check first warm the OS file cache and
+  matplotlib's font cache.
 Then a stage breakdown from build()'s stage hook (a fresh process per repetition, cold), the imports on the
 `check` path, a profile of one build, and scaling with the size of the study (×1, ×2, ×4) and the number of
 respondents (25, 1,000, 100,000), a wide survey (100,000 × 60 columns of every kind) against a naive pandas
 peer (`--wide-only` runs just that), and a weighted breakdown over 100,000 respondents against a naive pandas peer
-(`--breakdown-only`). `--against REV` runs only cold builds of this version against commit REV's, pair by pair
-(see versions.py).
+(`--breakdown-only`), and the watch loop (`--watch-only`): a real `reportgen watch` on a copy of the study,
+driven by --watch-edits one-sentence saves, with save → preview and save → PDF latencies and the process's memory
+after every 10 edits (see watch.py; the full run leaves it out with a note while reportgen has no `watch`).
+`--against REV` runs only cold builds of this version against commit REV's, pair by pair (see versions.py).
 
 Modules: measure (child processes, time, memory, medians), copies (project copies and edits), scenarios ((a)–(e),
-stages, imports and profile), scaling, wide, breakdown, versions, workers (the in-process side, run as `run.py --worker KIND PROJECT`),
-report (machine, targets, JSON and Markdown).
+stages, imports and profile), peer (the naive peer script), watch, scaling, wide, breakdown, versions, workers (the
+in-process side, run as `run.py --worker KIND PROJECT`), report (machine, targets, JSON and Markdown).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -38,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 
-def benchmark(runs: int, quick: bool) -> dict[str, Any]:
+def benchmark(runs: int, quick: bool, watch_edits: int, watch_program: Sequence[str] | None) -> dict[str, Any]:
     """Every measurement, in a temporary folder; the results as one JSON-ready dict."""
     # Imported here, not at the top: a worker process must not import reportgen before it times the import.
     import breakdown
@@ -46,6 +51,7 @@ def benchmark(runs: int, quick: bool) -> dict[str, Any]:
     import report
     import scaling
     import scenarios
+    import watch
     import wide
 
     results: dict[str, Any] = {"runs": runs, "quick": quick, "machine": report.machine()}
@@ -68,8 +74,30 @@ def benchmark(runs: int, quick: bool) -> dict[str, Any]:
             results["wide"] = wide.wide_survey(work)
             progress("weighted breakdown …")
             results["breakdown"] = breakdown.breakdown_benchmark()
+            progress("watch loop …")
+            try:
+                results["watch"] = watch.watch_benchmark(work, watch_edits, watch_program)
+            except RuntimeError as failure:  # missing command or a failed edit: keep the other results
+                progress(f"watch loop not measured: {failure}")
+                results["watch"] = {"not_measured": str(failure)}
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["targets"] = report.targets(results)
+    return results
+
+
+def watch_only(runs: int, edits: int, program: Sequence[str] | None) -> dict[str, Any]:
+    """Only the watch loop: save → preview and save → PDF latencies and the watch process's memory."""
+    import report
+    import watch
+
+    results: dict[str, Any] = {"runs": runs, "quick": False, "machine": report.machine()}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
+        progress(f"watch loop, {edits} edits …")
+        try:
+            results["watch"] = watch.watch_benchmark(Path(folder), edits, program)
+        except RuntimeError as failure:  # the command is missing, or an edit failed: one message, no traceback
+            sys.exit(f"run.py --watch-only: {failure}")
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     return results
 
 
@@ -126,6 +154,20 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--against", metavar="REV", help="only the cold build against an earlier commit's, pair by pair"
     )
+    parser.add_argument("--watch-only", action="store_true", help="only the watch loop's latencies and memory")
+    parser.add_argument(
+        "--watch-edits",
+        type=int,
+        default=100,
+        metavar="N",
+        help="one-sentence saves to the watch process (default 100)",
+    )
+    parser.add_argument(
+        "--watch-command",
+        metavar="PROGRAM",
+        help="run PROGRAM (split like a shell) instead of `reportgen`, with `watch --project DIR --port 0`: a stand-in "
+        "that keeps the watch command's contract",
+    )
     parser.add_argument("--note", default="", help="free text for the report, e.g. what code was measured")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
     return parser
@@ -145,12 +187,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path.cwd() / Layout.config).is_file():
         parser().error(f"run from the project root (the folder with {Layout.config})")
     runs = 1 if arguments.quick else max(arguments.runs, 1)
+    watch_program = shlex.split(arguments.watch_command) if arguments.watch_command else None
+    watch_edits = max(arguments.watch_edits, 1)
     if arguments.against:
         results = against_only(arguments.against, runs)
     elif arguments.breakdown_only:
         results = breakdown_only(runs)
+    elif arguments.watch_only:
+        results = watch_only(runs, watch_edits, watch_program)
+    elif arguments.wide_only:
+        results = wide_only(runs)
     else:
-        results = wide_only(runs) if arguments.wide_only else benchmark(runs, arguments.quick)
+        results = benchmark(runs, arguments.quick, watch_edits, watch_program)
     results["note"] = arguments.note
     print(report.write_results(results))
     return 0

@@ -1,30 +1,31 @@
-"""The scenarios (a)–(e) in fresh processes, the peer pipeline (WeasyPrint alone), stages, imports and profile."""
+"""The scenarios (a)–(e) in fresh processes, (e) the naive peer (peer.py), stages, imports and profile."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
-from copies import clone_built, copy_project, edit_response, edit_sentence, layout_of
-from measure import Sample, import_times, median_by_name, python, reportgen, run_child, summary, worker_result
+from copies import clone_built, copy_project, edit_response, edit_sentence
+from measure import (
+    Sample,
+    import_times,
+    median_by_name,
+    pages_of,
+    python,
+    reportgen,
+    run_child,
+    summary,
+    worker_result,
+)
 from workers import PROFILE_LISTING
 
-from reportgen.layout import Layout
-
-# The peer pipeline and floor: WeasyPrint alone on the build's HTML, written as the same PDF variant.
-FLOOR_CODE = """
-import sys
-from pathlib import Path
-import weasyprint
-html, pdf = Path(sys.argv[1]), Path(sys.argv[2])
-weasyprint.HTML(filename=str(html), base_url=html.parent.as_uri() + "/").write_pdf(
-    str(pdf), pdf_identifier=b"reportgen", pdf_variant="pdf/ua-1"
-)
-"""
-FLOOR_PDF = "floor.pdf"
+# The naive peer (peer.py): the same study in one straightforward script, in a fresh process on a fresh copy.
+PEER_SCRIPT = Path(__file__).resolve().parent / "peer.py"
+PEER_PAGES = re.compile(r"^(\d+) pages$", re.M)
 MATPLOTLIB_MODULES = ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_svg")
 MATPLOTLIB_CODE = f"""
 import importlib, time
@@ -39,13 +40,18 @@ SCENARIOS = {
     "data_edit": "(c) rebuild after one changed response in data/",
     "check": "(d) reportgen check, fresh project (no build/)",
     "check_again": "(d′) reportgen check again on the same project",
-    "floor": "(e) WeasyPrint alone on build/report.html (floor)",
+    "peer": "(e) naive peer: one script, jinja2 + markdown-it-py + pandas + matplotlib SVG + WeasyPrint, no caches",
 }
 
 
-def floor_command(project: Path) -> list[str]:
-    layout = layout_of(project)
-    return python(FLOOR_CODE, str(layout.path(Layout.html)), str(layout.path(Layout.build) / FLOOR_PDF))
+def peer_sample(project: Path) -> Sample:
+    return run_child([sys.executable, str(PEER_SCRIPT), str(project)], project)
+
+
+def peer_pages(sample: Sample) -> int | None:
+    """The page count peer.py printed."""
+    match = PEER_PAGES.search(sample.stdout)
+    return int(match.group(1)) if match else None
 
 
 def build_sample(project: Path) -> Sample:
@@ -65,9 +71,11 @@ def warm_up(work: Path) -> Path:
 
 
 def one_run(work: Path, index: int) -> dict[str, Sample]:
-    """Run i of every scenario; the floor works on the HTML of this run's cold build."""
-    cold = copy_project(work / f"cold-{index}")
-    samples = {"cold": build_sample(cold), "floor": run_child(floor_command(cold), cold)}
+    """Run i of every scenario; the cold build and the peer (each on its own fresh copy) swap order every run."""
+    cold, peer = copy_project(work / f"cold-{index}"), copy_project(work / f"peer-{index}")
+    samples: dict[str, Sample] = {}
+    for name in ("cold", "peer") if index % 2 == 0 else ("peer", "cold"):
+        samples[name] = build_sample(cold) if name == "cold" else peer_sample(peer)
     text = clone_built(cold, work / f"text-{index}")
     edit_sentence(text)
     samples["text_edit"] = build_sample(text)
@@ -77,29 +85,36 @@ def one_run(work: Path, index: int) -> dict[str, Sample]:
     checked = copy_project(work / f"check-{index}")
     samples["check"] = check_sample(checked)
     samples["check_again"] = check_sample(checked)
-    for folder in (cold, text, data, checked):
+    for folder in (cold, peer, text, data, checked):
         shutil.rmtree(folder)
     return samples
 
 
 def run_scenarios(work: Path, runs: int) -> dict[str, Any]:
-    """Every scenario `runs` times, interleaved; ratios to the floor pair by pair (run i with run i)."""
+    """Every scenario `runs` times, interleaved; ratios to the peer pair by pair (run i with run i)."""
     per_run = []
     for index in range(runs):
         per_run.append(one_run(work, index))
-        print(f"  run {index + 1}/{runs}: cold {per_run[-1]['cold'].seconds:.2f} s", file=sys.stderr)
-    return {name: scenario_entry(title, [run[name] for run in per_run], per_run) for name, title in SCENARIOS.items()}
+        cold, peer = per_run[-1]["cold"], per_run[-1]["peer"]
+        print(f"  run {index + 1}/{runs}: cold {cold.seconds:.2f} s, peer {peer.seconds:.2f} s", file=sys.stderr)
+    entries = {
+        name: scenario_entry(title, [run[name] for run in per_run], per_run) for name, title in SCENARIOS.items()
+    }
+    for name in ("cold", "text_edit", "data_edit"):
+        entries[name]["pages"] = pages_of(per_run[0][name])
+    entries["peer"]["pages"] = peer_pages(per_run[0]["peer"])
+    return entries
 
 
 def scenario_entry(title: str, samples: list[Sample], per_run: list[dict[str, Sample]]) -> dict[str, Any]:
     seconds = [sample.seconds for sample in samples]
     memory = [sample.peak_mib for sample in samples]
-    ratios = [sample.seconds / run["floor"].seconds for sample, run in zip(samples, per_run, strict=True)]
+    ratios = [sample.seconds / run["peer"].seconds for sample, run in zip(samples, per_run, strict=True)]
     return {
         "title": title,
         "seconds": seconds,
         "peak_mib": memory,
-        "ratio_to_floor": ratios,
+        "ratio_to_peer": ratios,
         "time": summary(seconds),
         "memory": summary(memory),
         "ratio": summary(ratios),
