@@ -102,7 +102,11 @@ def write_results(results: dict[str, Any]) -> str:
 def markdown(results: dict[str, Any]) -> str:
     parts = [machine_lines(results)]
     if "scenarios" in results:
-        parts.extend([scenario_table(results), target_table(results), stage_table(results), import_table(results)])
+        parts.append(scenario_table(results))
+    if "targets" in results:
+        parts.append(target_table(results))
+    if "stages" in results:
+        parts.extend([stage_table(results), import_table(results)])
     if "profile" in results:
         parts.append(profile_table(results))
     if "study_size" in results:

@@ -101,6 +101,23 @@ def watch_only(runs: int, edits: int, program: Sequence[str] | None) -> dict[str
     return results
 
 
+def scenarios_only(runs: int) -> dict[str, Any]:
+    """Only scenarios (a)–(e): reportgen's builds and checks against the naive peer, pair by pair."""
+    import report
+    import scenarios
+
+    results: dict[str, Any] = {"runs": runs, "quick": False, "machine": report.machine()}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
+        work = Path(folder)
+        progress("warm-up …")
+        scenarios.warm_up(work)
+        progress("scenarios (a)–(e) …")
+        results["scenarios"] = scenarios.run_scenarios(work, runs)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    results["targets"] = report.targets(results)
+    return results
+
+
 def wide_only(runs: int) -> dict[str, Any]:
     """Only the wide survey against its naive peer (issue 10's data target)."""
     import report
@@ -154,6 +171,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--against", metavar="REV", help="only the cold build against an earlier commit's, pair by pair"
     )
+    parser.add_argument("--scenarios-only", action="store_true", help="only scenarios (a)-(e) against the peer")
     parser.add_argument("--watch-only", action="store_true", help="only the watch loop's latencies and memory")
     parser.add_argument(
         "--watch-edits",
@@ -193,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = against_only(arguments.against, runs)
     elif arguments.breakdown_only:
         results = breakdown_only(runs)
+    elif arguments.scenarios_only:
+        results = scenarios_only(runs)
     elif arguments.watch_only:
         results = watch_only(runs, watch_edits, watch_program)
     elif arguments.wide_only:
