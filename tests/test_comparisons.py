@@ -13,6 +13,7 @@ from scipy import stats as scipy_stats
 
 from reportgen.build import check, prepare
 from reportgen.errors import ReportError
+from reportgen.provenance import unmarked
 
 CODEBOOK = """\
 [item]
@@ -68,7 +69,8 @@ def project(tiny_project):
 
 
 def text_of(html: str) -> str:
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))).replace("\u00a0", " ")
+    text = re.sub(r"<[^>]+>", " ", unmarked(html))
+    return html_module.unescape(re.sub(r"\s+", " ", text)).replace("\u00a0", " ")
 
 
 def german(value: float, decimals: int) -> str:

@@ -20,6 +20,7 @@ from reportgen.crossrefs import resolve
 from reportgen.errors import ContentError
 from reportgen.helpers import BIBLIOGRAPHY_MARKER, GROUPS, Helpers, helper, helper_names, registered
 from reportgen.helpers.views import chart_view
+from reportgen.provenance import unmarked
 from reportgen.references import Reference
 from reportgen.stats import Descriptives, FrequencyRow, FrequencyTable, QuestionStats, SurveyStats
 from reportgen.templating import SourceLoader, folder_loader, make_environment
@@ -82,7 +83,8 @@ def helpers() -> Helpers:
 
 
 def call(helpers: Helpers, name: str, *args: object, **kwargs: object) -> object:
-    return helpers.namespace()[name](*args, **kwargs)
+    """What a helper shows: its HTML without the provenance spans (tests/test_provenance.py checks those)."""
+    return unmarked(helpers.namespace()[name](*args, **kwargs))
 
 
 def raises(helpers: Helpers, name: str, *args: object, **kwargs: object) -> ContentError:
@@ -94,7 +96,7 @@ def raises(helpers: Helpers, name: str, *args: object, **kwargs: object) -> Cont
 
 def plain(html: object) -> str:
     """The text of HTML, each tag a space, entities resolved, runs of white space (no-break too) as one space."""
-    text = unescape(re.sub(r"<[^>]+>", " ", str(html))).replace("\u00ad", "")
+    text = unescape(re.sub(r"<[^>]+>", " ", unmarked(str(html)))).replace("\u00ad", "")
     return re.sub(r"\s+", " ", text.replace(NBSP, " "))
 
 
@@ -152,7 +154,7 @@ def test_helpers_are_callable_in_the_sandbox(helpers: Helpers) -> None:
     template = make_environment(SourceLoader({}), autoescape=False).from_string(
         "{{ share('item', 4, 5) }} von {{ n() }}"
     )
-    assert template.render(helpers.namespace()) == f"43{NBSP}% von 8"
+    assert unmarked(template.render(helpers.namespace())) == f"43{NBSP}% von 8"
 
 
 # Numbers in the prose, by hand

@@ -17,6 +17,7 @@ from reportgen.codebook import Category, Coding, Option, Question
 from reportgen.crossrefs import resolve
 from reportgen.errors import ContentError
 from reportgen.helpers import Helpers
+from reportgen.provenance import unmarked
 from reportgen.stats import (
     Descriptives,
     FrequencyRow,
@@ -153,7 +154,7 @@ def helpers() -> Helpers:
 
 
 def call(helpers: Helpers, name: str, *args: object, **kwargs: object) -> str:
-    return str(helpers.namespace()[name](*args, **kwargs))
+    return unmarked(str(helpers.namespace()[name](*args, **kwargs)))
 
 
 def raises(helpers: Helpers, name: str, *args: object, **kwargs: object) -> ContentError:

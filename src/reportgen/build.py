@@ -29,6 +29,7 @@ from .limits import Limits, SizeLimit
 from .microdata import Respondents
 from .page import PageContext, check_page_template, page_context, render_page
 from .preview import preview_html
+from .provenance import unmarked
 from .references import Reference, parse_references
 from .stats import SurveyStats
 from .stylesheet import read_stylesheet
@@ -270,8 +271,15 @@ def render(project: Project, *, executor: Executor | None = None, on_stage: Stag
 
     assets = Assets(project.style_files, charts)
     config = project.config
+    # The PDF is laid out without the numbers' provenance spans: WeasyPrint would draw each as a text object of its
+    # own, and extractors read the spaces around it differently. report.html keeps them.
     laid_out = lay_out(
-        project.html, layout, assets, on_stage, limit=config.limits.file_size, with_files=config.survey.attach_to_pdf
+        unmarked(project.html),
+        layout,
+        assets,
+        on_stage,
+        limit=config.limits.file_size,
+        with_files=config.survey.attach_to_pdf,
     )
     return Rendering(project, charts, assets, laid_out)
 

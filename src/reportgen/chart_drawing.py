@@ -10,12 +10,13 @@ import io
 import textwrap
 from typing import TYPE_CHECKING, Any, cast
 
-from . import fmt
+from . import fmt, provenance
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
     from matplotlib.ticker import MaxNLocator
 
     from .charts import ChartSpec, ChartStyle
@@ -40,7 +41,41 @@ def draw(spec: ChartSpec, style: ChartStyle) -> bytes:
         buffer = io.BytesIO()
         # Not cropped ("tight"): the SVG is exactly the figure's size, the width it is shown at.
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+        return with_label_boxes(buffer.getvalue(), figure)
+
+
+def describe(text: Text, what: str) -> None:
+    """Say what a printed number is. The artist's label is never drawn, and Texts are no legend handles."""
+    text.set_label(what)
+
+
+def with_label_boxes(svg: bytes, figure: Figure) -> bytes:
+    """`svg` with the box (in its user units, points from the top-left corner) and description of every described
+    number the drawn figure shows, for the preview (provenance.svg_metadata)."""
+    from matplotlib.text import Text
+
+    figure.set_dpi(72)  # the SVG's user units are points
+    measure = renderer(figure)
+    height = figure.get_figheight() * 72
+    labels = []
+    for text in figure.findobj(match=Text):
+        what = str(text.get_label())
+        if not what or what.startswith("_") or not text.get_visible() or not text.get_text():
+            continue
+        box = text.get_window_extent(measure)
+        labels.append(
+            {
+                "x": round(box.x0, 2),
+                "y": round(height - box.y1, 2),
+                "width": round(box.width, 2),
+                "height": round(box.height, 2),
+                "text": text.get_text(),
+                "provenance": what,
+            }
+        )
+    metadata = provenance.svg_metadata(round(figure.get_figwidth() * 72, 2), round(height, 2), labels)
+    end = svg.rindex(b"</svg>")
+    return svg[:end] + metadata + svg[end:]
 
 
 def settings(style: ChartStyle) -> dict[Any, Any]:
@@ -101,7 +136,10 @@ def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
         positions, spec.counts, color=style.primary, **(touching if spec.kind == "hist" else {"width": 0.65})
     )
     labels = [fmt.percent(count / spec.valid, 1) if spec.valid else "" for count in spec.counts]
-    axes.bar_label(bars, labels=labels, padding=2, fontsize=VALUE_SIZE, color=style.text)
+    printed = axes.bar_label(bars, labels=labels, padding=2, fontsize=VALUE_SIZE, color=style.text)
+    base = provenance.Base(spec.question_id, spec.valid)
+    for text, count, label in zip(printed, spec.counts, spec.labels, strict=True):
+        describe(text, provenance.share(count, base, f"Antwort „{label}“"))
     _column_labels(figure, axes, spec.labels)
     axes.set_ylabel("Absolute Häufigkeit")
     if spec.axis_label:
@@ -124,7 +162,10 @@ def _barh(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     shares = [count / spec.valid * 100 if spec.valid else 0.0 for count in spec.counts]
     bars = axes.barh(positions, shares, color=style.primary, height=0.62)
     labels = [fmt.percent(share / 100, 1) if spec.valid else "" for share in shares]
-    axes.bar_label(bars, labels=labels, padding=3, fontsize=VALUE_SIZE, color=style.text)
+    printed = axes.bar_label(bars, labels=labels, padding=3, fontsize=VALUE_SIZE, color=style.text)
+    base = provenance.Base(spec.question_id, spec.valid, noun="Befragten, die die Frage beantwortet haben")
+    for text, count, label in zip(printed, spec.counts, spec.labels, strict=True):
+        describe(text, provenance.share(count, base, f"Option „{label}“"))
     axes.set_yticks(list(positions), [_wrap(label, BAR_LABEL_WIDTH) for label in spec.labels])
     axes.invert_yaxis()
     axes.tick_params(axis="y", length=0)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, cast
 
-from . import fmt
-from .chart_drawing import CM, TEXT_WIDTH, VALUE_SIZE, renderer
+from . import fmt, provenance
+from .chart_drawing import CM, TEXT_WIDTH, VALUE_SIZE, describe, renderer
 from .colours import text_on
 
 if TYPE_CHECKING:
@@ -43,14 +43,25 @@ def pie_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
     axes.set_aspect("equal")
     measure = renderer(figure)
     total = sum(spec.counts)
-    for wedge, count, colour in zip(wedges, spec.counts, colours, strict=True):
+    whole = provenance.Base(spec.question_id, total)
+    for wedge, count, colour, label in zip(wedges, spec.counts, colours, spec.labels, strict=True):
         if count and total:
-            _print_share(axes.text(0, 0, fmt.percent(count / total, 1)), wedge, text_on(colour, style.text), measure)
+            text = axes.text(0, 0, fmt.percent(count / total, 1))
+            describe(text, provenance.share(count, whole, f"Antwort „{label}“"))
+            _print_share(text, wedge, text_on(colour, style.text), measure)
     legend = [
         f"{label}: {count} ({fmt.percent(count / spec.valid, 1)})"
         for label, count in zip(spec.labels, spec.counts, strict=True)
     ]
-    axes.legend(wedges, legend, loc="center left", bbox_to_anchor=(1.08, 0.5), frameon=False, fontsize=VALUE_SIZE)
+    shown = axes.legend(
+        wedges, legend, loc="center left", bbox_to_anchor=(1.08, 0.5), frameon=False, fontsize=VALUE_SIZE
+    )
+    base = provenance.Base(spec.question_id, spec.valid)
+    for text, label, count in zip(shown.get_texts(), spec.labels, spec.counts, strict=True):
+        describe(
+            text,
+            f"{provenance.count(count, base, f'Antwort „{label}“')}; {provenance.share(count, base, f'Antwort „{label}“')}",
+        )
     return figure
 
 

@@ -23,7 +23,15 @@ def drawing_version() -> str:
         here,
         *(
             here.with_name(name)
-            for name in ("chart_drawing.py", "chart_pie.py", "charts_compare.py", "charts_describe.py", "colours.py")
+            for name in (
+                "chart_drawing.py",
+                "chart_pie.py",
+                "charts_compare.py",
+                "charts_describe.py",
+                "colours.py",
+                "provenance.py",  # the chart labels' descriptions are in the SVG
+                "fmt.py",
+            )
         ),
     )
     code = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()

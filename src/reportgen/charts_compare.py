@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from . import chart_drawing as drawing
-from . import fmt
+from . import fmt, provenance
 from .chart_drawing import (
     CM,
     LABEL_SIZE,
@@ -75,6 +75,9 @@ def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
             **_look(colours, flagged(spec, row)),
         )
         _print_shares(axes, bars, shares, style)
+        for text, label in zip(axes.texts[-len(shares) :], spec.labels, strict=True):
+            among = f"zu „{spec.series_labels[row]}“"
+            drawing.describe(text, provenance.chart_share(f"Antwort „{label}“", among, spec.question_id))
     _likert_axes(axes, spec, labels, (low, high), style)
     _legend(figure, spec, _patches(colours, spec.labels), style)
     _drop_overflowing(figure, axes)
@@ -179,7 +182,10 @@ def _grouped(spec: ChartSpec, style: ChartStyle) -> Figure:
             **_look([colours[index]] * categories, flagged(spec, index)),
         }
         bars = (axes.bar if columns is not None else axes.barh)(positions, values, width * 0.92, **options)
-        axes.bar_label(bars, [fmt.percent(share) for share in shares], padding=1.5, fontsize=VALUE_SIZE)
+        printed = axes.bar_label(bars, [fmt.percent(share) for share in shares], padding=1.5, fontsize=VALUE_SIZE)
+        for text, label in zip(printed, spec.labels, strict=True):
+            among = f"der Gruppe „{spec.series_labels[index]}“"
+            drawing.describe(text, provenance.chart_share(f"Antwort „{label}“", among, spec.question_id))
         top = max(top, *values, *(high * 100 for _low, high in _intervals(spec, index)))
     limit = 100 * spec.value_max if spec.value_max else min(100.0, 10 * math.ceil(top * 1.12 / 10))
     _group_axes(axes, spec, columns, limit, style)

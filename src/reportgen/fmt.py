@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -42,7 +43,7 @@ def valid_decimals(decimals: object) -> bool:
 
 def number(value: float, decimals: int = 0) -> str:
     """`4.125` -> `4,13` (decimals=2); `1234` -> `1.234`."""
-    return _format(_decimal(value), decimals)
+    return _marked(value, _format(_decimal(value), decimals))
 
 
 def integer_or_decimal(value: float, decimals: int = 2) -> str:
@@ -52,12 +53,19 @@ def integer_or_decimal(value: float, decimals: int = 2) -> str:
 
 def percent(share: float, decimals: int = 0) -> str:
     """A share in 0..1 as percent with a no-break space: `0.84` -> `84 %`."""
-    return f"{percent_value(share, decimals)}{NBSP}%"
+    # Added, not formatted in: a marked-up value stays Markup, the sign outside its span.
+    return percent_value(share, decimals) + f"{NBSP}%"
 
 
 def percent_value(share: float, decimals: int = 1) -> str:
     """A share as a bare percent number for table cells: `0.52` -> `52,0`."""
-    return _format(_decimal(share) * 100, decimals)
+    return _marked(share, _format(_decimal(share) * 100, decimals))
+
+
+def _marked(value: object, text: str) -> str:
+    """A number that says what it is (provenance.QuotedInt, QuotedFloat) comes back as `text` marked up with it."""
+    mark: Callable[[str], str] | None = getattr(value, "mark", None)
+    return text if mark is None else mark(text)
 
 
 def month_year(date: datetime.date) -> str:

@@ -13,6 +13,7 @@ from ..breakdown import AnalysisRules
 from ..charts import ChartSpec
 from ..crossrefs import Listed
 from ..targets import LABEL, DuplicateLabelError, Numbered, Target, Targets
+from . import quoting
 from .comparisons import ComparisonBlocks, Filter, chart_key, shared_value_axis
 from .lookup import Questions, helper_error, needs_bins
 from .registry import Example, helper
@@ -87,7 +88,8 @@ class BlockBuilders(ComparisonBlocks):
             raise helper_error(
                 "descriptives_table(): keine Frage für die Tabelle.", "Nennen Sie Fragen in questions=[…]."
             )
-        rows = [measure_view(self._questions.get(qid, where)) for qid in ids]
+        shown = self._questions.where_text(where)
+        rows = [measure_view(self._questions.get(qid, where), shown) for qid in ids]
         caption = self._filtered(caption, where)
         target = self._target("tab", caption, label)
         return self._block("descriptives_table.html.j2", number=target.number, caption=caption, rows=rows)
@@ -108,7 +110,8 @@ class BlockBuilders(ComparisonBlocks):
             raise helper_error(
                 "numeric_table(): das Codebuch hat keine Zahlenfrage.", 'Nennen Sie Fragen: numeric_table("…").'
             )
-        rows = [measure_view(self._questions.measured(qid, "numeric_table", where)) for qid in ids]
+        shown = self._questions.where_text(where)
+        rows = [measure_view(self._questions.measured(qid, "numeric_table", where), shown) for qid in ids]
         caption = caption or (rows[0].stats.question.label if len(rows) == 1 else "Kennwerte der Zahlenangaben")
         caption = self._filtered(caption, where)
         automatic = ids[0] if len(ids) == 1 and not where else ""
@@ -137,10 +140,10 @@ class BlockBuilders(ComparisonBlocks):
                 number=target.number,
                 caption=caption,
                 stats=stats,
-                table=stats.multiple,
+                table=quoting.multiple_table(stats, stats.multiple, self._questions.where_text(where)),
                 note=MULTIPLE_NOTE,
             )
-        view = frequency_view(stats)
+        view = frequency_view(stats, self._questions.where_text(where))
         return self._block("frequency_table.html.j2", number=target.number, caption=caption, view=view)
 
     @helper(group="block", examples=[Example('answers("position_sonstiges")')])
@@ -155,7 +158,9 @@ class BlockBuilders(ComparisonBlocks):
                 f'Offene Antworten gibt es nur für kind = "text"; für „{question_id}“ passt '
                 f'frequency_table("{question_id}").',
             )
-        table = stats.answers if stats.answers is not None else stats.frequencies
+        table = quoting.answers_table(
+            stats, stats.answers if stats.answers is not None else stats.frequencies, self._questions.where_text(where)
+        )
         caption = self._filtered(caption or stats.question.label, where)
         target = self._target("tab", caption, label, automatic=question_id)
         return self._block("answers.html.j2", number=target.number, caption=caption, stats=stats, table=table)
@@ -235,7 +240,7 @@ class BlockBuilders(ComparisonBlocks):
             kind = "barh"
         elif kind == "bar" and stats.question.is_numeric:
             kind = "hist"
-        view = chart_view(kind, stats)
+        view = chart_view(kind, stats, self._questions.where_text(where))
         if where:
             view = dataclasses.replace(
                 view, spec=dataclasses.replace(view.spec, key=chart_key(kind, [question_id], where))

@@ -6,9 +6,13 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from .. import fmt
-from ..breakdown import Breakdown, BreakdownColumn
+from markupsafe import Markup
+
+from .. import fmt, provenance
+from ..breakdown import Breakdown, BreakdownColumn, BreakdownRow
 from ..inference import TestResult, mean_interval, wilson_interval
+from ..provenance import quoted, quoted_float, quoted_int
+from . import quoting
 from .views import MEAN_DECIMALS, MULTIPLE_NOTE, display_label
 
 WITHHELD = "–"
@@ -44,12 +48,20 @@ def crosstab_view(result: Breakdown, where_text: str = "", ci: bool = False) -> 
     """The table of a breakdown: shares in whole percent, means with two decimals, bases, the legend below; with
     `ci` each value's confidence interval under it (Wilson for shares, t for means, on the effective bases)."""
     columns = result.columns
+    bases = [column_base(result, column, where_text) for column in columns]
     rows = [
         CrosstabRow(
             display_label(result.question, row.label, row.code),
             tuple(
-                _cell(column, fmt.percent_value(share, 0), letters, _share_interval(share, column, result, ci))
-                for column, share, letters in zip(columns, row.shares, row.letters, strict=True)
+                _cell(
+                    column,
+                    fmt.percent_value(quoted_float(share, provenance.share(count, base, _which(result, row))), 0),
+                    letters,
+                    _share_interval(share, column, result, ci, provenance.share(count, base, _which(result, row))),
+                )
+                for column, base, count, share, letters in zip(
+                    columns, bases, row.counts, row.shares, row.letters, strict=True
+                )
             ),
         )
         for row in result.rows
@@ -57,14 +69,22 @@ def crosstab_view(result: Breakdown, where_text: str = "", ci: bool = False) -> 
     if result.mean is not None:
         decimals = result.question.decimals if result.question.is_numeric else None
         cells = tuple(
-            _cell(column, _measure(mean, decimals), letters, _mean_interval(mean, sd, column, result, decimals, ci))
-            for column, mean, sd, letters in zip(
-                columns, result.mean.means, result.mean.sds, result.mean.letters, strict=True
+            _cell(
+                column,
+                _measure(_mean(result, base, mean), decimals),
+                letters,
+                _mean_interval(mean, sd, column, result, decimals, ci, _mean_text(result, base)),
+            )
+            for column, base, mean, sd, letters in zip(
+                columns, bases, result.mean.means, result.mean.sds, result.mean.letters, strict=True
             )
         )
         rows.append(CrosstabRow("Mittelwert", cells, "mean"))
-    bases = tuple(Cell(base_text(c.base, c.weighted_base), small=c.small, starred=c.small) for c in columns)
-    rows.append(CrosstabRow("Basis (n)", bases, "base"))
+    base_cells = tuple(
+        Cell(base_text(c.base, c.weighted_base, base), small=c.small, starred=c.small)
+        for c, base in zip(columns, bases, strict=True)
+    )
+    rows.append(CrosstabRow("Basis (n)", base_cells, "base"))
     heading = result.question.text + (f" (Einheit: {result.question.unit})" if result.question.unit else "")
     lines = legend(result, where_text)
     if ci:
@@ -83,14 +103,18 @@ def means_view(results: list[Breakdown], where_text: str = "") -> CrosstabView:
         cells = tuple(
             dataclasses.replace(cell, starred=cell.small)
             for cell in (
-                _cell(column, _measure(mean, decimals), letters)
+                _cell(column, _measure(_mean(result, column_base(result, column, where_text), mean), decimals), letters)
                 for column, mean, letters in zip(result.columns, result.mean.means, result.mean.letters, strict=True)
             )
         )
         unit = f" ({result.question.unit})" if result.question.unit else ""
         rows.append(CrosstabRow(result.question.label + unit, cells, "item"))
     bases = [max(result.columns[index].base for result in results) for index in range(len(first.columns))]
-    rows.append(CrosstabRow("Basis (n)", tuple(Cell(fmt.number(base)) for base in bases), "base"))
+    cells = tuple(
+        Cell(fmt.number(quoted_int(base, provenance.largest_base(base, _segment(first, column), where_text))))
+        for base, column in zip(bases, first.columns, strict=True)
+    )
+    rows.append(CrosstabRow("Basis (n)", cells, "base"))
     means_letters = any(letter for result in results if result.mean for letter in result.mean.letters)
     lines = legend(first, where_text, means_only=True, letters=means_letters)
     return CrosstabView("Mittelwerte", first.columns, tuple(rows), lines)
@@ -121,7 +145,7 @@ def legend(result: Breakdown, where_text: str = "", means_only: bool = False, le
             f"Buchstaben: signifikant höher als in der Spalte mit diesem Buchstaben ({tests}; {levels}{correction})."
         )
     if not means_only:
-        lines.extend(_tests(result))
+        lines.extend(_tests(result, _table(result)))
         if any(column.small and not column.suppressed for column in result.columns):
             lines.append(f"* Basis < {rules.min_base} – nur eingeschränkt aussagekräftig, nicht getestet.")
     if any(column.suppressed for column in result.columns):
@@ -130,7 +154,10 @@ def legend(result: Breakdown, where_text: str = "", means_only: bool = False, le
             "ließe sich eine solche Spalte errechnen."
         )
     if result.unassigned and not means_only:
-        lines.append(f"Gesamt enthält {fmt.number(result.unassigned)} Befragte ohne Angabe zu „{result.by.label}“.")
+        unassigned = quoted_int(result.unassigned, provenance.unassigned(result.unassigned, result.by.id))
+        lines.append(
+            Markup("Gesamt enthält {} Befragte ohne Angabe zu „{}“.").format(fmt.number(unassigned), result.by.label)
+        )
     if where_text:
         lines.append(f"Teilgruppe: {where_text}.")
     return tuple(lines)
@@ -142,18 +169,24 @@ def has_letters(result: Breakdown) -> bool:
     return any(letter for letters in rows for letter in letters)
 
 
-def _tests(result: Breakdown) -> list[str]:
+def _tests(result: Breakdown, table: str) -> list[str]:
     lines = []
     if result.table_test is not None and not math.isnan(result.table_test.p):
-        lines.append(_chi_square(result.table_test))
+        lines.append(_chi_square(result.table_test, table))
     if result.mean_test is not None and not math.isnan(result.mean_test.p):
-        lines.append(_mean_test(result.mean_test))
+        lines.append(_mean_test(result.mean_test, table))
     return lines
 
 
-def base_text(base: int, weighted: float | None) -> str:
-    """„25“, or with a weight „25 (gew. 24,3)“."""
-    return fmt.number(base) + (f" (gew. {fmt.number(weighted, 1)})" if weighted is not None else "")
+def base_text(base: int, weighted: float | None, described: provenance.Base | None = None) -> str:
+    """„25“, or with a weight „25 (gew. 24,3)“; with `described`, each number marked up with its description."""
+    if described is None:
+        return fmt.number(base) + (f" (gew. {fmt.number(weighted, 1)})" if weighted is not None else "")
+    counted = fmt.number(quoted_int(base, provenance.valid(described)))
+    if weighted is None:
+        return counted
+    summed = fmt.number(quoted_float(weighted, provenance.weights(described)), 1)
+    return Markup("{} (gew. {})").format(counted, summed)
 
 
 def _level(alpha: float) -> str:
@@ -162,27 +195,76 @@ def _level(alpha: float) -> str:
     return fmt.number(alpha, decimals)
 
 
-def p_text(p: float) -> str:
-    """„p = 0,275“, „p < 0,001“."""
-    return "p < 0,001" if p < 0.001 else f"p = {fmt.number(p, 3)}"
+def p_text(p: float, table: str = "", test: str = "") -> str:
+    """„p = 0,275“, „p < 0,001“; with `table` and `test` the p-value marked up with its description."""
+    if p < 0.001:
+        return "p < 0,001"
+    value: float = quoted_float(p, provenance.test(f"p-Wert des {test}", table)) if table else p
+    return Markup("p = {}").format(fmt.number(value, 3))
 
 
-def _chi_square(test: TestResult) -> str:
+def _chi_square(test: TestResult, table: str) -> str:
     warning = (
         " Mehr als 20 % der erwarteten Häufigkeiten liegen unter 5: nur eingeschränkt gültig."
         if test.small_expected > 0.2
         else ""
     )
-    degrees = fmt.integer_or_decimal(test.df[0], 1)
-    return f"χ²-Test über die Tabelle: χ²({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}.{warning}"
+    name = "χ²-Tests über die Tabelle"
+    degrees = _degrees(test.df[0], name, table)
+    statistic = fmt.number(quoted_float(test.statistic, provenance.test(f"Prüfgröße χ² des {name}", table)), 2)
+    return Markup("χ²-Test über die Tabelle: χ²({}) = {}; {}.{}").format(
+        degrees, statistic, p_text(test.p, table, name), warning
+    )
 
 
-def _mean_test(test: TestResult) -> str:
+def _mean_test(test: TestResult, table: str) -> str:
     if len(test.df) == 2:
-        degrees = "; ".join(fmt.integer_or_decimal(value, 1) for value in test.df)
-        return f"Mittelwerte: einfaktorielle ANOVA, F({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}."
-    degrees = fmt.integer_or_decimal(test.df[0], 1)
-    return f"Mittelwerte: Welch-t-Test, t({degrees}) = {fmt.number(test.statistic, 2)}; {p_text(test.p)}."
+        name = "F-Tests (einfaktorielle ANOVA) der Mittelwerte"
+        both = Markup("; ").join(_degrees(value, name, table, index) for index, value in enumerate(test.df, 1))
+        statistic = fmt.number(quoted_float(test.statistic, provenance.test(f"Prüfgröße F des {name}", table)), 2)
+        return Markup("Mittelwerte: einfaktorielle ANOVA, F({}) = {}; {}.").format(
+            both, statistic, p_text(test.p, table, name)
+        )
+    name = "Welch-t-Tests der Mittelwerte"
+    degrees = _degrees(test.df[0], name, table)
+    statistic = fmt.number(quoted_float(test.statistic, provenance.test(f"Prüfgröße t des {name}", table)), 2)
+    return Markup("Mittelwerte: Welch-t-Test, t({}) = {}; {}.").format(degrees, statistic, p_text(test.p, table, name))
+
+
+def _degrees(value: float, name: str, table: str, index: int = 0) -> str:
+    which = f"{index}. " if index else ""
+    return fmt.integer_or_decimal(quoted_float(value, provenance.test(f"{which}Freiheitsgrade des {name}", table)), 1)
+
+
+def _table(result: Breakdown) -> str:
+    return f"Frage {result.question.id} nach {result.by.label}"
+
+
+def _segment(result: Breakdown, column: BreakdownColumn) -> str:
+    return provenance.segment(column.label if column.letter else "", result.by.label)
+
+
+def column_base(result: Breakdown, column: BreakdownColumn, where_text: str) -> provenance.Base:
+    """A column's base: its valid answers (of a multiple-response set its respondents who answered it)."""
+    noun = quoting.MULTIPLE_NOUN if result.question.is_multiple else "gültigen Antworten"
+    weighted = column.weighted_base is not None
+    return provenance.Base(result.question.id, column.base, weighted, where_text, _segment(result, column), noun)
+
+
+def _which(result: Breakdown, row: BreakdownRow) -> str:
+    if result.question.is_multiple:
+        return f"Option „{row.label}“"
+    return provenance.answers([(row.code, row.label)])
+
+
+def _mean_text(result: Breakdown, base: provenance.Base) -> str:
+    question = result.question
+    scale = f"{question.codes[0]}–{question.codes[-1]}" if question.is_scale and question.codes else ""
+    return provenance.measure("mean", base, scale, question.unit)
+
+
+def _mean(result: Breakdown, base: provenance.Base, mean: float | None) -> float | None:
+    return quoted(mean, _mean_text(result, base))
 
 
 def _cell(column: BreakdownColumn, text: str, letters: str, interval: str = "") -> Cell:
@@ -191,22 +273,36 @@ def _cell(column: BreakdownColumn, text: str, letters: str, interval: str = "") 
     return Cell(text, letters, column.small, interval=interval)
 
 
-def _share_interval(share: float, column: BreakdownColumn, result: Breakdown, ci: bool) -> str:
+def _share_interval(share: float, column: BreakdownColumn, result: Breakdown, ci: bool, of: str) -> str:
     if not ci or column.base == 0:
         return ""
     low, high = wilson_interval(share, column.test_base, result.rules.confidence)
-    return f"{fmt.percent_value(low, 0)}–{fmt.percent_value(high, 0)}"
+    level = fmt.integer_or_decimal(result.rules.confidence * 100, 1)
+    bounds = [
+        quoted_float(value, provenance.bound(bool(high), level, "Wilson", of)) for high, value in enumerate((low, high))
+    ]
+    return fmt.percent_value(bounds[0], 0) + "–" + fmt.percent_value(bounds[1], 0)
 
 
 def _mean_interval(
-    mean: float | None, sd: float | None, column: BreakdownColumn, result: Breakdown, decimals: int | None, ci: bool
+    mean: float | None,
+    sd: float | None,
+    column: BreakdownColumn,
+    result: Breakdown,
+    decimals: int | None,
+    ci: bool,
+    of: str,
 ) -> str:
     if not ci or mean is None or sd is None:
         return ""
     low, high = mean_interval(mean, sd, column.test_base, result.rules.confidence)
     if math.isnan(low):
         return ""
-    return f"{_measure(low, decimals)}–{_measure(high, decimals)}"
+    level = fmt.integer_or_decimal(result.rules.confidence * 100, 1)
+    bounds = [
+        quoted_float(value, provenance.bound(bool(high), level, "t", of)) for high, value in enumerate((low, high))
+    ]
+    return _measure(bounds[0], decimals) + "–" + _measure(bounds[1], decimals)
 
 
 def _measure(value: float | None, decimals: int | None) -> str:

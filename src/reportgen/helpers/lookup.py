@@ -12,7 +12,7 @@ from .. import fmt
 from ..breakdown import AnalysisRules, Breakdown, breakdown
 from ..errors import ContentError, Location
 from ..layout import Layout
-from ..subgroups import SubgroupError
+from ..subgroups import SubgroupError, describe_where
 
 if TYPE_CHECKING:
     from ..stats import QuestionStats, SurveyStats
@@ -83,6 +83,13 @@ class Questions:
         if isinstance(where, Mapping):
             self._used.update(str(key) for key in where if key in self._stats.questions)
         return self._subgroups
+
+    def where_text(self, where: object) -> str:
+        """A filter in words („Position: Manager/in“), empty without one."""
+        if not where or not isinstance(where, Mapping):
+            return ""
+        with subgroup_errors():
+            return describe_where(self.subgroups(where).questions, where)
 
     def breakdown(self, question_id: str, by: object, where: object, rules: AnalysisRules, helper: str) -> Breakdown:
         """One question broken down by the segments of `by` among the respondents a filter keeps."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
-from .. import fmt
+from .. import fmt, provenance
 from ..breakdown import AnalysisRules
+from ..provenance import quoted_float, quoted_int
+from . import quoting
 from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error, needs_bins, unknown_code
 from .prose_compare import ComparisonNumbers
 from .registry import Example, helper
@@ -39,13 +42,16 @@ class ProseNumbers(ComparisonNumbers):
     def n(self, question_id: str | None = None, where: Filter = None) -> str:
         """Respondents, or the valid answers to one question (of a multiple-response set: its base)."""
         if question_id is None:
-            return fmt.number(self._questions.respondents if where is None else self._questions.size(where))
-        return fmt.number(base(self._questions.get(question_id, where))[0])
+            size = self._questions.respondents if where is None else self._questions.size(where)
+            return fmt.number(quoted_int(size, provenance.respondents(size, self._questions.where_text(where))))
+        stats = self._questions.get(question_id, where)
+        return fmt.number(quoting.valid_count(stats, self._questions.where_text(where)))
 
     @helper(group="prose", examples=[Example('missing("beschaeftigte")', "14")])
     def missing(self, question_id: str, where: Filter = None) -> str:
         """Missing answers to a question (empty cells, missing codes and categories such as „weiß nicht“)."""
-        return fmt.number(base(self._questions.get(question_id, where))[1])
+        stats = self._questions.get(question_id, where)
+        return fmt.number(quoting.missing_count(stats, self._questions.where_text(where)))
 
     @helper(
         group="prose",
@@ -58,15 +64,24 @@ class ProseNumbers(ComparisonNumbers):
     def count(self, question_id: str, *codes: Code, where: Filter = None) -> str:
         """Answers with these codes (or exact category labels); of a multiple-response set one option."""
         stats = self._questions.get(question_id, where)
+        base = quoting.base_of(stats, self._questions.where_text(where))
         if stats.multiple is not None:
-            return fmt.number(self._option(stats, codes, "count").count)
-        return fmt.number(stats.count(checked_codes(stats, codes, "count")))
+            option = self._option(stats, codes, "count")
+            return fmt.number(
+                quoted_int(option.count, provenance.count(option.count, base, f"Option „{option.label}“"))
+            )
+        wanted = checked_codes(stats, codes, "count")
+        rows, number = quoting.selected(stats, wanted), stats.count(wanted)
+        if any(row.missing for row in rows):  # „weiß nicht“ is outside the valid answers
+            base = dataclasses.replace(base, valid=stats.frequencies.total, noun="Befragten")
+        return fmt.number(quoted_int(number, provenance.count(number, base, quoting.which(rows))))
 
     @helper(group="prose", examples=[Example('mentions("themen")', "15")])
     def mentions(self, question_id: str, where: Filter = None) -> str:
         """All options chosen in a multiple-response set, summed over its respondents (Nennungen)."""
-        table = self._questions.multiple(question_id, "mentions", where).multiple
-        assert table is not None
+        stats = self._questions.multiple(question_id, "mentions", where)
+        assert stats.multiple is not None
+        table = quoting.multiple_table(stats, stats.multiple, self._questions.where_text(where))
         return fmt.number(table.mentions)
 
     @helper(
@@ -98,14 +113,18 @@ class ProseNumbers(ComparisonNumbers):
                     "share(): exclude= gibt es bei Mehrfachnennungen nicht.",
                     "Die Basis sind alle Befragten, die die Frage beantwortet haben.",
                 )
-            return fmt.percent(self._option(stats, codes, "share").share, decimals)
+            option = self._option(stats, codes, "share")
+            described = quoting.multiple_table(stats, stats.multiple, self._questions.where_text(where))
+            return fmt.percent(next(row.share for row in described.rows if row.label == option.label), decimals)
         wanted = checked_codes(stats, codes, "share")
         excluded = checked_codes(stats, tuple(exclude), "share", allow_empty=True)
         if set(wanted) & set(excluded):
             raise helper_error("share(): ein Code kann nicht zugleich gezählt und ausgeschlossen werden.")
         _outside_the_base(stats, [*wanted, *excluded])
         try:
-            return fmt.percent(stats.share(wanted, excluded), decimals)
+            return fmt.percent(
+                quoted_float(stats.share(wanted, excluded), self._share_text(stats, wanted, excluded, where)), decimals
+            )
         except ZeroDivisionError:
             raise helper_error(
                 f"share(): „{question_id}“ hat keine gültigen Antworten als Basis.",
@@ -208,23 +227,26 @@ class ProseNumbers(ComparisonNumbers):
     @helper(group="prose", examples=[Example('scale_min("strategie")', "0")])
     def scale_min(self, question_id: str) -> str:
         """The lowest point of a scale question."""
-        return fmt.number(self._questions.scale(question_id).question.codes[0])
+        point = self._questions.scale(question_id).question.codes[0]
+        return fmt.number(quoted_int(point, provenance.scale_point("Niedrigster Skalenwert", question_id)))
 
     @helper(group="prose", examples=[Example('scale_max("strategie")', "5")])
     def scale_max(self, question_id: str) -> str:
         """The highest point of a scale question."""
-        return fmt.number(self._questions.scale(question_id).question.codes[-1])
+        point = self._questions.scale(question_id).question.codes[-1]
+        return fmt.number(quoted_int(point, provenance.scale_point("Höchster Skalenwert", question_id)))
 
     @helper(group="prose", examples=[Example('scale_points("strategie")', "6")])
     def scale_points(self, question_id: str) -> str:
         """The number of points of a scale question."""
-        return fmt.number(len(self._questions.scale(question_id).question.codes))
+        points = len(self._questions.scale(question_id).question.codes)
+        return fmt.number(quoted_int(points, provenance.scale_point("Zahl der Skalenpunkte", question_id)))
 
     def _measure(
         self, question_id: str, name: Measure, helper: str, decimals: object, unit: object, where: Filter
     ) -> str:
         stats = self._questions.measured(question_id, helper, where)
-        value = getattr(stats.descriptives, name)
+        value = getattr(quoting.descriptives(stats, self._questions.where_text(where)), name)
         if value is None:
             raise helper_error(f"„{question_id}“ hat zu wenige gültige Antworten für {helper}().")
         question = stats.question
@@ -236,7 +258,15 @@ class ProseNumbers(ComparisonNumbers):
             text = fmt.number(value, MEAN_DECIMALS)
         else:
             text = fmt.integer_or_decimal(value, MEAN_DECIMALS)
-        return f"{text}{fmt.NBSP}{question.unit}" if unit and question.unit else text
+        return text + f"{fmt.NBSP}{question.unit}" if unit and question.unit else text
+
+    def _share_text(self, stats: QuestionStats, wanted: list[Code], excluded: list[Code], where: Filter) -> str:
+        """What share() computed: the answers with `wanted` among the valid ones, less the `excluded`."""
+        rows, left_out = quoting.selected(stats, wanted), quoting.selected(stats, excluded)
+        base = quoting.base_of(stats, self._questions.where_text(where))
+        base = dataclasses.replace(base, valid=stats.frequencies.valid - stats.count(excluded))
+        which = quoting.which(rows) + (f"; ohne {quoting.which(left_out)}" if left_out else "")
+        return provenance.share(stats.count(wanted), base, which)
 
     @staticmethod
     def _option(stats: QuestionStats, codes: tuple[Code, ...], helper: str) -> MultipleRow:

@@ -3,12 +3,18 @@ A mixin of ProseNumbers."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Iterable, Mapping
 
-from .. import fmt
+from markupsafe import Markup
+
+from .. import fmt, provenance
 from ..breakdown import AnalysisRules, Breakdown
 from ..inference import mean_interval, wilson_interval
+from ..provenance import quoted_float
+from . import quoting
 from .lookup import Code, Questions, checked_codes, checked_decimals, helper_error
 from .registry import Example, helper
 from .views import MEAN_DECIMALS
@@ -79,8 +85,13 @@ class ComparisonNumbers:
         else:
             share = stats.share(checked_codes(stats, codes, "share_ci"))
         low, high = wilson_interval(share, stats.effective_base, self._rules.confidence)
-        interval = f"{fmt.percent_value(low, decimals)}–{fmt.percent(high, decimals)}"
-        return f"{shown} ({self._level()}-%-KI: {interval})"
+        of = html.unescape(re.search(r'data-provenance="([^"]*)"', shown).group(1))  # type: ignore[union-attr]
+        bounds = [
+            quoted_float(value, provenance.bound(bool(upper), self._level(), "Wilson", of))
+            for upper, value in enumerate((low, high))
+        ]
+        interval = fmt.percent_value(bounds[0], decimals) + "–" + fmt.percent(bounds[1], decimals)
+        return Markup("{} ({}-%-KI: {})").format(shown, self._level(), interval)
 
     @helper(group="prose", examples=[Example('mean_ci("zukunft")', "4,44 (95-%-KI: 3,99–4,89)")])
     def mean_ci(self, question_id: str, where: Filter = None, decimals: int | None = None) -> str:
@@ -96,8 +107,17 @@ class ComparisonNumbers:
             "mean_ci",
         )
         unit = f"{fmt.NBSP}{question.unit}" if question.unit else ""
-        values = [fmt.number(value, places) for value in (descriptives.mean, low, high)]
-        return f"{values[0]}{unit} ({self._level()}-%-KI: {values[1]}–{values[2]}{unit})"
+        base = quoting.base_of(stats, self._questions.where_text(where))
+        of = provenance.measure("mean", base, quoting.scale_range(stats), question.unit)
+        described = [
+            quoted_float(descriptives.mean, of),
+            *(
+                quoted_float(value, provenance.bound(bool(upper), self._level(), "t", of))
+                for upper, value in enumerate((low, high))
+            ),
+        ]
+        values = [fmt.number(value, places) for value in described]
+        return Markup("{}{} ({}-%-KI: {}–{}{})").format(values[0], unit, self._level(), values[1], values[2], unit)
 
     def _level(self) -> str:
         return fmt.integer_or_decimal(self._rules.confidence * 100, 1)

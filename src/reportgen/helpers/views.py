@@ -3,10 +3,12 @@ decimals of its numbers. Plain values for the partial templates, which format th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..charts import ChartSpec
+from . import quoting
 
 if TYPE_CHECKING:
     from ..codebook import Question
@@ -82,26 +84,36 @@ def valid_rows(stats: QuestionStats) -> tuple[FrequencyRow, ...]:
     return tuple(row for row in stats.frequencies.rows if not row.missing)
 
 
-def frequency_view(stats: QuestionStats) -> FrequencyView:
-    """The rows of frequency_table(): valid answers with their shares, then what is missing, then the total."""
+def frequency_view(stats: QuestionStats, where: str = "") -> FrequencyView:
+    """The rows of frequency_table(): valid answers with their shares, then what is missing, then the total; every
+    number with its description (`where`: the filter in words)."""
     question, table = stats.question, stats.frequencies
+    valid = valid_rows(stats)
     rows = tuple(
-        Row(display_label(question, r.label, r.code), r.count, r.percent, r.valid_percent, r.cumulative_percent)
-        for r in valid_rows(stats)
+        Row(display_label(question, r.label, r.code), *quoting.frequency_cells(stats, r, valid[: i + 1], where))
+        for i, r in enumerate(valid)
     )
-    missing_rows = tuple(Row(f"Fehlend: {r.label}", r.count, r.percent) for r in table.rows if r.missing)
+    missing_rows = tuple(
+        Row(f"Fehlend: {r.label}", *quoting.missing_cells(stats, r.label, r.count, r.percent, where))
+        for r in table.rows
+        if r.missing
+    )
     rest = table.missing - sum(row.count for row in missing_rows)
-    missing = Row("Fehlend: keine Angabe" if missing_rows else "Fehlend", rest, _share(rest, table.total))
+    label = "Fehlend: keine Angabe" if missing_rows else "Fehlend"
+    missing = Row(label, *quoting.missing_cells(stats, "keine Angabe", rest, _share(rest, table.total), where))
     heading = question.text + (f" (Einheit: {question.unit})" if question.unit else "")
-    return FrequencyView(heading, rows, missing_rows, missing, table.total)
+    return FrequencyView(heading, rows, missing_rows, missing, quoting.total(stats, where))
 
 
-def measure_view(stats: QuestionStats) -> MeasureView:
-    """A question's row in descriptives_table() or numeric_table()."""
+def measure_view(stats: QuestionStats, where: str = "") -> MeasureView:
+    """A question's row in descriptives_table() or numeric_table(), every number with its description."""
     question = stats.question
     label = f"{question.label} ({question.unit})" if question.unit else question.label
-    valid, missing = base(stats)
-    return MeasureView(stats, label, question.decimals if question.is_numeric else None, valid, missing)
+    described = dataclasses.replace(stats, descriptives=quoting.descriptives(stats, where))
+    decimals = question.decimals if question.is_numeric else None
+    return MeasureView(
+        described, label, decimals, quoting.valid_count(stats, where), quoting.missing_count(stats, where)
+    )
 
 
 def base(stats: QuestionStats) -> tuple[int, int]:
@@ -124,7 +136,7 @@ class ChartView:
     anchors: str  # what the scale's points mean (labelled ends, or lowest and highest), for the text alternative
 
 
-def chart_view(kind: str, stats: QuestionStats) -> ChartView:
+def chart_view(kind: str, stats: QuestionStats, where: str = "") -> ChartView:
     """The chart of `kind` ("bar", "hist", "barh" or "pie") for one question; pies leave out empty slices."""
     rows = chart_rows(stats)
     if kind == "pie":
@@ -142,7 +154,7 @@ def chart_view(kind: str, stats: QuestionStats) -> ChartView:
     )
     note = MULTIPLE_NOTE if stats.question.is_multiple else ""
     meaning = anchors(stats.question) or bounds(stats.question)
-    return ChartView(spec, rows, n, note, meaning)
+    return ChartView(spec, rows, quoting.valid_count(stats, where), note, meaning)
 
 
 def chart_rows(stats: QuestionStats) -> tuple[Row, ...]:
