@@ -262,11 +262,25 @@ class Rendering:
     laid_out: LaidOut
 
 
-def render(project: Project, *, executor: Executor | None = None, on_stage: StageHook | None = None) -> Rendering:
-    """Start the charts (from the cache, in `executor`, or here) and lay out the pages; nothing is written."""
+def render(
+    project: Project,
+    *,
+    executor: Executor | None = None,
+    on_stage: StageHook | None = None,
+    previous: Rendering | None = None,
+    keep_parts: bool = False,
+) -> Rendering:
+    """Start the charts (from the cache, in `executor`, or here) and lay out the pages; nothing is written.
+
+    With `previous` (a long-running process's last rendering, made `keep_parts`), a chapter that alone changed is
+    laid out alone where that gives the same pages (see parts). With `keep_parts`, the result can be such a
+    `previous`."""
     layout = project.config.layout
     with stage(on_stage, Stage.CHARTS):
-        charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor)
+        known = previous.charts.by_cache_name() if previous is not None else None
+        charts = start_charts(
+            project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor, known
+        )
     from .pdf import lay_out  # WeasyPrint is imported while the worker draws
 
     assets = Assets(project.style_files, charts)
@@ -280,6 +294,8 @@ def render(project: Project, *, executor: Executor | None = None, on_stage: Stag
         on_stage,
         limit=config.limits.file_size,
         with_files=config.survey.attach_to_pdf,
+        previous=previous.laid_out if previous is not None else None,
+        keep_parts=keep_parts,
     )
     return Rendering(project, charts, assets, laid_out)
 

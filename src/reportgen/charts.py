@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -102,10 +102,11 @@ class PendingCharts:
 
     Nothing is written here: the build stores `result()` and `new_cache_entries()` through its writer."""
 
-    def __init__(self, style: ChartStyle, cache_dir: Path | None) -> None:
+    def __init__(self, style: ChartStyle, cache_dir: Path | None, known: Mapping[str, bytes] | None = None) -> None:
         self._style = style
         self._style_key = style_key(style)
         self._cache_dir = cache_dir
+        self._known = known or {}
         self._cache_names: dict[str, str] = {}
         self._ready: dict[str, bytes] = {}
         self._drawn: set[str] = set()
@@ -128,7 +129,9 @@ class PendingCharts:
     def start(self, spec: ChartSpec, executor: Executor | None) -> None:
         """Take the chart from the cache, or draw it in `executor` (in this process without one)."""
         cache_name = self._cache_names[spec.name] = f"{spec.digest(self._style_key)}.svg"
-        cached = read_cached(self._cache_dir / cache_name) if self._cache_dir is not None else None
+        cached = self._known.get(cache_name)
+        if cached is None and self._cache_dir is not None:
+            cached = read_cached(self._cache_dir / cache_name)
         if cached is not None:
             self._ready[spec.name] = cached
         elif executor is not None:
@@ -146,6 +149,10 @@ class PendingCharts:
         """Every chart's SVG by file name."""
         return {name: self.get(name) for name in self._cache_names}
 
+    def by_cache_name(self) -> dict[str, bytes]:
+        """Every chart's SVG by cache file name: what a later build with the same specs can take (`known`)."""
+        return {cache_name: self.get(name) for name, cache_name in self._cache_names.items()}
+
     def new_cache_entries(self) -> dict[str, bytes]:
         """The charts drawn in this build, by cache file name."""
         return {self._cache_names[name]: self.get(name) for name in sorted(self._drawn | set(self._futures))}
@@ -156,10 +163,14 @@ class PendingCharts:
 
 
 def start_charts(
-    specs: Iterable[ChartSpec], style: ChartStyle, cache_dir: Path | None, executor: Executor | None = None
+    specs: Iterable[ChartSpec],
+    style: ChartStyle,
+    cache_dir: Path | None,
+    executor: Executor | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> PendingCharts:
-    """Start every chart: from the cache, in `executor`, or (without one) drawn right here."""
-    pending = PendingCharts(style, cache_dir)
+    """Start every chart: from `known` (by cache name) or the cache, in `executor`, or (without one) drawn here."""
+    pending = PendingCharts(style, cache_dir, known)
     for spec in {spec.name: spec for spec in specs}.values():
         pending.start(spec, executor)
     return pending

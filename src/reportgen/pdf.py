@@ -8,7 +8,7 @@ import logging
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,6 +23,8 @@ from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
+from .parts import PartPlan, relaid
+from .parts import plan as parts_plan
 from .pdf_archive import archived, render_options, write_options
 from .pdf_attachments import Attachment
 from .pdf_tags import link_texts, tag_pdf
@@ -167,6 +169,10 @@ class LaidOut:
     with_files: bool
     warnings: tuple[ReportError, ...]
     fetcher: ConfinedFetcher
+    # For the next layout of a changed HTML (lay_out's `previous`): its chapters, and the documents of chapters
+    # laid out alone, which must live as long as their pages do.
+    parts: PartPlan | None = None
+    chapters: Mapping[str, Any] = field(default_factory=dict)
 
 
 def lay_out(
@@ -177,20 +183,46 @@ def lay_out(
     *,
     limit: SizeLimit = DEFAULTS.file_size,
     with_files: bool = False,
+    previous: LaidOut | None = None,
+    keep_parts: bool = False,
 ) -> LaidOut:
     """Lay out the pages; WeasyPrint's warnings are kept, refused fetches raised.
 
     `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
     With `with_files`, the PDF will carry attachments (PDF/A-3a, not PDF/A-2a).
+    With `previous` (the layout of an earlier version laid out `keep_parts`), only a changed chapter is laid out
+    again where that gives the same pages (see parts). With `keep_parts`, the result can be such a `previous`.
     The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
     from the document are then not repeated."""
     fetcher = ConfinedFetcher(layout.root, assets, limit)
+    chapters: dict[str, Any] = {}
     with _collected_warnings() as messages, stage(on_stage, Stage.LAYOUT):
         if Layout.stylesheet in assets:
             weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
         from_stylesheet = list(messages)
-        # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
-        document, html = _laid_out(html, base_url(layout), fetcher, lambda: render_options(with_files))
+        url = base_url(layout)
+
+        def laid_out(source: str, files: Mapping[str, bytes]) -> tuple[Any, str]:
+            # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
+            chapter_fetcher = ConfinedFetcher(layout.root, files, limit)
+            result = _laid_out(source, url, chapter_fetcher, lambda: render_options(with_files))
+            if chapter_fetcher.refused:
+                raise chapter_fetcher.refused[0]
+            return result
+
+        again = None
+        plan: PartPlan | None
+        if previous is not None and previous.parts is not None and previous.with_files == with_files:
+            again = relaid(previous.parts, previous.document, html, assets, Layout.stylesheet, laid_out)
+        if again is not None:
+            document, plan = again.document, again.plan
+            chapters = {**previous.chapters, again.chapter[0]: again.chapter[1]} if previous else {}
+            html = again.html
+        else:
+            document, laid_html = _laid_out(html, url, fetcher, lambda: render_options(with_files))
+            # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
+            plan = parts_plan(html, document, assets) if keep_parts and laid_html == html else None
+            html = laid_html
     if fetcher.refused:
         raise fetcher.refused[0]
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
@@ -199,7 +231,7 @@ def lay_out(
             others.remove(message)
     warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
     warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
-    return LaidOut(document, html, with_files, tuple(warnings), fetcher)
+    return LaidOut(document, html, with_files, tuple(warnings), fetcher, plan, chapters)
 
 
 def write_pdf(
