@@ -217,3 +217,28 @@ def test_chart_labels_lie_in_the_svg_and_say_what_they_are(kind: str) -> None:
     for label in labels.labels:
         assert label.x >= 0 and label.x + label.width <= labels.width
         assert label.y >= 0 and label.y + label.height <= labels.height
+
+
+def _document(body: str) -> object:
+    import weasyprint
+
+    style = "<style>@page { size: 60mm 40mm; margin: 5mm } p { font: 10pt sans-serif; margin: 0 }</style>"
+    return weasyprint.HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
+
+
+def test_boxes_go_only_on_pages_that_look_the_same_with_and_without_the_spans() -> None:
+    from reportgen.number_boxes import number_boxes_on
+
+    spans = f"<p>Es sind {mark('21', 'Anzahl: 21 von 25')} von {mark('25', 'gültige Antworten: 25')}.</p>"
+    marked = _document(spans)
+    same = number_boxes_on(_document(unmarked(spans)), marked)
+    assert [(box.text, box.provenance) for box in same[0]] == [
+        ("21", "Anzahl: 21 von 25"),
+        ("25", "gültige Antworten: 25"),
+    ]
+    assert same[0][0].x < same[0][1].x  # in reading order, each at its own number
+    # a page whose lines differ (here: other text) gets no boxes rather than boxes on the wrong words
+    assert number_boxes_on(_document("<p>Es sind 21 von 26.</p>"), marked) == [[]]
+    # another page count: no boxes anywhere
+    two_pages = _document(unmarked(spans) + '<p style="break-before: page">x</p>')
+    assert number_boxes_on(two_pages, marked) == [[], []]

@@ -103,3 +103,32 @@ def _in_image(box: Any, chart: ChartLabels) -> Iterator[NumberBox]:
             label.text,
             label.provenance,
         )
+
+
+def number_boxes_on(
+    pages: Any, marked: Any, charts: Mapping[str, ChartLabels | None] | None = None
+) -> list[list[NumberBox]]:
+    """The number boxes of `marked` (laid out from the HTML with provenance spans) for the pages of `pages` (laid out
+    without them, as the PDF is): only where a page of both has the same lines with the same text at the same
+    places. A span can change where a line breaks; such a page gets no boxes rather than boxes on the wrong words."""
+    if len(pages.pages) != len(marked.pages):
+        return [[] for _ in pages.pages]
+    found = number_boxes(marked, charts)
+    return [
+        boxes if _lines(page) == _lines(other) else []
+        for boxes, page, other in zip(found, pages.pages, marked.pages, strict=True)
+    ]
+
+
+def _lines(page: Any) -> list[tuple[float, float, str]]:
+    """Every line and image of a page: where it starts and what it shows."""
+    from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TextBox
+
+    lines = []
+    for box in page._page_box.descendants():
+        if isinstance(box, LineBox):
+            text = "".join(child.text for child in box.descendants() if isinstance(child, TextBox))
+            lines.append((round(box.position_x, 2), round(box.position_y, 2), text))
+        elif isinstance(box, ReplacedBox):
+            lines.append((round(box.position_x, 2), round(box.position_y, 2), f"{box.width:.2f}x{box.height:.2f}"))
+    return lines
