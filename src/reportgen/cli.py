@@ -1,4 +1,4 @@
-"""Command line: German arguments for `new`, `build`, `check` and `codebook`; user mistakes as one line, exit 2."""
+"""Command line: German arguments for `new`, `build`, `check`, `codebook` and `watch`; user mistakes as one line, exit 2."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from . import __version__
 from .arguments import COMMAND, GermanParser
-from .commands import run_build, run_check, run_codebook, run_new
+from .commands import run_build, run_check, run_codebook, run_new, run_watch
 from .errors import ReportError, ReportErrors
 from .layout import Layout
 
@@ -91,6 +91,23 @@ def _parser() -> GermanParser:
         "--force", action="store_true", help="eine vorhandene Codebuch-Datei ersetzen (ihr Inhalt geht verloren)"
     )
     codebook.set_defaults(command=run_codebook)
+    watch = commands.add_parser(
+        "watch",
+        help="zeigt die Seiten im Browser und baut nach jedem Speichern neu",
+        description=(
+            f"Zeigt die Seiten des Berichts im Browser (http://127.0.0.1:PORT/) und baut nach jedem Speichern in "
+            f"{Layout.content}/, data/, {Layout.templates}/ oder {Layout.config} neu: erst die Vorschau der "
+            f"geänderten Seiten, dann {Layout.pdf} wie reportgen build. Ein Fehler erscheint in der Vorschau, die "
+            "letzte fehlerfreie Fassung bleibt stehen. Beenden mit Strg+C."
+        ),
+    )
+    _add_options(watch, after_command=True, strict_option=False).add_argument(
+        "--port",
+        metavar="N",
+        default="8000",
+        help="der Port der Vorschau auf 127.0.0.1 (Standard: 8000; 0: ein freier Port)",
+    )
+    watch.set_defaults(command=run_watch)
     _add_options(parser, after_command=False)
     parser.commands = tuple(commands.choices)
     return parser

@@ -1,4 +1,4 @@
-"""The commands `new`, `build`, `check` and `codebook`, thin over the library, and the project folder they use."""
+"""The commands `new`, `build`, `check`, `codebook` and `watch`, thin over the library, and the project folder they use."""
 
 from __future__ import annotations
 
@@ -167,6 +167,40 @@ def run_codebook(arguments: argparse.Namespace) -> int:
     for note in written.notes:
         print(f"Hinweis: {note}")
     return 0
+
+
+def run_watch(arguments: argparse.Namespace) -> int:
+    from .watch import serve
+
+    port = _port(arguments.port)
+    root = _project_root(arguments.project)
+
+    def complain(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    with library_notices(), _noticing_ctrl_c() as pressed:
+        try:
+            with _deferring_ctrl_c():
+                importlib.import_module("pikepdf")  # see build_as_command
+            serve(root, port, on_stage=_ending_if(pressed, None), say=_say, complain=complain)
+        except KeyboardInterrupt:
+            pdf = root / Layout.pdf
+            kept = f"; {_shown(pdf, root)} ist die letzte fehlerfreie Fassung" if pdf.is_file() else ""
+            print(f"Vorschau beendet{kept}.")
+    return 0
+
+
+def _port(text: str) -> int:
+    """--port: a TCP port number, 0 for any free one."""
+    if not text.isdigit() or int(text) > 65535:
+        raise UsageError(
+            f"--port: „{text}“ ist keine Portnummer.", hint="Erlaubt sind 0 bis 65535 (0: ein freier Port)."
+        )
+    return int(text)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def _project_root(project: str | None) -> Path:
