@@ -225,7 +225,10 @@ def test_help_is_german(capsys, argv: list[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "Es fehlt ein Befehl. Befehle: new, build, check, codebook, watch. reportgen --help erklärt alles Weitere."),
+        (
+            [],
+            "Es fehlt ein Befehl. Befehle: new, build, check, codebook, watch. reportgen --help erklärt alles Weitere.",
+        ),
         (["bild"], "Unbekannter Befehl „bild“. Meinten Sie „build“? Befehle: new, build, check, codebook, watch."),
         (
             ["codebook"],

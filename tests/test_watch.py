@@ -17,7 +17,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,12 @@ import weasyprint
 from reportgen import cli
 from reportgen.errors import ContentError, Location, ReportErrors
 from reportgen.layout import Layout
+from reportgen.number_boxes import NumberBox
 from reportgen.pdf import ConfinedFetcher, base_url
 from reportgen.starter import create_project
 from reportgen.watch import (
     Coalescer,
     ImageDigests,
-    Number,
     PageImage,
     PreviewState,
     Session,
@@ -158,7 +157,7 @@ def test_the_watch_plan_covers_the_input_folders_and_folders_report_toml_names(t
 # Published state, events and the server
 
 
-def _page(version: int, numbers: tuple[Number, ...] = ()) -> PageImage:
+def _page(version: int, numbers: tuple[NumberBox, ...] = ()) -> PageImage:
     return PageImage(b"\x89PNG page " + bytes([version]), 793.7, 1122.5, numbers, version, f"print-{version}")
 
 
@@ -225,7 +224,7 @@ def _get(server: PreviewServer, path: str, host: str | None = None) -> tuple[int
 
 
 def test_the_server_serves_state_pages_numbers_and_the_pdf(server: PreviewServer) -> None:
-    number = Number(100.0, 200.0, 30.0, 12.0, "84 %", "Anteil: 21 von 25 gültigen Antworten, Frage strategie")
+    number = NumberBox(100.0, 200.0, 30.0, 12.0, "84 %", "Anteil: 21 von 25 gültigen Antworten, Frage strategie")
     server.state.publish_preview((_page(1), _page(1, (number,))), [0, 1], {"render": 0.5})
     _, media, body = _get(server, "/state")
     state = json.loads(body)
@@ -282,21 +281,12 @@ def test_watch_has_german_help(capsys: pytest.CaptureFixture[str]) -> None:
 # The session on a real project, in this process
 
 
-def _own_numbers(document: Any) -> list[list[Any]]:
+def _own_numbers(document: Any) -> list[list[NumberBox]]:
     """Boxes of our own over every word „Befragten“, with a made-up description: what the overlay must show."""
-
-    @dataclass(frozen=True)
-    class Box:
-        x: float
-        y: float
-        width: float
-        height: float
-        text: str
-        provenance: str
 
     return [
         [
-            Box(box.position_x, box.position_y, box.width, box.height, box.text.strip(), "Eigene Zahl zum Test")
+            NumberBox(box.position_x, box.position_y, box.width, box.height, box.text.strip(), "Eigene Zahl zum Test")
             for box in page._page_box.descendants()
             if type(box).__name__ == "TextBox" and "Befragten" in box.text
         ]

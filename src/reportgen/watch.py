@@ -15,11 +15,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Location, ReportError, ReportErrors
 from .layout import Layout
+from .number_boxes import NumberBox
 from .timing import StageHook
 
 # PDFium's scale is pixels per PDF point: an A4 page (595 pt, 794 CSS px) becomes 1190 pixels wide, sharp at the
@@ -28,24 +29,7 @@ RASTER_SCALE = 2.0
 _EVENTS_KEPT = 64  # events a slow /events reader may be behind before it only sees the newest
 
 
-class NumberLike(Protocol):
-    """A survey number on a page, as number_boxes gives it (CSS px from the page's corner)."""
-
-    @property
-    def x(self) -> float: ...
-    @property
-    def y(self) -> float: ...
-    @property
-    def width(self) -> float: ...
-    @property
-    def height(self) -> float: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def provenance(self) -> str: ...
-
-
-NumbersOf = Callable[[Any], Sequence[Sequence[NumberLike]]]  # a rendering -> the number boxes of each page
+NumbersOf = Callable[[Any], Sequence[Sequence[NumberBox]]]  # a rendering -> the number boxes of each page
 
 
 class ProvenanceBoxes:
@@ -56,7 +40,7 @@ class ProvenanceBoxes:
     def __init__(self) -> None:
         self._previous: Any = None  # the last layout with spans (pdf.LaidOut)
 
-    def __call__(self, rendering: Any) -> Sequence[Sequence[NumberLike]]:
+    def __call__(self, rendering: Any) -> Sequence[Sequence[NumberBox]]:
         from .number_boxes import chart_labels, number_boxes_on
         from .pdf import lay_out
 
@@ -211,25 +195,13 @@ def _digest(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class Number:
-    """A number's box on a page in CSS px, and what it is."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    text: str
-    provenance: str
-
-
-@dataclass(frozen=True)
 class PageImage:
     """One page as shown: its PNG, its size in CSS px, its numbers, and the preview version that last changed it."""
 
     png: bytes
     width: float
     height: float
-    numbers: tuple[Number, ...]
+    numbers: tuple[NumberBox, ...]
     version: int
     fingerprint: str
 
@@ -479,7 +451,7 @@ class Session:
             digests = ImageDigests(self._root, rendering.assets)
             prints = page_fingerprints(document, digests)
         with timer.step("numbers"):
-            numbers = [tuple(_number(box) for box in boxes) for boxes in self._numbers(rendering)]
+            numbers = [tuple(boxes) for boxes in self._numbers(rendering)]
         before = self._state.snapshot()
         changed = [
             index
@@ -532,10 +504,6 @@ def _weasyprint_silenced() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(silence)
-
-
-def _number(box: NumberLike) -> Number:
-    return Number(box.x, box.y, box.width, box.height, box.text, box.provenance)
 
 
 def seconds(value: float) -> str:
