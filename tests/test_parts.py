@@ -127,3 +127,18 @@ def test_edits_one_after_another_keep_giving_the_whole_layouts_pdf(study: Path) 
     finally:
         for name, text in originals.items():
             (study / "content" / name).write_text(text, "utf-8")
+
+
+def test_a_chapter_laid_out_alone_keeps_its_siblings_for_sibling_selectors() -> None:
+    from reportgen.parts import _with_hidden_siblings
+
+    cut = split(DOCUMENT)
+    assert cut is not None
+    alone = _with_hidden_siblings(cut.parts, 1)
+    assert alone == (
+        '<section class="chapter" data-source="content/01.md" style="display: none"></section>' + cut.parts[1][1]
+    )
+    styled = tuple(
+        (key, html.replace('class="chapter"', 'class="chapter" style="color: red"')) for key, html in cut.parts
+    )
+    assert _with_hidden_siblings(styled, 1) is None  # a second style attribute would be ignored: no layout alone

@@ -286,7 +286,10 @@ def relaid(
         return None
     on_pages = sorted({old.anchors[name] for name in outside})
     stubs = [(page, [name for name in outside if old.anchors[name] == page]) for page in on_pages]
-    source = _part_document(new.before, old.running, old.around, part, pages.start, stubs, old.pages)
+    siblings = _with_hidden_siblings(new.parts, changed[0])
+    if siblings is None:
+        return None
+    source = _part_document(new.before, old.running, old.around, siblings, pages.start, stubs, old.pages)
     written = {**assets, stylesheet: _PAGES.sub(f'"{old.pages}"', sheet).encode("utf-8")} if sheet else assets
     document, laid_out_html = lay_out(source, written)
     laid = document.pages[1 : len(document.pages) - len(stubs)]
@@ -301,7 +304,7 @@ def relaid(
     # with the whole document (and a plan is only made of a layout that needed none).
     opening = _THROWAWAY + old.around[0]
     closing = old.around[1] + _stub_html(stubs) + _BODY_END
-    if laid_out_html[laid_out_html.index(opening) + len(opening) : laid_out_html.rindex(closing)] != part:
+    if laid_out_html[laid_out_html.index(opening) + len(opening) : laid_out_html.rindex(closing)] != siblings:
         return None
     new_pages = list(old_document.pages)
     new_pages[pages.start : pages.stop] = laid
@@ -326,6 +329,22 @@ def _page_numbers_only(css: str) -> bool:
 def _head(before: str) -> str:
     body = _BODY_START.search(before)
     return before[: body.start()] if body else before
+
+
+def _with_hidden_siblings(parts: tuple[tuple[str, str], ...], index: int) -> str | None:
+    """Chapter `index` among the other chapters as empty elements that show nothing (display: none), so that
+    selectors counting siblings (:first-child, :nth-of-type, +, ~) match as in the whole document; None when a
+    chapter's start tag has a style attribute of its own."""
+    html = []
+    for number, (_key, part) in enumerate(parts):
+        if number == index:
+            html.append(part)
+            continue
+        start = _PART_START.match(part)
+        if start is None or re.search(r"\sstyle\s*=", start[0]):
+            return None
+        html.append(f'{start[0][:-1]} style="display: none"></{start["tag"]}>')
+    return "".join(html)
 
 
 def _part_document(
