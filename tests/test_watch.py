@@ -563,9 +563,17 @@ def test_hovering_a_number_shows_what_it_is(chromium: str, tmp_path: Path) -> No
                 target = page.locator(f'.page[data-page="{numbered + 1}"] .number').first
                 target.wait_for(state="attached", timeout=30_000)
                 target.scroll_into_view_if_needed()
-                image = page.locator(f'.page[data-page="{numbered + 1}"] img').bounding_box()
-                place = target.bounding_box()
-                assert image is not None and place is not None
+                # Both boxes in one moment: the page may still scroll (to the first changed page) in between.
+                image, place = page.evaluate(
+                    """(number) => {
+                        const shown = document.querySelector(`.page[data-page="${number}"]`);
+                        return [shown.querySelector("img"), shown.querySelector(".number")].map((element) => {
+                            const box = element.getBoundingClientRect();
+                            return {x: box.x, y: box.y, width: box.width, height: box.height};
+                        });
+                    }""",
+                    numbered + 1,
+                )
                 scale = image["width"] / state.snapshot().pages[numbered].width
                 assert place["x"] - image["x"] == pytest.approx(box.x * scale, abs=1.5)
                 assert place["y"] - image["y"] == pytest.approx(box.y * scale, abs=1.5)
