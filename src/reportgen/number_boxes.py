@@ -29,24 +29,13 @@ class NumberBox:
 
 
 @dataclass(frozen=True)
-class ChartLabel:
-    """A number printed in a chart, in the SVG's user units from its top-left corner."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    text: str
-    provenance: str
-
-
-@dataclass(frozen=True)
 class ChartLabels:
-    """The number labels of one chart and the size of its SVG in user units."""
+    """The number labels of one chart (their boxes in the SVG's user units from its top-left corner) and the size
+    of its SVG in user units."""
 
     width: float
     height: float
-    labels: tuple[ChartLabel, ...]
+    labels: tuple[NumberBox, ...]
 
 
 def chart_labels(svg: bytes) -> ChartLabels | None:
@@ -55,7 +44,7 @@ def chart_labels(svg: bytes) -> ChartLabels | None:
     if found is None:
         return None
     data = json.loads(unescape(found.group(1).decode("utf-8")))
-    labels = tuple(ChartLabel(**label) for label in data["labels"])
+    labels = tuple(NumberBox(**label) for label in data["labels"])
     return ChartLabels(float(data["width"]), float(data["height"]), labels)
 
 

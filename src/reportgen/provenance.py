@@ -34,32 +34,31 @@ def unmarked(html: str) -> str:
     return Markup(plain) if isinstance(html, Markup) else plain
 
 
-class QuotedInt(int):
-    """A count that knows what it is: fmt.number() returns it marked up."""
+class _Quoted:
+    """A number that knows what it is; fmt marks it up with `mark` as it formats it."""
 
     provenance: str
+
+    def mark(self, text: str) -> Markup:
+        return mark(text, self.provenance)
+
+
+class QuotedInt(_Quoted, int):
+    """A count that knows what it is: fmt.number() returns it marked up."""
 
     def __new__(cls, value: int, provenance: str) -> QuotedInt:
         number = super().__new__(cls, value)
         number.provenance = provenance
         return number
 
-    def mark(self, text: str) -> Markup:
-        return mark(text, self.provenance)
 
-
-class QuotedFloat(float):
+class QuotedFloat(_Quoted, float):
     """A share, mean or other measure that knows what it is: fmt.number() and fmt.percent_value() mark it up."""
-
-    provenance: str
 
     def __new__(cls, value: float, provenance: str) -> QuotedFloat:
         number = super().__new__(cls, value)
         number.provenance = provenance
         return number
-
-    def mark(self, text: str) -> Markup:
-        return mark(text, self.provenance)
 
 
 def quoted_int(value: int, provenance: str) -> int:
