@@ -85,6 +85,17 @@ def test_symlink_out_of_build_is_refused(root: Path, tmp_path: Path) -> None:
     assert list((tmp_path / "anderswo").iterdir()) == []
 
 
+def test_a_file_in_build_that_links_out_is_replaced_not_written_through(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "fremd.pdf"
+    outside.write_bytes(b"fremd")
+    (root / "build").mkdir()
+    (root / "build" / "report.pdf").symlink_to(outside)
+    BuildFolder(Layout(root)).write("build/report.pdf", b"neu")
+    assert not (root / "build" / "report.pdf").is_symlink()
+    assert (root / "build" / "report.pdf").read_bytes() == b"neu"
+    assert outside.read_bytes() == b"fremd"
+
+
 def test_a_file_where_a_folder_should_be_is_an_output_error(root: Path) -> None:
     (root / "build").mkdir()
     (root / "build" / "charts").write_text("kein Ordner", encoding="utf-8")

@@ -305,6 +305,7 @@ def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: b
     warning is an error and nothing is written."""
     from .pdf import write_pdf
     from .pdf_attachments import survey_attachments
+    from .segment_cache import segment_cache_files
 
     project, charts, laid_out = rendering.project, rendering.charts, rendering.laid_out
     config, layout = project.config, project.config.layout
@@ -318,7 +319,8 @@ def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: b
         svgs = charts.result()
     with stage(on_stage, Stage.WRITE):
         page = preview_html(project.html, layout, rendering.assets, config.limits.file_size)  # works alone
-        _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data)
+        segments = segment_cache_files(laid_out, pdf.segments)
+        _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data, segments)
     warnings = project.warnings + layout_warnings
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
 
@@ -367,14 +369,26 @@ def _chart_style(config: Config) -> ChartStyle:
 
 
 def _write_outputs(
-    folder: BuildFolder, stats_cache: StatsCache, charts: PendingCharts, svgs: dict[str, bytes], html: str, pdf: bytes
+    folder: BuildFolder,
+    stats_cache: StatsCache,
+    charts: PendingCharts,
+    svgs: dict[str, bytes],
+    html: str,
+    pdf: bytes,
+    segments: Mapping[str, bytes | None],
 ) -> None:
     """Caches first (keyed by content, they never pass for current outputs), then the outputs a reader sees, all
-    or nothing: charts, report.html and report.pdf are moved into place only when every one of them was written."""
+    or nothing: charts, report.html and report.pdf are moved into place only when every one of them was written.
+
+    `segments` are the segment cache's files: new ones with their bytes, kept ones with None (all others go)."""
     store_data(folder, stats_cache)
     for cache_name, svg in charts.new_cache_entries().items():
         folder.write(f"{Layout.chart_cache}/{cache_name}", svg)
     folder.prune(Layout.chart_cache, "*.svg", charts.cache_names)
+    for name, data in segments.items():
+        if data is not None:
+            folder.write(name, data)
+    folder.prune(Layout.segment_cache, "*", {posixpath.basename(name) for name in segments})
     outputs = {f"{Layout.charts}/{name}": svg for name, svg in svgs.items()}
     outputs[Layout.html] = html.encode("utf-8")
     outputs[Layout.pdf] = pdf

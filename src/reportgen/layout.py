@@ -37,6 +37,7 @@ class Layout:
     charts: ClassVar[str] = "build/charts"
     cache: ClassVar[str] = "build/.cache"
     chart_cache: ClassVar[str] = "build/.cache/charts"
+    segment_cache: ClassVar[str] = "build/.cache/segments"
     # Outside a project, `reportgen codebook` writes its draft under this name in the working folder.
     draft_codebook: ClassVar[str] = "codebook.toml"
 

@@ -19,6 +19,7 @@ Chapters are the elements of the page template with a `data-source` attribute (t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -83,22 +84,45 @@ def _element_end(html: str, start: int, tag: str) -> int | None:
     return None
 
 
+def digest(text: str | bytes) -> str:
+    """The SHA-256 of a text (UTF-8) or of bytes, in hex: what a plan remembers of HTML and files."""
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+
+
 @dataclass(frozen=True)
 class PartPlan:
-    """What a layout of the whole document says about its chapters."""
+    """What a layout of the whole document says about its chapters: plain data, so that a later process can read
+    it from the build cache (the HTML and files it stands for only as digests)."""
 
-    split: Split
-    assets: Mapping[str, bytes]  # the stylesheets, fonts and images the layout used, by name
-    ranges: tuple[range, ...]  # per chapter, the indexes of its pages
-    anchors: Mapping[str, int]  # every anchor's page index
+    before: str  # digest of the HTML before the chapters (head, front matter)
+    parts: tuple[tuple[str, str], ...]  # per chapter: its key and the digest of its HTML
+    after: str  # digest of the HTML after the chapters
+    assets: dict[str, str]  # the stylesheets, fonts and images the layout used: name -> digest
+    spans: tuple[tuple[int, int], ...]  # per chapter, the indexes of its pages: start, stop
+    anchors: dict[str, int]  # every anchor's page index
     running: str  # the HTML of the elements shown in the page margins (running footers), for every chapter
     pages: int
     around: tuple[str, str]  # the start and end tags of the elements the chapters are in (e.g. <main>)
+    margins: tuple[tuple[str, ...], ...]  # per page, the texts in its margin boxes
+    # Whether a chapter may be laid out alone at all: the stylesheets number nothing but pages, and the layout kept
+    # no word whole (hyphen_runs does that in every chapter once one needed it).
+    alone: bool
+
+    @property
+    def ranges(self) -> tuple[range, ...]:
+        return tuple(range(start, stop) for start, stop in self.spans)
+
+    def segments(self) -> tuple[range, ...]:
+        """The pages cut at the chapters' edges: the front matter, each chapter, the back matter (none empty)."""
+        edges = [(0, self.spans[0][0]), *self.spans, (self.spans[-1][1], self.pages)]
+        return tuple(range(start, stop) for start, stop in edges if stop > start)
 
 
-def plan(html: str, document: Any, assets: Mapping[str, bytes]) -> PartPlan | None:
-    """The chapters of the laid-out `document` (laid out from `html`), or None when they can't be laid out alone:
-    a page with two chapters' content, or a chapter's with other content, or a page without any."""
+def plan(html: str, document: Any, assets: Mapping[str, bytes], *, alone: bool = True) -> PartPlan | None:
+    """The chapters of the laid-out `document` (laid out from `html`), or None when they don't stand on pages of
+    their own: a page with two chapters' content, or a chapter's with other content, or a page without any.
+    `alone`: whether the layout lets a chapter be laid out alone later (see PartPlan.alone); the stylesheets among
+    `assets` are checked too."""
     cut = split(html)
     root = getattr(getattr(document, "_html", None), "etree_element", None)
     if cut is None or root is None:
@@ -106,7 +130,7 @@ def plan(html: str, document: Any, assets: Mapping[str, bytes]) -> PartPlan | No
     parents = {child: parent for parent in root.iter() for child in parent}
     owners = [{_chapter_of(box.element, parents) for box in _flow_boxes(page)} for page in document.pages]
     keys = [key for key, _html in cut.parts]
-    ranges: list[range] = []
+    spans: list[tuple[int, int]] = []
     index = 0
     while index < len(owners) and owners[index] == {None}:
         index += 1  # the front matter
@@ -116,7 +140,7 @@ def plan(html: str, document: Any, assets: Mapping[str, bytes]) -> PartPlan | No
             index += 1
         if index == start:
             return None
-        ranges.append(range(start, index))
+        spans.append((start, index))
     if any(found != {None} for found in owners[index:]):
         return None
     anchors: dict[str, int] = {}
@@ -127,10 +151,20 @@ def plan(html: str, document: Any, assets: Mapping[str, bytes]) -> PartPlan | No
         for element in _margin_elements(page, parents):
             running.setdefault(id(element), element)
     running_html = _running_html(cut.before, list(running.values()))
-    if running_html is None:
-        return None
-    around = _around(cut.before)
-    return PartPlan(cut, dict(assets), tuple(ranges), anchors, running_html, len(document.pages), around)
+    css = "".join(data.decode("utf-8", "replace") for name, data in assets.items() if name.endswith(".css"))
+    return PartPlan(
+        digest(cut.before),
+        tuple((key, digest(part)) for key, part in cut.parts),
+        digest(cut.after),
+        {name: digest(data) for name, data in sorted(assets.items())},
+        tuple(spans),
+        anchors,
+        running_html or "",
+        len(document.pages),
+        _around(cut.before),
+        tuple(tuple(_margin_text(page)) for page in document.pages),
+        alone and running_html is not None and _page_numbers_only(css + head(cut.before)),
+    )
 
 
 def _flow_boxes(page: Any) -> Iterator[Any]:
@@ -251,12 +285,18 @@ class _TopLevel(HTMLParser):
 
 @dataclass(frozen=True)
 class Relaid:
-    """The document with one chapter laid out again, the HTML it stands for, and the plan for the next change."""
+    """One chapter laid out again: its own document (which must live as long as its pages), the pages that take the
+    chapter's place, which chapter it is, the HTML the whole stands for, and the plan for the next change."""
 
     document: Any
+    pages: tuple[Any, ...]
+    index: int
     html: str
     plan: PartPlan
-    chapter: tuple[str, Any]  # the chapter's key and its own document, which must live as long as its pages
+
+    @property
+    def key(self) -> str:
+        return self.plan.parts[self.index][0]
 
 
 Stubs = list[tuple[int, list[str]]]  # a page index, the outside anchors on that page
@@ -264,29 +304,29 @@ Stubs = list[tuple[int, list[str]]]  # a page index, the outside anchors on that
 LayOut = Callable[[str, Mapping[str, bytes]], tuple[Any, str]]
 
 
-def relaid(
-    old: PartPlan, old_document: Any, html: str, assets: Mapping[str, bytes], stylesheet: str, lay_out: LayOut
-) -> Relaid | None:
-    """`old_document` with the one chapter of `html` that changed laid out again, or None when that would not give
-    the pages a layout of the whole of `html` gives (see the module). `stylesheet` is the name of the house
-    stylesheet among `assets`; `lay_out` lays out an HTML document with the given assets."""
+def relaid(old: PartPlan, html: str, assets: Mapping[str, bytes], stylesheet: str, lay_out: LayOut) -> Relaid | None:
+    """The one chapter of `html` that changed since the layout `old` was made of, laid out again, or None when that
+    would not give the pages a layout of the whole of `html` gives (see the module). `stylesheet` is the name of the
+    house stylesheet among `assets`; `lay_out` lays out an HTML document with the given assets."""
     new = split(html)
-    if new is None or len(new.parts) != len(old.split.parts) or new.before != old.split.before:
+    if not old.alone or new is None or len(new.parts) != len(old.parts) or digest(new.before) != old.before:
         return None
-    if new.after != old.split.after or dict(assets) != old.assets:
+    if digest(new.after) != old.after or {name: digest(data) for name, data in assets.items()} != old.assets:
         return None
-    changed = [index for index, (a, b) in enumerate(zip(old.split.parts, new.parts, strict=True)) if a != b]
-    if len(changed) != 1 or old.split.parts[changed[0]][0] != new.parts[changed[0]][0]:
+    parts = tuple((key, digest(part)) for key, part in new.parts)
+    changed = [index for index, (a, b) in enumerate(zip(old.parts, parts, strict=True)) if a != b]
+    if len(changed) != 1 or old.parts[changed[0]][0] != parts[changed[0]][0]:
         return None
-    key, part = new.parts[changed[0]]
-    pages = old.ranges[changed[0]]
+    index = changed[0]
+    part = new.parts[index][1]
+    pages = old.ranges[index]
     sheet = assets[stylesheet].decode("utf-8") if stylesheet in assets else ""
     outside = sorted(set(_HREF.findall(part)) - set(_ID.findall(part)))
-    if not _page_numbers_only(sheet + _head(new.before)) or any(name not in old.anchors for name in outside):
+    if any(name not in old.anchors for name in outside):
         return None
     on_pages = sorted({old.anchors[name] for name in outside})
     stubs = [(page, [name for name in outside if old.anchors[name] == page]) for page in on_pages]
-    siblings = _with_hidden_siblings(new.parts, changed[0])
+    siblings = _with_hidden_siblings(new.parts, index)
     if siblings is None:
         return None
     source = _part_document(new.before, old.running, old.around, siblings, pages.start, stubs, old.pages)
@@ -298,7 +338,7 @@ def relaid(
     for offset, page in enumerate(laid):
         if any(old.anchors.get(name) != pages.start + offset for name in page.anchors):
             return None
-        if _margin_text(page) != _margin_text(old_document.pages[pages.start + offset]):
+        if tuple(_margin_text(page)) != old.margins[pages.start + offset]:
             return None  # page numbers, running heads and footers: what the whole layout has
     # hyphen_runs keeps a word whole in every chapter once it had to in one: a chapter that needed it is laid out
     # with the whole document (and a plan is only made of a layout that needed none).
@@ -306,10 +346,8 @@ def relaid(
     closing = old.around[1] + _stub_html(stubs) + _BODY_END
     if laid_out_html[laid_out_html.index(opening) + len(opening) : laid_out_html.rindex(closing)] != siblings:
         return None
-    new_pages = list(old_document.pages)
-    new_pages[pages.start : pages.stop] = laid
-    next_plan = dataclasses.replace(old, split=new)  # the same chapters on the same pages, as checked above
-    return Relaid(old_document.copy(new_pages), html, next_plan, (key, document))
+    next_plan = dataclasses.replace(old, parts=parts)  # the same chapters on the same pages, as checked above
+    return Relaid(document, tuple(laid), index, html, next_plan)
 
 
 _UNSUPPORTED = re.compile(
@@ -326,7 +364,8 @@ def _page_numbers_only(css: str) -> bool:
     return all(name == "page" for name in _TARGET_COUNTER.findall(css)) and not _UNSUPPORTED.search(css)
 
 
-def _head(before: str) -> str:
+def head(before: str) -> str:
+    """The HTML before <body> (the whole of `before` when it has none)."""
     body = _BODY_START.search(before)
     return before[: body.start()] if body else before
 
@@ -354,11 +393,11 @@ def _part_document(
     number `start + 1`, then a throwaway page per page number that outside anchors are on."""
     rules = [f"@page :nth(2) {{ counter-reset: page {start + 1} }}"]
     rules += [f"@page reportgen-stub-{page} {{ counter-reset: page {page + 1} }}" for page, _names in stubs]
-    head = _PAGES.sub(f'"{total}"', _head(before)).replace("</head>", f"<style>{' '.join(rules)}</style></head>", 1)
+    top = _PAGES.sub(f'"{total}"', head(before)).replace("</head>", f"<style>{' '.join(rules)}</style></head>", 1)
     body = _BODY_START.search(before)
     assert body is not None
     chapter = f"{around[0]}{part}{around[1]}"
-    return f"{head}{body[0]}{running}{_THROWAWAY}{chapter}{_stub_html(stubs)}{_BODY_END}</html>"
+    return f"{top}{body[0]}{running}{_THROWAWAY}{chapter}{_stub_html(stubs)}{_BODY_END}</html>"
 
 
 def _stub_html(stubs: Stubs) -> str:

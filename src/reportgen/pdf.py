@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
+import dataclasses
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pikepdf
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -23,21 +20,25 @@ from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
-from .parts import PartPlan, relaid
+from .parts import PartPlan, relaid, split
 from .parts import plan as parts_plan
-from .pdf_archive import archived, render_options, write_options
+from .pdf_archive import archived, render_options
 from .pdf_attachments import Attachment
-from .pdf_tags import link_texts, tag_pdf
-from .pdf_text import join_split_words
+from .pdf_links import headings
+from .pdf_segments import Segment, anchor_pages, merge
+from .segment_cache import SegmentSpec, segment_specs, stored_plan, stored_segment, whole_document_spec, writer_version
+from .segment_writer import write_segments
 from .timing import Stage, StageHook, stage
+from .weasyprint_log import collected_warnings
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """The finished PDF and its page count."""
+    """The finished PDF, its page count, and the segments written for it (by key) that the build cache lacks."""
 
     data: bytes
     pages: int
+    segments: Mapping[str, Segment] = field(default_factory=dict)
 
 
 # WeasyPrint sees the project under this fixed folder, whatever the real one is: resource URLs (and the names
@@ -105,27 +106,6 @@ def _outside(path: str) -> RenderError:
     )
 
 
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _collected_warnings() -> Iterator[list[str]]:
-    """WeasyPrint's warnings while the block runs, in order."""
-    collector = _Collector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    try:
-        yield collector.messages
-    finally:
-        logger.removeHandler(collector)
-
-
 _AT_POSITION = re.compile(r" at (\d+):(\d+)")
 _IGNORED = re.compile(r"Ignored `(.*)` at \d+:\d+, (.*)\.")
 
@@ -161,21 +141,35 @@ def _laid_out(html: str, url: str, fetcher: ConfinedFetcher, options: Callable[[
 
 @dataclass(frozen=True)
 class LaidOut:
-    """The pages, before the PDF is written: the WeasyPrint document, the HTML it was laid out from (with the words
-    kept whole that hyphen_runs chose), whether files are attached, and what the layout noticed."""
+    """The pages, before the PDF is written: the HTML they were laid out from (with the words kept whole that
+    hyphen_runs chose), whether files are attached, what the layout noticed, and the segments to write or found in
+    the build cache.
 
-    document: Any  # weasyprint.Document
+    `document` is the whole WeasyPrint document, or None when a new process laid out only the chapter that changed
+    and found every other segment in the build cache."""
+
+    document: Any  # weasyprint.Document | None
     html: str
     with_files: bool
     warnings: tuple[ReportError, ...]
     fetcher: ConfinedFetcher
-    # For the next layout of a changed HTML (lay_out's `previous`): its chapters, and the documents of chapters
-    # laid out alone, which must live as long as their pages do.
+    # For the next layout of a changed HTML (lay_out's `previous`, and the build cache): its chapters, and the
+    # documents of chapters laid out alone, which must live as long as their pages do.
     parts: PartPlan | None = None
     chapters: Mapping[str, Any] = field(default_factory=dict)
     # WeasyPrint's fonts, shared by the layouts of a long-running process: a new configuration per layout is never
     # wholly freed (about 1 MiB per layout).
     fonts: Any = None
+    segments: tuple[SegmentSpec, ...] = ()
+    # by segment key: the document holding its pages and the index of its first page there (to write), or the
+    # segment the build cache had
+    drawn: Mapping[str, tuple[Any, int]] = field(default_factory=dict)
+    found: Mapping[str, Segment] = field(default_factory=dict)
+    version: str = ""  # writer_version() of the segments' keys
+
+    @property
+    def pages(self) -> int:
+        return sum(len(spec.pages) for spec in self.segments)
 
 
 def lay_out(
@@ -193,12 +187,13 @@ def lay_out(
 
     `assets` are files not (yet) on disk, by project-relative name; other project files are read within `limit`.
     With `with_files`, the PDF will carry attachments (PDF/A-3a, not PDF/A-2a).
-    With `previous` (the layout of an earlier version laid out `keep_parts`), only a changed chapter is laid out
-    again where that gives the same pages (see parts). With `keep_parts`, the result can be such a `previous`.
+    Only a changed chapter is laid out again where that gives the same pages (see parts): against `previous` (the
+    layout of an earlier version laid out `keep_parts`, in this process), or else against the plan in the build
+    cache when every other segment's PDF is there too. With `keep_parts`, the result can be such a `previous`.
     The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
     from the document are then not repeated."""
     fetcher = ConfinedFetcher(layout.root, assets, limit)
-    chapters: dict[str, Any] = {}
+    version = writer_version()
     fonts = previous.fonts if previous is not None else None
     if fonts is None and keep_parts:
         from weasyprint.text.fonts import FontConfiguration
@@ -209,7 +204,7 @@ def lay_out(
         # PDF/A-2a (3a with files): tagged structure, language, title shown by viewers, sRGB OutputIntent, XMP.
         return {**render_options(with_files), **({"font_config": fonts} if fonts is not None else {})}
 
-    with _collected_warnings() as messages, stage(on_stage, Stage.LAYOUT):
+    with collected_warnings() as messages, stage(on_stage, Stage.LAYOUT):
         if Layout.stylesheet in assets:
             weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
         from_stylesheet = list(messages)
@@ -218,32 +213,96 @@ def lay_out(
         def laid_out(source: str, files: Mapping[str, bytes]) -> tuple[Any, str]:
             chapter_fetcher = ConfinedFetcher(layout.root, files, limit)
             result = _laid_out(source, url, chapter_fetcher, options)
-            if chapter_fetcher.refused:
-                raise chapter_fetcher.refused[0]
+            _raise_refused(chapter_fetcher)
             return result
 
-        again = None
-        plan: PartPlan | None
-        if previous is not None and previous.parts is not None and previous.with_files == with_files:
-            again = relaid(previous.parts, previous.document, html, assets, Layout.stylesheet, laid_out)
-        if again is not None:
-            document, plan = again.document, again.plan
-            chapters = {**previous.chapters, again.chapter[0]: again.chapter[1]} if previous else {}
-            html = again.html
-        else:
+        result = _relaid(html, layout, assets, previous, keep_parts, with_files, version, fetcher, laid_out)
+        if result is None:
             document, laid_html = _laid_out(html, url, fetcher, options)
             # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
-            plan = parts_plan(html, document, assets) if keep_parts and laid_html == html else None
-            html = laid_html
-    if fetcher.refused:
-        raise fetcher.refused[0]
+            plan = parts_plan(laid_html, document, assets, alone=laid_html == html)
+            specs = _specs(plan, laid_html, document, assets, with_files, version)
+            drawn = {spec.key: (document, spec.pages.start) for spec in specs}
+            found = _stored_segments(layout, specs, version)
+            result = LaidOut(
+                document, laid_html, with_files, (), fetcher, plan, {}, fonts, specs, drawn, found, version
+            )
+    _raise_refused(fetcher)
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
     for message in from_stylesheet:
         if message in others:
             others.remove(message)
     warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
     warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
-    return LaidOut(document, html, with_files, tuple(warnings), fetcher, plan, chapters, fonts)
+    return dataclasses.replace(result, warnings=tuple(warnings), fetcher=fetcher, fonts=fonts)
+
+
+def _relaid(
+    html: str,
+    layout: Layout,
+    assets: Mapping[str, bytes],
+    previous: LaidOut | None,
+    whole: bool,
+    with_files: bool,
+    version: str,
+    fetcher: ConfinedFetcher,
+    lay_out_part: Callable[[str, Mapping[str, bytes]], tuple[Any, str]],
+) -> LaidOut | None:
+    """The pages with only the changed chapter laid out again, or None when the whole document must be: against
+    `previous` in this process, else (unless the `whole` document is wanted) against the build cache's plan, when
+    the cache has every other segment."""
+    if previous is not None:
+        old = previous.parts if previous.with_files == with_files and previous.document is not None else None
+    else:
+        old = None if whole else stored_plan(layout, version, with_files)
+    if old is None:
+        return None
+    again = relaid(old, html, assets, Layout.stylesheet, lay_out_part)
+    if again is None:
+        return None
+    specs = _specs(again.plan, again.html, None, assets, with_files, version)
+    changed = specs[[spec.pages for spec in specs].index(again.plan.ranges[again.index])]
+    found = _stored_segments(layout, specs, version)
+    drawn: dict[str, tuple[Any, int]] = {changed.key: (again.document, 1)}
+    chapters: dict[str, Any] = {again.key: again.document}
+    document = None
+    if previous is not None:
+        pages = list(previous.document.pages)
+        pages[changed.pages.start : changed.pages.stop] = again.pages
+        document = previous.document.copy(pages)
+        drawn = {spec.key: (document, spec.pages.start) for spec in specs}
+        chapters = {**previous.chapters, **chapters}
+    elif any(spec.key not in found for spec in specs if spec is not changed):
+        return None  # a segment the cache lost: its pages must be laid out again
+    return LaidOut(
+        document, again.html, with_files, (), fetcher, again.plan, chapters, None, specs, drawn, found, version
+    )
+
+
+def _specs(
+    plan: PartPlan | None, html: str, document: Any, assets: Mapping[str, bytes], with_files: bool, version: str
+) -> tuple[SegmentSpec, ...]:
+    """The segments of the pages: the plan's, or the whole `document` as one."""
+    cut = split(html)
+    if plan is not None and cut is not None:
+        return segment_specs(plan, cut, html, headings(html), with_files, version)
+    return (whole_document_spec(html, anchor_pages(document), assets, with_files, version, len(document.pages)),)
+
+
+def _stored_segments(layout: Layout, specs: Sequence[SegmentSpec], version: str) -> dict[str, Segment]:
+    """The segments the build cache has, by key."""
+    found = {}
+    for spec in specs:
+        segment = stored_segment(layout, spec.key)
+        if segment is not None:
+            found[spec.key] = segment
+    return found
+
+
+def _raise_refused(fetcher: ConfinedFetcher) -> None:
+    """The first file the fetcher refused, as the error it is."""
+    if fetcher.refused:
+        raise fetcher.refused[0]
 
 
 def write_pdf(
@@ -252,21 +311,22 @@ def write_pdf(
     """The PDF of the laid-out pages, its tags repaired for PDF/UA-1 and its words extractable; WeasyPrint's
     warnings while writing are returned (the layout's are in `laid_out`).
 
-    `attachments` are embedded as PDF/A-3 associated files; the pages must have been laid out `with_files`."""
+    Each segment comes from the build cache or is written (two at a time in two processes where the system can
+    fork); the segments are merged, then identified as PDF/A and PDF/UA. `attachments` are embedded as PDF/A-3
+    associated files; the pages must have been laid out `with_files`."""
     if bool(attachments) != laid_out.with_files:
         raise ValueError("attachments need pages laid out with_files, and only they")
-    document = laid_out.document
-    with _collected_warnings() as messages, stage(on_stage, Stage.PDF):
-        data = document.write_pdf(pdf_identifier=b"reportgen", **write_options(laid_out.with_files))
-        # WeasyPrint's tag tree falls short of PDF/UA-1 where HTML and CSS can't help (see pdf_tags).
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            tag_pdf(pdf, link_texts(laid_out.html), document)
-            join_split_words(pdf, document)  # hyphens as U+002D, words split at a line end whole (pdf_text)
+    with collected_warnings() as messages, stage(on_stage, Stage.PDF):
+        missing = [spec for spec in laid_out.segments if spec.key not in laid_out.found]
+        jobs = [(spec, *laid_out.drawn[spec.key]) for spec in missing]
+        written, child_messages = write_segments(jobs, laid_out.with_files)
+        segments = {**laid_out.found, **written}
+        with merge([segments[spec.key] for spec in laid_out.segments]) as pdf:
             data = archived(pdf, attachments)  # PDF/UA-1 identification, files
-    if laid_out.fetcher.refused:
-        raise laid_out.fetcher.refused[0]
-    warnings: list[ReportError] = [RenderError(f"WeasyPrint: {message}") for message in dict.fromkeys(messages)]
-    return PdfResult(data, len(document.pages)), warnings
+    _raise_refused(laid_out.fetcher)
+    said = dict.fromkeys([*messages, *child_messages])
+    warnings: list[ReportError] = [RenderError(f"WeasyPrint: {message}") for message in said]
+    return PdfResult(data, laid_out.pages, written), warnings
 
 
 def render_pdf(

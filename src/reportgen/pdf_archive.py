@@ -55,9 +55,10 @@ _PDFUA_ID = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org
 _RDF_END = b"</rdf:RDF>"
 _CR = 0x0D
 _CR_BEFORE_END = b"\r\nendstream"
+# Objects grouped into object streams anew: a PDF merged from segments holds objects copied from the others.
 _OBJECT_STREAM_MODES = (
-    pikepdf.ObjectStreamMode.preserve,
     pikepdf.ObjectStreamMode.generate,
+    pikepdf.ObjectStreamMode.preserve,
     pikepdf.ObjectStreamMode.disable,
 )
 
@@ -67,9 +68,22 @@ def render_options(with_files: bool = False) -> dict[str, Any]:
     OutputIntent.
 
     A new profile object each time: WeasyPrint records the PDF object it wrote the profile to in it."""
-    profile = io.BytesIO((files("reportgen") / _PROFILE).read_bytes())
-    srgb = ColorProfile(profile, _PROFILE, "relative-colorimetric", (["r"], ["g"], ["b"]))
+    srgb = _FileProfile((files("reportgen") / _PROFILE).read_bytes())
     return {**write_options(with_files), "color_profiles": {_OUTPUT_INTENT: srgb}}
+
+
+class _FileProfile(ColorProfile):  # type: ignore[misc]  # weasyprint has no type hints
+    """The sRGB profile, written as the file's own bytes: Pillow's serialisation of a profile changes once its name
+    was read (WeasyPrint reads it when it first writes a PDF), and each of a document's segments must be the same
+    whichever was written first."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), _PROFILE, "relative-colorimetric", (["r"], ["g"], ["b"]))
+        self._data = data
+
+    @property
+    def content(self) -> bytes:
+        return self._data
 
 
 def write_options(with_files: bool = False) -> dict[str, Any]:
@@ -109,12 +123,24 @@ def _content_streams(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
             yield item
 
 
+def _font_streams(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """The embedded font programs and the fonts' ToUnicode maps: trailing bytes after them are ignored by readers."""
+    for item in pdf.objects:
+        if not isinstance(item, pikepdf.Dictionary):
+            continue
+        kind = item.get("/Type")
+        if kind == Name.FontDescriptor:
+            yield from (item[key] for key in ("/FontFile2", "/FontFile3") if key in item)
+        elif kind == Name.Font and isinstance(item.get("/ToUnicode"), pikepdf.Stream):
+            yield item.ToUnicode
+
+
 def _unambiguous_end(stream: pikepdf.Object) -> None:
-    """Make a content stream's compressed data not end in CR, by adding a newline to the content if needed.
+    """Make a stream's compressed data not end in CR, by adding a newline to its content if needed.
 
     qpdf writes LF before `endstream`; data ending in CR then reads as a CR LF end-of-line, one byte short of
     /Length (page-validation rejects it). Flate data ends in its checksum's low byte, which only the content
-    decides: recompressing can't help, whitespace after the last operator can."""
+    decides: recompressing can't help, whitespace after the last operator (or after a font program) can."""
     if stream.get("/Filter", Name.FlateDecode) != Name.FlateDecode or "/DecodeParms" in stream:
         return
     content = padded = stream.read_bytes()
@@ -122,6 +148,8 @@ def _unambiguous_end(stream: pikepdf.Object) -> None:
         padded += b"\n"
     if padded is not content:
         stream.write(zlib.compress(padded), filter=Name.FlateDecode)
+        if "/Length1" in stream:  # a TrueType program's own length
+            stream.Length1 = len(padded)
 
 
 def archive_pdf(data: bytes, attachments: Sequence[Attachment] = ()) -> bytes:
@@ -138,7 +166,7 @@ def archived(pdf: pikepdf.Pdf, attachments: Sequence[Attachment] = ()) -> bytes:
     attach(pdf, attachments)
     _print_annotations(pdf)
     _identify_pdfua(pdf)
-    for stream in _content_streams(pdf):
+    for stream in (*_content_streams(pdf), *_font_streams(pdf)):
         _unambiguous_end(stream)
     # qpdf's own object and cross-reference streams may end in CR too: then let it group the objects
     # differently, or, rarely, write no such streams (a larger file, but the same one for the same input).

@@ -8,6 +8,7 @@ inline box per line: their Links become one, with an annotation per line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -72,16 +73,28 @@ def _words(parts: list[str]) -> str:
     return " ".join("".join(parts).split())
 
 
-def link_texts(html: str) -> LinkTexts:
-    """What each link in the HTML says, by target, in order: a link to a heading says the heading.
-
-    Descriptions for the PDF's link annotations: „Abschnitt 2.1 Strategien …“ rather than `sec-2-1`."""
+def _parsed(html: str) -> _LinkTextParser:
     parser = _LinkTextParser()
     parser.feed(html)
     parser.close()
+    return parser
+
+
+def headings(html: str) -> dict[str, str]:
+    """What a link to each heading with an id says („Abschnitt 2.1 Strategien …“), by the heading's id."""
+    return _parsed(html).headings
+
+
+def link_texts(html: str, headings: Mapping[str, str] | None = None) -> LinkTexts:
+    """What each link in the HTML says, by target, in order: a link to a heading says the heading.
+
+    Descriptions for the PDF's link annotations: „Abschnitt 2.1 Strategien …“ rather than `sec-2-1`. For a part of
+    a document (a segment's HTML), `headings` are the whole document's (`headings`): a link may lead out of it."""
+    parser = _parsed(html)
     texts = parser.links
-    for target in texts.keys() & parser.headings.keys():
-        texts[target] = [parser.headings[target]]
+    said = parser.headings if headings is None else headings
+    for target in texts.keys() & said.keys():
+        texts[target] = [said[target]]
     return texts
 
 
@@ -204,11 +217,13 @@ def _absorb(tree: Tree, link: Node, rest: Node) -> None:
         tree.set_kids(rest.parent, [kid for kid in rest.parent.kids if kid is not rest])
 
 
-def repair_links(tree: Tree, texts: LinkTexts) -> None:
+def repair_links(tree: Tree, texts: LinkTexts, pages: Mapping[str, int] | None = None) -> None:
     """One Link element per link with its annotations and text, each annotation described in words.
 
-    A link broken across lines is laid out as one inline box per line, each tagged as a Link: they are joined."""
-    pages = _page_numbers(tree.pdf)
+    A link broken across lines is laid out as one inline box per line, each tagged as a Link: they are joined.
+    `texts` are what the links in the PDF say, in order; `pages` the page number (from 1) of each named destination
+    they may lead to, by default read from the PDF (a segment's PDF holds only some of a document's pages)."""
+    pages = _page_numbers(tree.pdf) if pages is None else pages
     dropped = _Dropped()
     found: list[tuple[Node, str, list[Object]]] = []  # each link, its target and its annotations
     for link in [node for node in tree.nodes if node.type == "/Link" and getattr(node.parent, "type", "") != "/Link"]:

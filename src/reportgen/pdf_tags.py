@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object
 
-from .pdf_links import LinkTexts, link_texts, repair_links
+from .pdf_links import LinkTexts, headings, link_texts, repair_links
 from .pdf_lists import list_parts, repair_lists
 from .pdf_tree import PAGINATION, Tree
 
-__all__ = ["LinkTexts", "link_texts", "tag_pdf"]
+__all__ = ["LinkTexts", "headings", "link_texts", "tag_pdf"]
 
 
 def _furniture_as_artifacts(tree: Tree) -> None:
@@ -58,14 +59,15 @@ def _figure_boxes(tree: Tree) -> None:
         attributes.BBox = Array([round(value, 3) for value in (xs[0], ys[0], xs[1], ys[1])])
 
 
-def tag_pdf(pdf: pikepdf.Pdf, texts: LinkTexts, document: Any) -> None:
-    """The tag tree WeasyPrint wrote from `document` into `pdf`, repaired in place for PDF/UA-1."""
+def tag_pdf(pdf: pikepdf.Pdf, texts: LinkTexts, document: Any, pages: Mapping[str, int] | None = None) -> None:
+    """The tag tree WeasyPrint wrote from `document` into `pdf`, repaired in place for PDF/UA-1. `texts` and
+    `pages`: see pdf_links.repair_links."""
     if "/StructTreeRoot" not in pdf.Root:
         return
     tree = Tree.read(pdf)
     _furniture_as_artifacts(tree)
     repair_lists(tree, list_parts(document))
-    repair_links(tree, texts)
+    repair_links(tree, texts, pages)
     _table_headers(tree)
     _figure_boxes(tree)
     tree.write()

@@ -119,7 +119,13 @@ class BuildFolder:
             created.append(new)
 
     def _confined(self, name: str) -> Path:
-        path = self._layout.path(name).resolve()
+        # The folder is resolved, not the file: a file there that is a link is replaced, never written through.
+        unresolved = self._layout.path(name)
+        path = (
+            unresolved.parent.resolve() / unresolved.name
+            if unresolved.name not in ("", ".", "..")
+            else unresolved.resolve()
+        )
         if not path.is_relative_to(self._root):
             raise OutputError(f"„{name}“ liegt nicht im Ordner build/.", Location(name))
         if not self._root.is_relative_to(self._layout.root.resolve()):
