@@ -1,0 +1,92 @@
+"""Missing segments written in two processes (segment_writer): the same segments as written one after another here,
+and a child that raises or dies costs only time."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from reportgen import segment_writer
+from reportgen.parts import plan, split
+from reportgen.pdf_segments import Segment, write_segment
+from reportgen.pdf_tags import headings
+from reportgen.segment_cache import SegmentSpec, segment_specs
+from test_pdf_segments import laid_out, small_html
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked")
+
+
+@pytest.fixture(scope="module")
+def jobs() -> list[segment_writer.Job]:
+    html = small_html()
+    document = laid_out(html)
+    chapters, cut = plan(html, document, {}), split(html)
+    assert chapters is not None and cut is not None
+    specs = segment_specs(chapters, cut, html, headings(html), False, "test")
+    assert len(specs) >= 3
+    return [(spec, document, spec.pages.start) for spec in specs]
+
+
+def _one_by_one(jobs: list[segment_writer.Job]) -> dict[str, bytes]:
+    return {
+        spec.key: write_segment(document, spec.pages, spec.pages.start, spec.texts, spec.anchors, False).data
+        for spec, document, _first in jobs
+    }
+
+
+def _bytes(written: dict[str, Segment]) -> dict[str, bytes]:
+    return {key: segment.data for key, segment in written.items()}
+
+
+def test_two_processes_write_the_segments_one_process_writes(
+    jobs: list[segment_writer.Job], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    seen: list[int] = []
+    original = segment_writer.write_segment
+
+    def noting(*arguments: Any) -> Segment:
+        seen.append(os.getpid())
+        return original(*arguments)
+
+    monkeypatch.setattr(segment_writer, "write_segment", noting)
+    written, _messages = segment_writer.write_segments(jobs, False)
+    assert _bytes(written) == _one_by_one(jobs)
+    assert set(seen) == {parent}  # the child's calls are noted in the child's memory only
+    assert 0 < len(seen) < len(jobs)  # the parent wrote some, not all
+
+
+@pytest.mark.parametrize("failure", ["raises", "dies"])
+def test_a_child_that_fails_leaves_its_segments_to_the_parent(
+    jobs: list[segment_writer.Job], monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    parent = os.getpid()
+    original = segment_writer.write_segment
+
+    def failing_in_the_child(document: Any, pages: range, *rest: Any) -> Segment:
+        if os.getpid() != parent:
+            if failure == "dies":
+                os._exit(9)
+            raise RuntimeError("kaputt")
+        return original(document, pages, *rest)
+
+    monkeypatch.setattr(segment_writer, "write_segment", failing_in_the_child)
+    written, messages = segment_writer.write_segments(jobs, False)
+    assert _bytes(written) == _one_by_one(jobs)
+    assert messages == []
+
+
+def test_the_halves_hold_about_as_many_pages_each_in_page_order() -> None:
+    sizes = [1, 5, 1, 1, 2, 3]
+    starts = [sum(sizes[:index]) for index in range(len(sizes))]
+    fake = [
+        (SegmentSpec(range(start, start + size), {}, {}, str(start)), None, start)
+        for start, size in zip(starts, sizes, strict=True)
+    ]
+    mine, theirs = segment_writer._halves(fake)
+    pages = [sum(len(spec.pages) for spec, _, _ in half) for half in (mine, theirs)]
+    assert sorted(pages) == [6, 7]
+    for half in (mine, theirs):
+        assert [spec.pages.start for spec, _, _ in half] == sorted(spec.pages.start for spec, _, _ in half)
