@@ -5,7 +5,8 @@ waits for its `Vorschau: http://127.0.0.1:PORT/` line, then changes one sentence
 write (open, truncate, write, close) and polls `GET /state` every 10 ms: save → `version` incremented (the preview
 is ready) and save → `pdf_version` reaching that version (build/report.pdf written; its mtime must change too).
 Each edit waits for its PDF before the next save, so every edit is one full cycle. The watch process's current RSS
-is read from /proc/PID/status after every 10th edit and its peak (VmHWM) at the end, to show whether it grows.
+is read from /proc/PID/status after every 10th edit and its peak (VmHWM) at the end, to show whether it grows; the
+median of its own seconds per rebuild step (its /state `timings`) shows where the time goes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from copies import ADDED_SENTENCE, EDITED_CHAPTER, copy_project, edit_sentence
-from measure import CLI_CODE, MIB, summary
+from measure import CLI_CODE, MIB, median_by_name, summary
 
 from reportgen.layout import Layout
 
@@ -159,15 +160,33 @@ def change_sentence(project: Path, index: int) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def one_edit(watcher: Watcher, index: int) -> tuple[float, float, bool]:
-    """Save → preview ready and save → PDF written, in seconds; whether build/report.pdf's mtime changed."""
+@dataclass(frozen=True)
+class Edit:
+    """One save: seconds to the preview and to the PDF, whether build/report.pdf's mtime changed, and the watch
+    process's own seconds per rebuild step (its /state `timings`)."""
+
+    preview: float
+    pdf: float
+    pdf_changed: bool
+    steps: dict[str, float]
+
+
+def one_edit(watcher: Watcher, index: int) -> Edit:
+    """Save → preview ready and save → PDF written, with the steps the watch process timed."""
     before, mtime = state(watcher), pdf_mtime(watcher)
     change_sentence(watcher.project, index)
     saved = time.perf_counter()
     preview = wait_for(watcher, lambda now: now["version"] > before["version"], f"the preview of edit {index}")
     preview_seconds = time.perf_counter() - saved
-    wait_for(watcher, lambda now: now["pdf_version"] >= preview["version"], f"the PDF of edit {index}")
-    return preview_seconds, time.perf_counter() - saved, pdf_mtime(watcher) != mtime
+    done = wait_for(watcher, lambda now: now["pdf_version"] >= preview["version"], f"the PDF of edit {index}")
+    pdf_seconds = time.perf_counter() - saved
+    steps = dict(done.get("timings") or {})  # a stand-in (--watch-command) need not time its steps
+    return Edit(preview_seconds, pdf_seconds, pdf_mtime(watcher) != mtime, steps)
+
+
+def step_line(steps: dict[str, float]) -> str:
+    """„config 0.01, prepare 0.60, …“: the watch process's own steps of one rebuild."""
+    return ", ".join(f"{name} {seconds:.3f}" for name, seconds in steps.items())
 
 
 def memory_mib(pid: int) -> dict[str, float]:
@@ -202,15 +221,17 @@ def drive(watcher: Watcher, edits: int, started: float) -> dict[str, Any]:
     first = wait_for(watcher, lambda now: now["pdf_version"] >= now["version"], "the first PDF")
     first_pdf = time.perf_counter() - started
     rss = [{"edits": 0, "mib": memory_mib(watcher.process.pid)["VmRSS"]}]
-    previews, pdfs, unchanged = [], [], 0
+    previews, pdfs, steps, unchanged = [], [], [], 0
     for index in range(1, edits + 1):
-        preview, pdf, changed = one_edit(watcher, index)
-        previews.append(preview)
-        pdfs.append(pdf)
-        unchanged += not changed
+        edit = one_edit(watcher, index)
+        previews.append(edit.preview)
+        pdfs.append(edit.pdf)
+        steps.append(edit.steps)
+        unchanged += not edit.pdf_changed
         if index % RSS_EVERY == 0 or index == edits:
             rss.append({"edits": index, "mib": memory_mib(watcher.process.pid)["VmRSS"]})
             print(f"  watch: {index}/{edits} edits, RSS {rss[-1]['mib']:.0f} MiB", file=sys.stderr)
+    print(f"  watch: median seconds per step {step_line(median_by_name(steps))}", file=sys.stderr)
     return {
         "first_preview_seconds": first_preview,
         "first_pdf_seconds": first_pdf,
@@ -218,6 +239,7 @@ def drive(watcher: Watcher, edits: int, started: float) -> dict[str, Any]:
         "pdf_seconds": pdfs,
         "preview": summary(previews),
         "pdf": summary(pdfs),
+        "steps": median_by_name(steps),
         "pdf_mtime_unchanged": unchanged,
         "rss_mib": rss,
         "peak_mib": memory_mib(watcher.process.pid)["VmHWM"],

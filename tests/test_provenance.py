@@ -15,7 +15,7 @@ from projects import copy_study
 from reportgen.build import prepare, render
 from reportgen.chart_drawing import draw
 from reportgen.charts import ChartSpec, ChartStyle
-from reportgen.number_boxes import chart_labels, number_boxes
+from reportgen.number_boxes import NumberBox, Span, chart_labels, marked_elements, number_boxes, page_text
 from reportgen.pdf import write_pdf
 from reportgen.provenance import mark, unmarked
 
@@ -134,12 +134,14 @@ def test_study_every_prose_number_is_marked(study_project: Path) -> None:
 
 @pytest.mark.slow
 def test_study_boxes_on_the_pages_and_an_unchanged_pdf(study_project: Path) -> None:
-    rendering = render(prepare(study_project))
+    project = prepare(study_project)
+    rendering = render(project)
     charts = {name: chart_labels(svg) for name, svg in rendering.charts.result().items()}
-    pages = number_boxes(rendering.laid_out.document, charts)
-    html_spans = spans(rendering.laid_out.html)
-    texts = [box.text for page in pages for box in page]
-    assert len(texts) >= len(html_spans)
+    document = rendering.laid_out.document
+    pages = number_boxes([page_text(page) for page in document.pages], marked_elements(project.html), charts)
+    # Every number of the HTML is found once on the pages laid out without the spans (none breaks over lines).
+    found = sorted((box.provenance, box.text) for page in pages for box in page if "%" not in box.text)
+    assert found == sorted((what, text) for what, text in spans(project.html) if "%" not in text)
     for page, boxes in zip(rendering.laid_out.document.pages, pages, strict=True):
         for box in boxes:
             assert box.provenance and box.x >= 0 and box.x + box.width <= page.width
@@ -219,26 +221,117 @@ def test_chart_labels_lie_in_the_svg_and_say_what_they_are(kind: str) -> None:
         assert label.y >= 0 and label.y + label.height <= labels.height
 
 
-def _document(body: str) -> object:
+def _document(body: str, style: str = "") -> object:
     import weasyprint
 
-    style = "<style>@page { size: 60mm 40mm; margin: 5mm } p { font: 10pt sans-serif; margin: 0 }</style>"
-    return weasyprint.HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
+    sheet = f"<style>@page {{ size: 60mm 40mm; margin: 5mm }} p {{ font: 10pt sans-serif; margin: 0 }} {style}</style>"
+    return weasyprint.HTML(string=f'<html lang="de"><head>{sheet}</head><body>{body}</body></html>').render()
 
 
-def test_boxes_go_only_on_pages_that_look_the_same_with_and_without_the_spans() -> None:
-    from reportgen.number_boxes import number_boxes_on
+# Where the numbers stand on pages laid out without their spans
 
-    spans = f"<p>Es sind {mark('21', 'Anzahl: 21 von 25')} von {mark('25', 'gültige Antworten: 25')}.</p>"
-    marked = _document(spans)
-    same = number_boxes_on(_document(unmarked(spans)), marked)
-    assert [(box.text, box.provenance) for box in same[0]] == [
-        ("21", "Anzahl: 21 von 25"),
-        ("25", "gültige Antworten: 25"),
+
+def _found(body: str, style: str = "") -> list[list[NumberBox]]:
+    """The number boxes of `body` (with spans) on the pages of `body` laid out without them."""
+    document = _document(unmarked(body), style)
+    return number_boxes([page_text(page) for page in document.pages], marked_elements(body))
+
+
+def _shown_in(body: str, style: str, found: list[list[NumberBox]]) -> list[list[tuple[str, str]]]:
+    """Per page, what PDFium reads inside each found box of the PDF of `body` without its spans (its text, white
+    space around it dropped), with the box's description: where a box is on its number, the number alone."""
+    import pypdfium2  # type: ignore[import-untyped]  # no type hints
+
+    document = _document(unmarked(body), style)
+    pdf = pypdfium2.PdfDocument(document.write_pdf())  # type: ignore[attr-defined]
+    shown = []
+    for index, boxes in enumerate(found):
+        page = pdf[index]
+        text, height = page.get_textpage(), page.get_height()
+        point = 0.75  # PDF points per CSS px; PDF pages count y upwards
+        shown.append(
+            [
+                (
+                    text.get_text_bounded(
+                        box.x * point,
+                        height - (box.y + box.height) * point,
+                        (box.x + box.width) * point,
+                        height - box.y * point,
+                    ).strip(" \u00a0"),
+                    box.provenance,
+                )
+                for box in boxes
+            ]
+        )
+    pdf.close()
+    return shown
+
+
+PROSE = (
+    "<p>Die Ressourcen&shy;effizienz der Unternehmen steigt: {a} von {b} Betrieben, also {c}&nbsp;%, "
+    "bei Donaudampfschifffahrtsgesellschaftskapitänen und <b>anderen {d}</b> Betrieben.<br>Neu: {e}.</p>"
+)
+
+
+def _prose() -> str:
+    return PROSE.format(
+        a=mark("21", "Anzahl: 21"),
+        b=mark("25", "Basis: 25"),
+        c=mark("84", "Anteil: 21 von 25"),
+        d=mark("4,12", "Mittelwert"),
+        e=mark("1.234", "Summe"),
+    )
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "",
+        "p { text-align: justify; hyphens: auto }",
+        "p { text-transform: uppercase; letter-spacing: 0.05em }",
+        "p { width: 30mm; text-align: justify; hyphens: auto }",
+    ],
+)
+def test_numbers_are_found_where_the_pdf_shows_them(style: str) -> None:
+    body = f"{_prose()}<p>Zweiter Absatz mit {mark('7', 'Anzahl: 7')} Befragten.</p>"
+    found = _found(body, style)
+    shown = [item for page in _shown_in(body, style, found) for item in page]
+    assert shown == [
+        ("21", "Anzahl: 21"),
+        ("25", "Basis: 25"),
+        ("84", "Anteil: 21 von 25"),
+        ("4,12", "Mittelwert"),
+        ("1.234", "Summe"),
+        ("7", "Anzahl: 7"),
     ]
-    assert same[0][0].x < same[0][1].x  # in reading order, each at its own number
-    # a page whose lines differ (here: other text) gets no boxes rather than boxes on the wrong words
-    assert number_boxes_on(_document("<p>Es sind 21 von 26.</p>"), marked) == [[]]
-    # another page count: no boxes anywhere
-    two_pages = _document(unmarked(spans) + '<p style="break-before: page">x</p>')
-    assert number_boxes_on(two_pages, marked) == [[], []]
+
+
+def test_numbers_in_table_cells_go_to_their_own_cell_in_order() -> None:
+    row = "<tr><td>{}</td><td>{}</td></tr>"
+    first = row.format(mark("25", "Basis: strategie"), mark("25", "Basis: umsetzung"))
+    body = f"<table>{first}{row.format(mark('25', 'Basis: zukunft'), '25')}</table>"
+    found = _found(body)
+    assert [[box.provenance for box in page] for page in found] == [
+        ["Basis: strategie", "Basis: umsetzung", "Basis: zukunft"]
+    ]
+    assert found[0][0].x < found[0][1].x and found[0][0].y < found[0][2].y
+    assert [shown for shown, _what in _shown_in(body, "", found)[0]] == ["25", "25", "25"]
+
+
+def test_an_element_the_pages_do_not_show_leaves_its_look_alikes_without_boxes() -> None:
+    """Which „25“ cell is which can't be told when one of them is not on the pages: none gets a box."""
+    body = f'<p style="display: none">{mark("25", "A")}</p><p>{mark("25", "B")}</p><p>{mark("7", "C")}</p>'
+    assert [[(box.text, box.provenance) for box in page] for page in _found(body)] == [[("7", "C")]]
+
+
+def test_a_number_on_the_second_page_is_found_there() -> None:
+    body = f'<p>Eins {mark("1", "A")}</p><p style="break-before: page">Zwei {mark("2", "B")}</p>'
+    assert [[box.provenance for box in page] for page in _found(body)] == [["A"], ["B"]]
+
+
+def test_marked_elements_key_an_element_by_its_own_text_with_the_numbers_as_text() -> None:
+    html = f"<div><p>Es sind {mark('21', 'Anzahl')} von <b>{mark('25', 'Basis')}</b> &amp; mehr.</p></div>"
+    assert marked_elements(html) == {
+        ("p", "Es sind 21 von  & mehr."): [(Span(8, 10, "Anzahl"),)],
+        ("b", "25"): [(Span(0, 2, "Basis"),)],
+    }

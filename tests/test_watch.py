@@ -1,6 +1,7 @@
 """`reportgen watch`: the session's fingerprints and coalescing, the server's endpoints, and in a real headless
-chromium the preview of a running `reportgen watch`: a save changes the page, a mistake shows above the last good
-pages, a number says on hover what it is, and build/report.pdf is what `reportgen build` makes."""
+chromium the preview of a running `reportgen watch`: a save changes the page (a one-sentence save within a bound),
+a mistake shows above the last good pages, a warning apart from mistakes, a number says on hover what it is, and
+build/report.pdf is what `reportgen build` makes."""
 
 from __future__ import annotations
 
@@ -24,13 +25,14 @@ import pytest
 import weasyprint
 
 from reportgen import cli
-from reportgen.errors import ContentError, Location, ReportErrors
+from reportgen.errors import ContentError, DataError, Location, ReportErrors
 from reportgen.layout import Layout
 from reportgen.number_boxes import NumberBox
 from reportgen.pdf import ConfinedFetcher, base_url
 from reportgen.starter import create_project
 from reportgen.watch import (
     Coalescer,
+    Fingerprints,
     ImageDigests,
     PageImage,
     PreviewState,
@@ -38,7 +40,7 @@ from reportgen.watch import (
     Timer,
     changed_pages,
     is_project_input,
-    page_fingerprints,
+    notices,
     problems,
     status_line,
     watch_plan,
@@ -61,18 +63,18 @@ _no_images = ImageDigests(Path("/nonexistent"), {})
 
 
 def test_the_same_pages_give_the_same_fingerprints_and_a_changed_page_another() -> None:
-    first = page_fingerprints(_pages("<p>Eins</p>", "<p>Zwei</p>", "<p>Drei</p>"), _no_images)
-    again = page_fingerprints(_pages("<p>Eins</p>", "<p>Zwei</p>", "<p>Drei</p>"), _no_images)
-    edited = page_fingerprints(_pages("<p>Eins</p>", "<p>Zwei!</p>", "<p>Drei</p>"), _no_images)
+    first = Fingerprints()(_pages("<p>Eins</p>", "<p>Zwei</p>", "<p>Drei</p>"), _no_images)
+    again = Fingerprints()(_pages("<p>Eins</p>", "<p>Zwei</p>", "<p>Drei</p>"), _no_images)
+    edited = Fingerprints()(_pages("<p>Eins</p>", "<p>Zwei!</p>", "<p>Drei</p>"), _no_images)
     assert first == again
     assert len(set(first)) == 3
     assert changed_pages(first, edited) == [1]
 
 
 def test_a_colour_or_a_move_changes_the_fingerprint_without_a_change_of_text() -> None:
-    plain = page_fingerprints(_pages("<p>Eins</p>"), _no_images)
-    coloured = page_fingerprints(_pages("<p>Eins</p>", style="p { color: #0b5d5b }"), _no_images)
-    moved = page_fingerprints(_pages("<p>Eins</p>", style="p { margin-top: 3em }"), _no_images)
+    plain = Fingerprints()(_pages("<p>Eins</p>"), _no_images)
+    coloured = Fingerprints()(_pages("<p>Eins</p>", style="p { color: #0b5d5b }"), _no_images)
+    moved = Fingerprints()(_pages("<p>Eins</p>", style="p { margin-top: 3em }"), _no_images)
     assert len({*plain, *coloured, *moved}) == 3
 
 
@@ -82,11 +84,26 @@ def test_an_image_with_new_content_at_the_same_address_changes_the_fingerprint(t
 
     fetcher = ConfinedFetcher(tmp_path, {"build/charts/bar-x.svg": svg.format(10).encode()})
     document = weasyprint.HTML(string=f'<img src="{url}">', url_fetcher=fetcher).render()
-    before = page_fingerprints(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(10).encode()}))
-    after = page_fingerprints(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(5).encode()}))
-    same = page_fingerprints(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(10).encode()}))
+    before = Fingerprints()(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(10).encode()}))
+    after = Fingerprints()(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(5).encode()}))
+    same = Fingerprints()(document, ImageDigests(tmp_path, {"build/charts/bar-x.svg": svg.format(10).encode()}))
     assert before == same
     assert before != after
+
+
+def test_a_page_kept_from_the_last_layout_is_not_fingerprinted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import watch
+
+    taken: list[object] = []
+    real = watch.page_fingerprint
+    monkeypatch.setattr(watch, "page_fingerprint", lambda page, *rest: taken.append(page) or real(page, *rest))
+    document = _pages("<p>Eins</p>", "<p>Zwei</p>")
+    other = _pages("<p>Drei</p>")
+    prints = Fingerprints()
+    first = prints(document, _no_images)
+    mixed = prints(document.copy([document.pages[0], other.pages[0]]), _no_images)
+    assert mixed[0] == first[0] and mixed[1] != first[1]
+    assert taken == [*document.pages, other.pages[0]]
 
 
 def test_changed_pages_counts_added_pages_and_ignores_removed_ones() -> None:
@@ -225,7 +242,9 @@ def _get(server: PreviewServer, path: str, host: str | None = None) -> tuple[int
 
 def test_the_server_serves_state_pages_numbers_and_the_pdf(server: PreviewServer) -> None:
     number = NumberBox(100.0, 200.0, 30.0, 12.0, "84 %", "Anteil: 21 von 25 gültigen Antworten, Frage strategie")
-    server.state.publish_preview((_page(1), _page(1, (number,))), [0, 1], {"render": 0.5})
+    unused = DataError("Frage „x“ wird nicht verwendet.", Location("data/codebook.toml", line=4), "Verwenden Sie sie.")
+    timings = {"prepare": 0.25, "render": 0.5, "finish": 2.0}
+    server.state.publish_preview((_page(1), _page(1, (number,))), [0, 1], timings, notices([unused, unused]))
     _, media, body = _get(server, "/state")
     state = json.loads(body)
     assert media == "application/json"
@@ -241,6 +260,16 @@ def test_the_server_serves_state_pages_numbers_and_the_pdf(server: PreviewServer
         {"x": 100.0, "y": 200.0, "width": 30.0, "height": 12.0, "text": "84 %", "provenance": number.provenance}
     ]
     assert numbers["width"] == 793.7
+    assert state["warnings"] == [
+        {
+            "text": "data/codebook.toml, Zeile 4: Frage „x“ wird nicht verwendet. Verwenden Sie sie.",
+            "message": "Frage „x“ wird nicht verwendet.",
+            "file": "data/codebook.toml",
+            "line": 4,
+            "hint": "Verwenden Sie sie.",
+        }
+    ]
+    assert state["preview_seconds"] == 0.75  # the steps until the preview, not the PDF
     assert _get(server, "/report.pdf")[2] == b"%PDF-1.7 test"
     assert b"watch.js" in _get(server, "/")[2]
 
@@ -359,6 +388,19 @@ def chromium() -> str:
     return found
 
 
+@pytest.fixture
+def browser_page(chromium: str) -> Iterator[Any]:
+    """A page of Debian's headless chromium, 1000 × 900 px, closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1000, "height": 900})
+        finally:
+            browser.close()
+
+
 def _has_playwright() -> bool:
     try:
         import playwright.sync_api  # noqa: F401
@@ -450,68 +492,62 @@ def _copy_inputs(root: Path, target: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_the_preview_follows_saves_shows_mistakes_and_writes_the_pdf_build_writes(
-    chromium: str, tmp_path: Path
+def test_the_preview_follows_saves_shows_mistakes_and_warnings_and_writes_the_pdf_build_writes(
+    browser_page: Any, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     root = tmp_path / "studie"
     create_project(root)
     chapter = root / CHAPTER
     watch = Watch(root)
+    page = browser_page
     try:
-        url = watch.wait_for_address()
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            try:
-                page = browser.new_page(viewport={"width": 1000, "height": 900})
-                page.goto(url)
-                pages = watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"]
-                edited = _page_with(root / "build" / "report.pdf", "Kleine Befragungen wie diese") + 1
-                selector = f'.page[data-page="{edited}"]'
-                page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
-                assert page.locator("#problems").is_hidden()
+        page.goto(watch.wait_for_address())
+        pages = watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"]
+        page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
+        assert page.locator("#problems").is_hidden() and page.locator("#warnings").is_hidden()
 
-                # One sentence saved: the page that shows it gets a new image within the time measured here.
-                latencies = []
-                for round_ in range(3):
-                    version = watch.state()["version"]
-                    shown = page.eval_on_selector(selector, "page => page.dataset.version")
-                    start = time.monotonic()
-                    _save(chapter, "am besten", f"am besten ({round_ + 1}. Fassung)")
-                    page.wait_for_function(
-                        f"document.querySelector('{selector}').dataset.version !== '{shown}'", timeout=60_000
-                    )
-                    latencies.append(time.monotonic() - start)
-                    _save(chapter, f" ({round_ + 1}. Fassung)", "")
-                    watch.wait_for_state(lambda state, seen=version: state["pdf_version"] >= seen + 2)
-                print(
-                    f"save to new page image: {[round(value, 2) for value in latencies]} s, median "
-                    f"{statistics.median(latencies):.2f} s"
-                )
-                assert statistics.median(latencies) < 30
-                source = page.eval_on_selector('.page[data-page="2"] img', "image => image.src")
-                assert "/page/2.png?v=" in source
+        # One sentence saved: the page that shows it gets a new image.
+        edited = _page_with(root / "build" / "report.pdf", "Kleine Befragungen wie diese") + 1
+        selector = f'.page[data-page="{edited}"]'
+        shown = page.eval_on_selector(selector, "page => page.dataset.version")
+        _save(chapter, "am besten", "am allerbesten")
+        page.wait_for_function(f"document.querySelector('{selector}').dataset.version !== '{shown}'", timeout=60_000)
+        source = page.eval_on_selector('.page[data-page="2"] img', "image => image.src")
+        assert "/page/2.png?v=" in source
 
-                # A mistake: the German message with file and line above the last good pages, which stay.
-                before = page.eval_on_selector_all(".page img", "images => images.map(image => image.src)")
-                _save(chapter, "{{ n() }}", "{{ n('gibtsnicht') }}")
-                page.wait_for_selector("#problems:not([hidden])", timeout=60_000)
-                banner = page.inner_text("#problems")
-                assert f"{CHAPTER}, Zeile 7" in banner and "Unbekannte Frage „gibtsnicht“" in banner
-                assert "Bekannte Fragen" in banner  # the hint
-                assert page.eval_on_selector_all(".page img", "images => images.map(image => image.src)") == before
-                assert any(f"Fehler: {CHAPTER}, Zeile 7:" in line for line in watch.errors)
-                assert not any("Traceback" in line for line in watch.errors)
+        # A mistake: the German message with file and line above the last good pages, which stay.
+        before = page.eval_on_selector_all(".page img", "images => images.map(image => image.src)")
+        _save(chapter, "{{ n() }}", "{{ n('gibtsnicht') }}")
+        page.wait_for_selector("#problems:not([hidden])", timeout=60_000)
+        banner = page.inner_text("#problems")
+        assert f"{CHAPTER}, Zeile 7" in banner and "Unbekannte Frage „gibtsnicht“" in banner
+        assert "Bekannte Fragen" in banner  # the hint
+        assert page.eval_on_selector_all(".page img", "images => images.map(image => image.src)") == before
+        assert any(f"Fehler: {CHAPTER}, Zeile 7:" in line for line in watch.errors)
+        assert not any("Traceback" in line for line in watch.errors)
 
-                # Fixed: the banner goes.
-                version = watch.state()["version"]
-                _save(chapter, "{{ n('gibtsnicht') }}", "{{ n() }}")
-                page.wait_for_selector("#problems", state="hidden", timeout=60_000)
-                state = watch.wait_for_state(lambda state, seen=version: state["pdf_version"] > seen)
-                assert state["error"] is None
-            finally:
-                browser.close()
+        # Fixed: the banner goes.
+        version = watch.state()["version"]
+        _save(chapter, "{{ n('gibtsnicht') }}", "{{ n() }}")
+        page.wait_for_selector("#problems", state="hidden", timeout=60_000)
+        state = watch.wait_for_state(lambda state, seen=version: state["pdf_version"] > seen)
+        assert state["error"] is None
+
+        # A warning (a question of the codebook no chapter uses) stands apart from mistakes, with its file and line,
+        # and goes when the question is used again.
+        _save(chapter, UNUSED[0], UNUSED[1])
+        page.wait_for_selector("#warnings:not([hidden])", timeout=60_000)
+        warning = page.inner_text("#warnings")
+        assert "data/codebook.toml, Zeile 60: Frage „anmerkungen“ wird im Bericht nicht verwendet." in warning
+        assert "Verwenden Sie sie in einem Kapitel" in warning  # the hint
+        assert page.locator("#problems").is_hidden()
+        watch.wait_for_state(lambda state: state["pdf_version"] == state["version"])
+        assert any(
+            line.startswith("Warnung: data/codebook.toml, Zeile 60: Frage „anmerkungen“") for line in watch.errors
+        )
+        _save(chapter, UNUSED[1], UNUSED[0])
+        page.wait_for_selector("#warnings", state="hidden", timeout=60_000)
+        watch.wait_for_state(lambda state: state["pdf_version"] == state["version"])
 
         # build/report.pdf is what `reportgen build` makes of the same inputs, in another folder.
         built = _copy_inputs(root, tmp_path / "kopie")
@@ -524,6 +560,14 @@ def test_the_preview_follows_saves_shows_mistakes_and_writes_the_pdf_build_write
     assert not any("Traceback" in line for line in watch.errors), "\n".join(watch.errors)
 
 
+# The starter chapter's section on the free-text question, and the same without quoting it.
+UNUSED = (
+    '## {{ label("anmerkungen") }}\n\n{{ n("anmerkungen") }} Befragte haben eine Anmerkung hinterlassen.\n\n'
+    '{{ answers("anmerkungen") }}',
+    "## Anmerkungen\n\nDie Anmerkungen werten wir später aus.",
+)
+
+
 def _assert_same_pdf(watched: Path, built: Path) -> None:
     from pypdf import PdfReader
 
@@ -534,12 +578,55 @@ def _assert_same_pdf(watched: Path, built: Path) -> None:
     assert watched.read_bytes() == built.read_bytes()
 
 
+# A chapter of its own to edit: a save to it lays out that chapter alone (see parts). The preview's own time for a
+# one-sentence save there (its steps until the new images are published) is about 0.25 s on a quiet 2-core machine;
+# the bound leaves room for a loaded CI machine and fails when a save again renders or lays out the whole report
+# (about 1.5 s here).
+OUTLOOK = (
+    "content/02-ausblick.md",
+    "# Ausblick\n\nDie nächste Befragung folgt im Herbst; dann antworten hoffentlich mehr als {{ n() }} Personen. "
+    "Bis dahin gilt: am besten klein anfangen.\n",
+)
+PREVIEW_BOUND_SECONDS = 1.0
+
+
 @pytest.mark.slow
-def test_hovering_a_number_shows_what_it_is(chromium: str, tmp_path: Path) -> None:
+def test_a_one_sentence_save_reaches_the_page_within_its_bound(browser_page: Any, tmp_path: Path) -> None:
+    root = tmp_path / "studie"
+    create_project(root)
+    chapter = root / OUTLOOK[0]
+    chapter.write_text(OUTLOOK[1], encoding="utf-8")
+    watch = Watch(root)
+    page = browser_page
+    try:
+        page.goto(watch.wait_for_address())
+        pages = watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"]
+        page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
+        selector = f'.page[data-page="{pages}"]'  # the chapter's one page, the last
+        own, seen = [], []
+        for round_ in range(1, 6):
+            version = watch.state()["version"]
+            shown = page.eval_on_selector(selector, "page => page.dataset.version")
+            start = time.monotonic()
+            _save(chapter, "klein" if round_ == 1 else f"klein ({round_ - 1})", f"klein ({round_})")
+            page.wait_for_function(
+                f"document.querySelector('{selector}').dataset.version !== '{shown}'", timeout=60_000
+            )
+            seen.append(time.monotonic() - start)
+            state = watch.wait_for_state(lambda state, version=version: state["pdf_version"] > version)
+            assert state["version"] == version + 1, "one save, one rebuild"
+            own.append(state["preview_seconds"])
+        print(f"preview's own seconds {[round(v, 2) for v in own]}, save to new image {[round(v, 2) for v in seen]}")
+        assert statistics.median(own) < PREVIEW_BOUND_SECONDS
+        assert statistics.median(seen) < 3 * PREVIEW_BOUND_SECONDS  # with the save noticed and the image shown
+    finally:
+        assert watch.stop() == 0, watch.errors
+
+
+@pytest.mark.slow
+def test_hovering_a_number_shows_what_it_is(browser_page: Any, tmp_path: Path) -> None:
     """The overlay with boxes of our own (over each „Befragten“), in this process, so that it is tested whatever
     reportgen.provenance finds: the box sits over the word, and the tooltip is a visible element with the text."""
-    from playwright.sync_api import sync_playwright
-
     root = tmp_path / "studie"
     create_project(root)
     state = PreviewState()
@@ -555,66 +642,58 @@ def test_hovering_a_number_shows_what_it_is(chromium: str, tmp_path: Path) -> No
     server = PreviewServer(state, root / "build" / "report.pdf", 0)
     server.start()
     try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            try:
-                page = browser.new_page(viewport={"width": 1000, "height": 900})
-                page.goto(server.url)
-                target = page.locator(f'.page[data-page="{numbered + 1}"] .number').first
-                target.wait_for(state="attached", timeout=30_000)
-                target.scroll_into_view_if_needed()
-                # Both boxes in one moment: the page may still scroll (to the first changed page) in between.
-                image, place = page.evaluate(
-                    """(number) => {
-                        const shown = document.querySelector(`.page[data-page="${number}"]`);
-                        return [shown.querySelector("img"), shown.querySelector(".number")].map((element) => {
-                            const box = element.getBoundingClientRect();
-                            return {x: box.x, y: box.y, width: box.width, height: box.height};
-                        });
-                    }""",
-                    numbered + 1,
-                )
-                scale = image["width"] / state.snapshot().pages[numbered].width
-                assert place["x"] - image["x"] == pytest.approx(box.x * scale, abs=1.5)
-                assert place["y"] - image["y"] == pytest.approx(box.y * scale, abs=1.5)
-                assert place["width"] == pytest.approx(box.width * scale, abs=1.5)
-                assert page.locator("#tooltip").is_hidden()
-                target.hover()
-                tooltip = page.locator("#tooltip")
-                tooltip.wait_for(state="visible", timeout=5_000)
-                assert tooltip.inner_text() == f"{box.text} Eigene Zahl zum Test"
-                page.mouse.move(0, 0)
-                tooltip.wait_for(state="hidden", timeout=5_000)
-            finally:
-                browser.close()
+        page = browser_page
+        page.goto(server.url)
+        target = page.locator(f'.page[data-page="{numbered + 1}"] .number').first
+        target.wait_for(state="attached", timeout=30_000)
+        target.scroll_into_view_if_needed()
+        # Both boxes in one moment: the page may still scroll (to the first changed page) in between.
+        image, place = page.evaluate(
+            """(number) => {
+                const shown = document.querySelector(`.page[data-page="${number}"]`);
+                return [shown.querySelector("img"), shown.querySelector(".number")].map((element) => {
+                    const box = element.getBoundingClientRect();
+                    return {x: box.x, y: box.y, width: box.width, height: box.height};
+                });
+            }""",
+            numbered + 1,
+        )
+        scale = image["width"] / state.snapshot().pages[numbered].width
+        assert place["x"] - image["x"] == pytest.approx(box.x * scale, abs=1.5)
+        assert place["y"] - image["y"] == pytest.approx(box.y * scale, abs=1.5)
+        assert place["width"] == pytest.approx(box.width * scale, abs=1.5)
+        assert page.locator("#tooltip").is_hidden()
+        target.hover()
+        tooltip = page.locator("#tooltip")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert tooltip.inner_text() == f"{box.text} Eigene Zahl zum Test"
+        page.mouse.move(0, 0)
+        tooltip.wait_for(state="hidden", timeout=5_000)
     finally:
         server.stop()
 
 
 @pytest.mark.slow
-def test_a_running_watch_shows_the_provenance_of_a_survey_number(chromium: str, tmp_path: Path) -> None:
-    """With reportgen.number_boxes: hovering a number (a chart's label) names its question."""
-    from playwright.sync_api import sync_playwright
-
+def test_a_running_watch_shows_the_provenance_of_a_survey_number(browser_page: Any, tmp_path: Path) -> None:
+    """With reportgen.number_boxes: hovering a number (a chart's label, a number in a sentence) names its question."""
     root = tmp_path / "studie"
     create_project(root)
     watch = Watch(root)
+    page = browser_page
     try:
-        url = watch.wait_for_address()
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            try:
-                page = browser.new_page(viewport={"width": 1000, "height": 900})
-                page.goto(url)
-                target = page.locator('.number[data-provenance*="Frage zufriedenheit"]').first
-                target.wait_for(state="attached", timeout=60_000)
-                target.scroll_into_view_if_needed()
-                target.hover()
-                tooltip = page.locator("#tooltip")
-                tooltip.wait_for(state="visible", timeout=5_000)
-                assert "Frage zufriedenheit" in tooltip.inner_text()
-            finally:
-                browser.close()
+        page.goto(watch.wait_for_address())
+        for target in (
+            page.locator('.number[data-provenance*="Frage zufriedenheit"]').first,
+            page.locator('.number[data-provenance^="Mittelwert"][data-provenance*="Frage budget"]').first,
+        ):
+            target.wait_for(state="attached", timeout=60_000)
+            target.scroll_into_view_if_needed()
+            target.hover()
+            tooltip = page.locator("#tooltip")
+            tooltip.wait_for(state="visible", timeout=5_000)
+            assert target.get_attribute("data-provenance") in tooltip.inner_text()
+            page.mouse.move(0, 0)
+            tooltip.wait_for(state="hidden", timeout=5_000)
     finally:
         assert watch.stop() == 0
 
@@ -637,7 +716,7 @@ def test_a_raster_image_or_background_with_new_content_changes_the_fingerprint(t
         assets = {"content/bild.png": png(colour), "templates/logo.svg": logo.format(width).encode()}
         fetcher = ConfinedFetcher(tmp_path, assets)
         document = weasyprint.HTML(string=html, base_url=base_url(Layout(tmp_path)), url_fetcher=fetcher).render()
-        return page_fingerprints(document, ImageDigests(tmp_path, assets))
+        return Fingerprints()(document, ImageDigests(tmp_path, assets))
 
     assert prints("red", 4) == prints("red", 4)
     assert len({*prints("red", 4), *prints("blue", 4), *prints("red", 2)}) == 3

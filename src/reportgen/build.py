@@ -17,7 +17,7 @@ from .breakdown import AnalysisRules
 from .charts import ChartStyle, PendingCharts, start_charts, warm_up
 from .config import Config, load_config
 from .content import RenderedContent, check_sources, read_sources, render_content
-from .data_stage import CREATE_HINT, StatsCache, SurveyFiles, read_data, store_data
+from .data_stage import CREATE_HINT, StatsCache, SurveyData, SurveyFiles, read_data, store_data
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
 from .headings import HEADING_CLASSES
@@ -28,6 +28,7 @@ from .layout import Layout
 from .limits import Limits, SizeLimit
 from .microdata import Respondents
 from .page import PageContext, check_page_template, page_context, render_page
+from .prepare_cache import PrepareCache, file_stamp, folder_stamp, inputs_digest
 from .preview import preview_html
 from .provenance import unmarked
 from .references import Reference, parse_references
@@ -82,7 +83,9 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     return _prepare(config, on_stage)
 
 
-def _prepare(config: Config, on_stage: StageHook | None) -> Project:
+def _prepare(config: Config, on_stage: StageHook | None, cache: PrepareCache | None = None) -> Project:
+    """`prepare` after the config; with a long-running process's `cache`, what the inputs did not change is not
+    made again (the chapters, the templates, the stylesheet: see prepare_cache)."""
     layout, limits = config.layout, config.limits
     errors: list[ReportError] = []
     with stage(on_stage, Stage.DATA):
@@ -90,23 +93,27 @@ def _prepare(config: Config, on_stage: StageHook | None) -> Project:
     with stage(on_stage, Stage.CONTENT):
         references = _collect(errors, _references, layout, limits.file_size)
         sources = _collect(errors, read_sources, layout, limits.file_size)
-        templates = _environment(layout, Layout.templates, limits)
+        stamp = folder_stamp(layout.path(Layout.templates)) if cache is not None else ""
+        templates = _kept(cache, "templates", (layout, limits, stamp), _environment, layout, Layout.templates, limits)
         known = len(errors)
         _collect(errors, check_page_template, templates)
         page_compiles = len(errors) == known
-        house_style = _collect(errors, _stylesheet, layout, config.brand.logo, limits.file_size)
+        house_style = _collect(errors, _house_style, config, cache, stamp)
         chart_style = _collect(errors, _chart_style, config)
         if data is None or references is None or sources is None:
             errors.extend(check_sources(sources, layout, references) if sources is not None else [])
             raise_all(errors)
             raise AssertionError("a stage failed without saying why")
         codebook, stats = data.codebook, data.stats
-        partials = _environment(layout, Layout.partials, limits)
+        partials = _kept(cache, "partials", (layout, limits, stamp), _environment, layout, Layout.partials, limits)
         subgroups = SubgroupStats({qid: q.question for qid, q in stats.questions.items()}, data.respondents)
         rules = _analysis_rules(config)
         hyphenation = HyphenationExceptions((*HOUSE_EXCEPTIONS, *config.report.hyphenation))
+        inputs = _content_inputs(config, data, references) if cache is not None else ""
         content = _collect(
-            errors, render_content, sources, layout, partials, stats, references, limits, subgroups, rules, hyphenation
+            errors,
+            render_content,
+            *(sources, layout, partials, stats, references, limits, subgroups, rules, hyphenation, cache, inputs),
         )
     with stage(on_stage, Stage.PAGE):
         html = (
@@ -130,6 +137,28 @@ def _prepare(config: Config, on_stage: StageHook | None) -> Project:
     return Project(
         config, stats, content, html, house_style.files, chart_style, data.cache, data.respondents, data.files, warnings
     )
+
+
+def _kept(cache: PrepareCache | None, name: str, key: object, step: Callable[..., T], *arguments: object) -> T:
+    """`step(*arguments)`, or with a `cache` the value it gave for an equal `key` (see PrepareCache.value)."""
+    return step(*arguments) if cache is None else cache.value(name, key, lambda: step(*arguments))
+
+
+def _house_style(config: Config, cache: PrepareCache | None, templates: str) -> HouseStyle:
+    """The stylesheet and its files; with a `cache`, read again only when a file in templates/ (`templates`: their
+    stamp), the logo or a file it named elsewhere changed."""
+    layout, logo, limit = config.layout, config.brand.logo, config.limits.file_size
+    last = cache.last("house-style") if cache is not None else None
+    named = {*(last.files if isinstance(last, HouseStyle) else ()), *([logo] if logo else [])}
+    files = [file_stamp(layout.path(name)) for name in sorted(named) if not name.startswith(f"{Layout.templates}/")]
+    return _kept(cache, "house-style", (layout, logo, limit, templates, files), _stylesheet, layout, logo, limit)
+
+
+def _content_inputs(config: Config, data: SurveyData, references: Mapping[str, Reference]) -> str:
+    """What rendering the content reads besides the content texts: settings, data and codebook (their cache name
+    is a hash of both), references, the partials (by their files' sizes and times)."""
+    partials = folder_stamp(config.layout.path(Layout.partials))
+    return inputs_digest((config, data.cache.stats_name, references, partials))
 
 
 @dataclass(frozen=True)

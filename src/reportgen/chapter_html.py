@@ -17,7 +17,7 @@ from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
 from .markdown import MarkdownRenderer
 from .references import Reference
-from .resources import resource_errors
+from .resources import Resource, resource_errors
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ class ChapterHtml:
     warnings: tuple[ReportError, ...] = ()
     classes: tuple[tuple[Location, str], ...] = ()
     crossrefs: tuple[tuple[CrossReference, Location], ...] = ()
+    images: tuple[Resource, ...] = ()  # the editor's images, with `lines` to place them (see image_errors)
+    lines: tuple[int, ...] = ()
+
+    def image_errors(self, display_name: str, root: Path, limit: SizeLimit) -> list[ReportError]:
+        """The chapter's images as they are now: each a file inside the project (`root`), within `limit`."""
+        return resource_errors(self.images, list(self.lines), display_name, root, limit)
 
 
 def chapter_html(
@@ -71,7 +77,16 @@ def chapter_html(
     )
     classes = tuple((Location(display_name, line=lines[line - 1]), name) for line, name in rendered.classes)
     crossrefs = tuple((ref, Location(display_name, line=lines[ref.line - 1])) for ref in rendered.crossrefs)
-    return ChapterHtml(Markup(rendered.html), rendered.cited, tuple(errors), warnings, classes, crossrefs)
+    return ChapterHtml(
+        Markup(rendered.html),
+        rendered.cited,
+        tuple(errors),
+        warnings,
+        classes,
+        crossrefs,
+        rendered.resources,
+        tuple(lines),
+    )
 
 
 def source_lines(source: str, rendered: str) -> list[int]:

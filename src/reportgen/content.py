@@ -12,7 +12,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from markupsafe import Markup
 
 from .bibliography import format_citations
-from .chapter_html import ChapterChecks, chapter_html
+from .chapter_html import ChapterChecks, ChapterHtml, chapter_html
 from .charts import ChartSpec
 from .citations import fill_placeholders
 from .crossrefs import CrossReference, resolve
@@ -23,6 +23,7 @@ from .helpers import BIBLIOGRAPHY_MARKER, LIST_MARKERS, Helpers, helper_names
 from .layout import Layout
 from .limits import Limits, SizeLimit
 from .markdown import MarkdownRenderer
+from .prepare_cache import ChapterRun, PrepareCache, uncached
 from .references import Reference
 from .template_errors import explain_undefined, template_error, template_line
 from .template_includes import check_includes
@@ -107,14 +108,22 @@ def render_content(
     subgroups: SubgroupStats | None = None,
     rules: AnalysisRules | None = None,
     hyphenation: HyphenationExceptions | None = None,
+    cache: PrepareCache | None = None,
+    inputs: str = "",
 ) -> RenderedContent:
     """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files.
-    `subgroups` serves filters and breakdowns (without it, a chapter that asks for one gets an error)."""
+    `subgroups` serves filters and breakdowns (without it, a chapter that asks for one gets an error). With a
+    long-running process's `cache`, a chapter is taken from it where that gives what rendering it would;
+    `inputs` then names every input but the content texts (see prepare_cache)."""
     environment = make_environment(SourceLoader(sources.texts), autoescape=False, limits=limits)
-    charts_href = layout.href(Layout.charts)
-    helpers = Helpers(stats, references, partials, charts_href, subgroups=subgroups, rules=rules)
+    context = _Context(environment, sources, layout, references, limits)
+    helpers = Helpers(stats, references, partials, context.charts_href, subgroups=subgroups, rules=rules)
     markdown = MarkdownRenderer(layout.href(Layout.content), helpers.targets, hyphenation)
-    checks = ChapterChecks(references, markdown, layout.root, sources.texts, limits.file_size)
+    # What the state refers to and `inputs` names: kept out of the state, never compared by value.
+    shared: dict[str, object] = {"stats": stats, "subgroups": subgroups, "references": references}
+    shared.update(partials=partials, hyphenation=hyphenation, texts=sources.texts)
+    state = (helpers, markdown)
+    run: _Run = cache.chapters.run(inputs, sources.texts, state, shared) if cache is not None else uncached(state)
     chapters: list[Chapter] = []
     crossrefs: list[tuple[CrossReference, Location]] = []
     cited: dict[str, None] = {}
@@ -123,12 +132,10 @@ def render_content(
     classes: list[tuple[Location, str]] = []
     for name in sources.chapters:
         try:
-            text = _render_template(environment, name, helpers)
+            html = _chapter(name, run, context)
         except ReportError as error:
             errors.append(error)
             continue
-        drawn = frozenset(charts_href + spec.name for spec in helpers.charts)
-        html = chapter_html(sources.texts[name], text, f"{Layout.content}/{name}", checks, drawn)
         errors.extend(html.errors)
         warnings.extend(html.warnings)
         classes.extend(html.classes)
@@ -136,8 +143,14 @@ def render_content(
         cited.update(dict.fromkeys(html.cited))
         chapters.append(Chapter(f"{Layout.content}/{name}", html.html))
     raise_all(errors)
+    helpers, markdown = run.live()
     chapters, headings = _cross_referenced(chapters, markdown.headings, crossrefs, helpers)
-    formatted = format_citations(markdown.citations, references)
+    citations = tuple(markdown.citations)
+    formatted = (
+        cache.value("citations", (inputs, citations), lambda: format_citations(citations, references))
+        if cache is not None
+        else format_citations(citations, references)
+    )
     bibliography = helpers.render_bibliography(formatted.bibliography)
     return RenderedContent(
         tuple(_finished(chapter, formatted.citations, bibliography) for chapter in chapters),
@@ -148,6 +161,43 @@ def render_content(
         (*warnings, *helpers.warnings, *_uncited(references, cited)),
         tuple(classes),
     )
+
+
+# The chapters in order, each on the helpers and Markdown renderer the chapters before it left (see prepare_cache).
+_Run = ChapterRun[tuple[Helpers, MarkdownRenderer], ChapterHtml]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What rendering a chapter reads besides the state it carries on."""
+
+    environment: LimitedEnvironment
+    sources: ContentSources
+    layout: Layout
+    references: Mapping[str, Reference]
+    limits: Limits
+
+    @property
+    def charts_href(self) -> str:
+        return self.layout.href(Layout.charts)
+
+
+def _chapter(name: str, run: _Run, context: _Context) -> ChapterHtml:
+    """Chapter `name` as kept in the cache (its images checked again) or rendered and kept; a mistake in its
+    template is raised, the others are in its `errors`."""
+    display, text = f"{Layout.content}/{name}", context.sources.texts[name]
+    root, limit = context.layout.root, context.limits.file_size
+    kept = run.take(name, text)
+    if kept is not None:
+        return replace(kept, errors=tuple(kept.image_errors(display, root, limit)))
+    helpers, markdown = run.live()
+    rendered = _render_template(context.environment, name, helpers)
+    drawn = frozenset(context.charts_href + spec.name for spec in helpers.charts)
+    checks = ChapterChecks(context.references, markdown, root, context.sources.texts, limit)
+    html = chapter_html(text, rendered, display, checks, drawn)
+    if not html.errors:
+        run.keep(name, html)
+    return html
 
 
 def _finished(chapter: Chapter, citations: Sequence[str], bibliography: Markup) -> Chapter:

@@ -22,13 +22,13 @@ def mark(text: str, provenance: str) -> Markup:
 
 
 # The spans as mark() writes them; Markdown and the hyphenation pass inline HTML through unchanged.
-_SPAN = re.compile(r'<span data-provenance="[^"<>]*">([^<]*)</span>')
+SPAN = re.compile(r'<span data-provenance="(?P<provenance>[^"<>]*)">(?P<number>[^<]*)</span>')
 
 
 def unmarked(html: str) -> str:
     """`html` without the spans of mark(), their numbers left in place: the document for the PDF. WeasyPrint draws
     each inline box as a text object of its own, and extractors read the words around such a break differently."""
-    plain = _SPAN.sub(r"\1", html)
+    plain = SPAN.sub(r"\g<number>", html)
     if plain == html:
         return html
     return Markup(plain) if isinstance(html, Markup) else plain

@@ -4,6 +4,8 @@ images (a live preview), then writes build/report.pdf exactly as `reportgen buil
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import gc
 import hashlib
 import io
@@ -15,12 +17,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from .errors import Location, ReportError, ReportErrors
 from .layout import Layout
-from .number_boxes import NumberBox
+from .number_boxes import ChartLabels, ElementKey, NumberBox, PageText, Span
+from .prepare_cache import PrepareCache
 from .timing import StageHook
 
 # PDFium's scale is pixels per PDF point: an A4 page (595 pt, 794 CSS px) becomes 1190 pixels wide, sharp at the
@@ -33,36 +36,69 @@ NumbersOf = Callable[[Any], Sequence[Sequence[NumberBox]]]  # a rendering -> the
 
 
 class ProvenanceBoxes:
-    """The number boxes of each rendering's pages. The PDF is laid out without the provenance spans (see build.render),
-    so the HTML with them is laid out too — a chapter alone when only it changed (see parts) — and its boxes are
-    taken where its pages look like the PDF's (number_boxes_on); chart labels come from the charts' SVGs."""
+    """The number boxes of each rendering's pages, found on the PDF's own pages (see number_boxes): the numbers of
+    the provenance spans where the elements around them show them, the chart labels where the charts stand.
+
+    What stays the same from one rendering to the next is not looked at again: a page a layout of one chapter keeps
+    (see parts), a chapter's HTML, an element of a kept page with the same numbers, a chart's SVG."""
 
     def __init__(self) -> None:
-        self._previous: Any = None  # the last layout with spans (pdf.LaidOut)
+        self._pages: Reused[Any, PageText] = Reused()  # by page object
+        self._parts: Reused[str, Sequence[tuple[ElementKey, tuple[Span, ...]]]] = Reused()  # by a chapter's HTML
+        self._measured: Reused[tuple[Any, tuple[Span, ...]], list[tuple[PageText, NumberBox]]] = Reused()
+        self._charts: Reused[bytes, ChartLabels | None] = Reused()  # by SVG
 
     def __call__(self, rendering: Any) -> Sequence[Sequence[NumberBox]]:
-        from .number_boxes import chart_labels, number_boxes_on
-        from .pdf import lay_out
+        from .number_boxes import chapter_elements, chart_labels, marked_elements, number_boxes, page_text
 
-        project = rendering.project
-        config = project.config
-        with _weasyprint_silenced():  # the PDF's layout has said what there is to say
-            marked = lay_out(
-                project.html,
-                config.layout,
-                rendering.assets,
-                limit=config.limits.file_size,
-                with_files=config.survey.attach_to_pdf,
-                previous=self._previous,
-                keep_parts=True,
-            )
-        self._previous = marked
+        for kept in (self._pages, self._parts, self._measured, self._charts):
+            kept.next()
+        texts = [
+            self._pages.get(page, functools.partial(page_text, page)) for page in rendering.laid_out.document.pages
+        ]
         charts = {
-            PurePosixPath(name).name: chart_labels(rendering.assets[name])
-            for name in rendering.assets
+            PurePosixPath(name).name: self._charts.get(svg, functools.partial(chart_labels, svg))
+            for name, svg in ((name, rendering.assets[name]) for name in rendering.assets)
             if name.startswith(f"{Layout.charts}/")
         }
-        return number_boxes_on(rendering.laid_out.document, marked.document, charts)
+        marked = marked_elements(
+            rendering.project.html, lambda part: self._parts.get(part, lambda: chapter_elements(part))
+        )
+        return number_boxes(texts, marked, charts, functools.partial(self._measure, texts))
+
+    def _measure(
+        self, texts: Sequence[PageText], text: str, boxes: Sequence[tuple[int, Any]], spans: tuple[Span, ...]
+    ) -> list[tuple[int, NumberBox]]:
+        """number_boxes.measured, or what it gave for this element (laid out once) with these spans."""
+        from .number_boxes import measured
+
+        def measure() -> list[tuple[PageText, NumberBox]]:
+            return [(texts[index], box) for index, box in measured(text, boxes, spans)]
+
+        at = {id(page): index for index, page in enumerate(texts)}
+        found = self._measured.get((boxes[0][1].element, spans), measure)
+        return [(at[id(page)], box) for page, box in found]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Reused(Generic[K, V]):
+    """Values by key from one rendering to the next: what the last one had and this one asks for again is reused,
+    the rest is forgotten at the `next()` rendering. (Keys are held, so an object a key compares by identity is the
+    same object when it is asked for again.)"""
+
+    def __init__(self) -> None:
+        self._last: dict[K, V] = {}
+        self._now: dict[K, V] = {}
+
+    def next(self) -> None:
+        self._last, self._now = self._now, {}
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        value = self._now[key] = self._last[key] if key in self._last else make()
+        return value
 
 
 # The look of a page: where each box is, what it says, how it is drawn
@@ -134,10 +170,20 @@ def _plain(value: Any) -> str:
     return repr(sorted(vars(value).items())) if " object at 0x" in text else text
 
 
-def page_fingerprints(document: Any, images: ImageDigests) -> list[str]:
-    """Each page's fingerprint, the pages' shared styles described once."""
-    styles: dict[int, str] = {}
-    return [page_fingerprint(page, images, styles) for page in document.pages]
+class Fingerprints:
+    """The pages' fingerprints over a session, the shared styles of a document's pages described once: a page object
+    a later layout keeps (see parts) draws as before, so its fingerprint is not taken again. (A layout keeps pages
+    only where the assets are the same, see parts.relaid, so their images are the same too.)"""
+
+    def __init__(self) -> None:
+        self._pages: Reused[Any, str] = Reused()  # by page object
+
+    def __call__(self, document: Any, images: ImageDigests) -> list[str]:
+        styles: dict[int, str] = {}
+        self._pages.next()
+        return [
+            self._pages.get(page, functools.partial(page_fingerprint, page, images, styles)) for page in document.pages
+        ]
 
 
 def changed_pages(before: Sequence[str], after: Sequence[str]) -> list[int]:
@@ -223,6 +269,11 @@ def problems(error: ReportError) -> tuple[Problem, ...]:
     return tuple(_problem(single) for single in singles)
 
 
+def notices(warnings: Iterable[ReportError]) -> tuple[Problem, ...]:
+    """Each warning with its place and hint, each once."""
+    return tuple(dict.fromkeys(_problem(warning) for warning in warnings))
+
+
 def _problem(error: ReportError) -> Problem:
     location: Location | None = error.location
     line = None if location is None else (location.line if location.line is not None else location.row)
@@ -245,9 +296,10 @@ class Snapshot:
     version: int
     pdf_version: int
     pages: tuple[PageImage, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # the mistakes that stop the current files from building
     updated: float | None
     timings: dict[str, float]
+    warnings: tuple[Problem, ...] = ()  # what the build of the pages shown warned about
 
 
 class PreviewState:
@@ -256,7 +308,7 @@ class PreviewState:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._snapshot = Snapshot(0, 0, (), (), None, {})
+        self._snapshot = Snapshot(0, 0, (), (), None, {}, ())
         self._events: deque[Event] = deque(maxlen=_EVENTS_KEPT)
         self._event_number = 0
 
@@ -264,19 +316,28 @@ class PreviewState:
         with self._changed:
             return self._snapshot
 
-    def publish_preview(self, pages: tuple[PageImage, ...], changed: Sequence[int], timings: dict[str, float]) -> None:
+    def publish_preview(
+        self,
+        pages: tuple[PageImage, ...],
+        changed: Sequence[int],
+        timings: dict[str, float],
+        warnings: tuple[Problem, ...] = (),
+    ) -> None:
         with self._changed:
             old = self._snapshot
             recovered = bool(old.problems)
             version = old.version + 1
-            self._update(version=version, pages=pages, problems=(), updated=time.time(), timings=timings)
+            self._update(
+                version=version, pages=pages, problems=(), updated=time.time(), timings=timings, warnings=warnings
+            )
             if recovered:
                 self._event("recovered", {"version": version})
             self._event("preview", {"version": version, "changed": [index + 1 for index in changed]})
 
-    def publish_pdf(self, version: int, timings: dict[str, float]) -> None:
+    def publish_pdf(self, version: int, timings: dict[str, float], warnings: tuple[Problem, ...] | None = None) -> None:
+        """The PDF of preview `version` is written; `warnings` are the whole build's (None: those of the preview)."""
         with self._changed:
-            self._update(pdf_version=version, timings=timings)
+            self._update(pdf_version=version, timings=timings, **({} if warnings is None else {"warnings": warnings}))
             self._event("pdf", {"pdf_version": version})
 
     def publish_problems(self, found: tuple[Problem, ...]) -> None:
@@ -357,7 +418,8 @@ class Timer:
         return sum(self.seconds.get(name, 0.0) for name in names)
 
 
-_PREVIEW_STEPS = ("config", "prepare", "render", "fingerprint", "numbers", "pdf-pages", "raster")
+# The steps of a rebuild until its preview is published (then comes "finish", the PDF).
+PREVIEW_STEPS = ("config", "prepare", "render", "fingerprint", "numbers", "pdf-pages", "raster")
 
 
 def rasterize(pdf: bytes, scale: float = RASTER_SCALE) -> list[bytes]:
@@ -395,8 +457,11 @@ class Session:
         self._say = say
         self._complain = complain
         self._on_published = on_published
-        # The last good rendering: a save that changed one chapter lays out only that chapter (see parts).
+        # The last good rendering: a save that changed one chapter lays out only that chapter (see parts), and
+        # the chapters a save did not change are not rendered again (see prepare_cache).
         self._previous: Any = None
+        self._prepared = PrepareCache()
+        self._fingerprints = Fingerprints()
         self._warnings: tuple[str, ...] = ()
         self._last_changed = (0, 0)  # pages drawn anew, pages shown: for the status line
 
@@ -425,7 +490,7 @@ class Session:
                 config = load_config(self._root)
             with patterns_in(None, config.report.language):
                 with timer.step("prepare"):
-                    project = build._prepare(config, on_stage)
+                    project = build._prepare(config, on_stage, self._prepared)
                 with timer.step("render"):
                     rendering = build.render(project, on_stage=on_stage, previous=self._previous, keep_parts=True)
                 version = self._publish_preview(rendering, timer)
@@ -433,7 +498,7 @@ class Session:
                     result = build.finish(rendering, on_stage=on_stage)
             self._previous = rendering
             del rendering, project
-            self._state.publish_pdf(version, dict(timer.seconds))
+            self._state.publish_pdf(version, dict(timer.seconds), notices(result.warnings))
         except ReportError as error:
             self._fail(problems(error))
             return
@@ -445,34 +510,31 @@ class Session:
         self._say(status_line(timer, self._last_changed, result.pages))
 
     def _publish_preview(self, rendering: Any, timer: Timer) -> int:
-        """Fingerprint every page, draw the changed ones and publish them: the new preview version."""
+        """Fingerprint every page, draw the changed ones and publish them with the warnings so far: the new preview
+        version. A page whose numbers alone changed keeps its image."""
         document = rendering.laid_out.document
         with timer.step("fingerprint"):
-            digests = ImageDigests(self._root, rendering.assets)
-            prints = page_fingerprints(document, digests)
+            prints = self._fingerprints(document, ImageDigests(self._root, rendering.assets))
         with timer.step("numbers"):
             numbers = [tuple(boxes) for boxes in self._numbers(rendering)]
         before = self._state.snapshot()
-        changed = [
-            index
-            for index, print_ in enumerate(prints)
-            if index >= len(before.pages)
-            or before.pages[index].fingerprint != print_
-            or before.pages[index].numbers != numbers[index]
+        kept = {index: page for index, page in enumerate(before.pages) if index < len(prints)}
+        redrawn = [
+            index for index, print_ in enumerate(prints) if index not in kept or kept[index].fingerprint != print_
         ]
         with timer.step("pdf-pages"), _weasyprint_silenced():
-            data = document.copy([document.pages[index] for index in changed]).write_pdf() if changed else b""
+            data = document.copy([document.pages[index] for index in redrawn]).write_pdf() if redrawn else b""
         with timer.step("raster"):
-            images = dict(zip(changed, rasterize(data), strict=True)) if changed else {}
+            images = dict(zip(redrawn, rasterize(data), strict=True)) if redrawn else {}
         version = before.version + 1
         pages = tuple(
-            PageImage(images[index], page.width, page.height, numbers[index], version, prints[index])
-            if index in images
-            else before.pages[index]
+            _page_image(kept.get(index), images.get(index), page, numbers[index], prints[index], version)
             for index, page in enumerate(document.pages)
         )
-        self._last_changed = (len(changed), len(pages))
-        self._state.publish_preview(pages, changed, dict(timer.seconds))
+        changed = [index for index, page in enumerate(pages) if page.version == version]
+        self._last_changed = (len(redrawn), len(pages))
+        warnings = notices((*rendering.project.warnings, *rendering.laid_out.warnings))
+        self._state.publish_preview(pages, changed, dict(timer.seconds), warnings)
         self._on_published()
         return version
 
@@ -491,6 +553,19 @@ class Session:
             for text in texts:
                 self._complain(f"Warnung: {text}")
         self._warnings = texts
+
+
+def _page_image(
+    before: PageImage | None, png: bytes | None, page: Any, numbers: tuple[NumberBox, ...], print_: str, version: int
+) -> PageImage:
+    """The page as shown in preview `version`: drawn anew (`png`), the one shown `before` with new numbers, or that
+    one as it was."""
+    if png is not None:
+        return PageImage(png, page.width, page.height, numbers, version, print_)
+    assert before is not None
+    if before.numbers != numbers:
+        return dataclasses.replace(before, numbers=numbers, version=version)
+    return before
 
 
 @contextlib.contextmanager
@@ -517,13 +592,17 @@ def status_line(timer: Timer, changed: tuple[int, int], pages: int) -> str:
     """„Vorschau aktualisiert (0,31 s, 1 von 7 Seiten neu), PDF geschrieben (1,2 s)“."""
     new, shown = changed
     return (
-        f"Vorschau aktualisiert ({seconds(timer.total(*_PREVIEW_STEPS))}, {new} von {shown} Seiten neu), "
+        f"Vorschau aktualisiert ({seconds(timer.total(*PREVIEW_STEPS))}, {new} von {shown} Seiten neu), "
         f"PDF geschrieben ({seconds(timer.total('finish'))}, {pages} Seiten)"
     )
 
 
 # Watching the project
 
+
+# watchfiles looks for changes every step and yields them once a step brings no more: a save (an editor's write,
+# rename and chmod come within a millisecond or two) is seen 10–20 ms after it, instead of 50–100 ms by default.
+_STEP_MS = 10
 
 # Editors' own files next to the one being saved: backups, swap and lock files, vim's write test.
 _EDITOR_FILES = ("~", ".swp", ".swx", ".tmp")
@@ -592,7 +671,7 @@ class ProjectWatcher:
     def _watch_top(self) -> None:
         from watchfiles import watch
 
-        for changes in watch(self._root, recursive=False, stop_event=self._stopped, rust_timeout=0):
+        for changes in watch(self._root, recursive=False, stop_event=self._stopped, rust_timeout=0, step=_STEP_MS):
             names = {Path(path).name for _, path in changes} & self._plan.top_names
             if not names:
                 continue
@@ -616,7 +695,10 @@ class ProjectWatcher:
                 self._restart.wait()
                 continue
             stop = _Either(self._restart, self._stopped)
-            for changes in watch(*self._plan.folders, watch_filter=DefaultFilter(), stop_event=stop, rust_timeout=0):
+            changes_of = watch(
+                *self._plan.folders, watch_filter=DefaultFilter(), stop_event=stop, rust_timeout=0, step=_STEP_MS
+            )
+            for changes in changes_of:
                 if any(is_project_input(path) for _, path in changes):
                     self._changed()
 

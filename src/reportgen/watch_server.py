@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .watch import Event, PreviewState, Snapshot
+from .watch import PREVIEW_STEPS, Event, PreviewState, Snapshot
 
 HOST = "127.0.0.1"
 _KEEPALIVE_SECONDS = 15.0
@@ -30,17 +30,20 @@ _NUMBERS = re.compile(r"/numbers/([1-9][0-9]{0,5})\.json")
 
 def state_json(snapshot: Snapshot) -> dict[str, Any]:
     """/state: the versions (`version` counts finished previews, `pdf_version` is the one whose PDF is written),
-    the mistake as one text or null, the page count; then what the page needs to show them."""
+    the mistake as one text or null, the page count; then what the page needs to show them, the warnings of the
+    build of the pages shown, and the seconds per step of the last rebuild (`preview_seconds`: until its preview)."""
     return {
         "version": snapshot.version,
         "pdf_version": snapshot.pdf_version,
         "error": "\n".join(problem.text for problem in snapshot.problems) or None,
         "pages": len(snapshot.pages),
         "problems": [asdict(problem) for problem in snapshot.problems],
+        "warnings": [asdict(warning) for warning in snapshot.warnings],
         "page_versions": [page.version for page in snapshot.pages],
         "sizes": [[page.width, page.height] for page in snapshot.pages],
         "updated": snapshot.updated,
         "timings": snapshot.timings,
+        "preview_seconds": sum(snapshot.timings.get(step, 0.0) for step in PREVIEW_STEPS),
     }
 
 

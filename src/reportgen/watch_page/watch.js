@@ -9,6 +9,9 @@
   const pdfLink = document.getElementById("pdf-link");
   const problemBox = document.getElementById("problems");
   const problemList = document.getElementById("problem-list");
+  const warningBox = document.getElementById("warnings");
+  const warningList = document.getElementById("warning-list");
+  const warningTitle = document.getElementById("warning-title");
   const tooltip = document.getElementById("tooltip");
 
   const shown = []; // per page (from 0): the version of the image on screen
@@ -43,6 +46,7 @@
   async function show(state) {
     showStatus(state);
     showProblems(state.problems);
+    showWarnings(state.warnings);
     while (pages.children.length > state.pages) {
       pages.lastElementChild.remove();
     }
@@ -74,23 +78,32 @@
   }
 
   function showProblems(problems) {
-    problemList.replaceChildren(...problems.map((problem) => {
-      const item = document.createElement("li");
-      const place = document.createElement("span");
-      place.className = "place";
-      place.textContent = problem.file
-        ? `${problem.file}${problem.line ? `, Zeile ${problem.line}` : ""}: `
-        : "";
-      const message = document.createElement("span");
-      message.className = "message";
-      message.textContent = problem.message;
-      const hint = document.createElement("span");
-      hint.className = "hint";
-      hint.textContent = problem.hint;
-      item.append(place, message, hint);
-      return item;
-    }));
+    problemList.replaceChildren(...problems.map(problemItem));
     problemBox.hidden = problems.length === 0;
+  }
+
+  // Warnings stand apart from mistakes: the pages were built, but something deserves a look.
+  function showWarnings(warnings) {
+    warningList.replaceChildren(...warnings.map(problemItem));
+    warningTitle.textContent = warnings.length === 1 ? "1 Warnung" : `${warnings.length} Warnungen`;
+    warningBox.hidden = warnings.length === 0;
+  }
+
+  function problemItem(problem) {
+    const item = document.createElement("li");
+    const place = document.createElement("span");
+    place.className = "place";
+    place.textContent = problem.file
+      ? `${problem.file}${problem.line ? `, Zeile ${problem.line}` : ""}: `
+      : "";
+    const message = document.createElement("span");
+    message.className = "message";
+    message.textContent = problem.message;
+    const hint = document.createElement("span");
+    hint.className = "hint";
+    hint.textContent = problem.hint;
+    item.append(place, message, hint);
+    return item;
   }
 
   function pageElement(index, size) {
