@@ -61,7 +61,10 @@ def test_build_writes_only_inside_build_and_leaves_inputs_alone(tiny_project) ->
     written = set(snapshot(root, inside_build=True))
     chart_cache = {name for name in written if name.startswith(Layout.chart_cache + "/")}
     assert len(chart_cache) == 1
-    assert written - chart_cache == {
+    segment_cache = {name for name in written if name.startswith(Layout.segment_cache + "/")}
+    # the title page and the one chapter: a PDF and its description each, and the plan
+    assert len(segment_cache) == 5 and f"{Layout.segment_cache}/plan.json" in segment_cache
+    assert written - chart_cache - segment_cache == {
         Layout.pdf,
         Layout.html,
         f"{Layout.charts}/bar-item.svg",

@@ -112,11 +112,6 @@ class PartPlan:
     def ranges(self) -> tuple[range, ...]:
         return tuple(range(start, stop) for start, stop in self.spans)
 
-    def segments(self) -> tuple[range, ...]:
-        """The pages cut at the chapters' edges: the front matter, each chapter, the back matter (none empty)."""
-        edges = [(0, self.spans[0][0]), *self.spans, (self.spans[-1][1], self.pages)]
-        return tuple(range(start, stop) for start, stop in edges if stop > start)
-
 
 def plan(html: str, document: Any, assets: Mapping[str, bytes], *, alone: bool = True) -> PartPlan | None:
     """The chapters of the laid-out `document` (laid out from `html`), or None when they don't stand on pages of

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
-from .parts import PartPlan, relaid, split
+from .parts import PartPlan, digest, relaid, split
 from .parts import plan as parts_plan
 from .pdf_archive import archived, render_options
 from .pdf_attachments import Attachment
@@ -160,16 +161,25 @@ class LaidOut:
     # WeasyPrint's fonts, shared by the layouts of a long-running process: a new configuration per layout is never
     # wholly freed (about 1 MiB per layout).
     fonts: Any = None
-    segments: tuple[SegmentSpec, ...] = ()
+    # The segments, made when first asked for (a live preview needs the pages only); see Segments.
+    segmented: Callable[[], Segments] = lambda: Segments((), {}, {})
+    version: str = ""  # writer_version() of the segments' keys
+    stylesheet_messages: tuple[str, ...] = ()  # WeasyPrint's warnings about the house stylesheet alone
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The segments of laid-out pages, and where each one's PDF comes from."""
+
+    specs: tuple[SegmentSpec, ...]
     # by segment key: the document holding its pages and the index of its first page there (to write), or the
     # segment the build cache had
-    drawn: Mapping[str, tuple[Any, int]] = field(default_factory=dict)
-    found: Mapping[str, Segment] = field(default_factory=dict)
-    version: str = ""  # writer_version() of the segments' keys
+    drawn: Mapping[str, tuple[Any, int]]
+    found: Mapping[str, Segment]
 
     @property
     def pages(self) -> int:
-        return sum(len(spec.pages) for spec in self.segments)
+        return sum(len(spec.pages) for spec in self.specs)
 
 
 def lay_out(
@@ -205,9 +215,7 @@ def lay_out(
         return {**render_options(with_files), **({"font_config": fonts} if fonts is not None else {})}
 
     with collected_warnings() as messages, stage(on_stage, Stage.LAYOUT):
-        if Layout.stylesheet in assets:
-            weasyprint.CSS(string=assets[Layout.stylesheet].decode("utf-8"), base_url=_url(Layout.stylesheet))
-        from_stylesheet = list(messages)
+        from_stylesheet = _stylesheet_messages(assets, previous, messages)
         url = base_url(layout)
 
         def laid_out(source: str, files: Mapping[str, bytes]) -> tuple[Any, str]:
@@ -221,12 +229,8 @@ def lay_out(
             document, laid_html = _laid_out(html, url, fetcher, options)
             # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
             plan = parts_plan(laid_html, document, assets, alone=laid_html == html)
-            specs = _specs(plan, laid_html, document, assets, with_files, version)
-            drawn = {spec.key: (document, spec.pages.start) for spec in specs}
-            found = _stored_segments(layout, specs, version)
-            result = LaidOut(
-                document, laid_html, with_files, (), fetcher, plan, {}, fonts, specs, drawn, found, version
-            )
+            segmented = _whole_segments(layout, plan, laid_html, document, assets, with_files, version)
+            result = LaidOut(document, laid_html, with_files, (), fetcher, plan, {}, fonts, segmented, version)
     _raise_refused(fetcher)
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
     for message in from_stylesheet:
@@ -234,7 +238,25 @@ def lay_out(
             others.remove(message)
     warnings: list[ReportError] = [_stylesheet_warning(message) for message in from_stylesheet]
     warnings.extend(RenderError(f"WeasyPrint: {message}") for message in others)
-    return dataclasses.replace(result, warnings=tuple(warnings), fetcher=fetcher, fonts=fonts)
+    return dataclasses.replace(
+        result, warnings=tuple(warnings), fetcher=fetcher, fonts=fonts, stylesheet_messages=tuple(from_stylesheet)
+    )
+
+
+def _stylesheet_messages(assets: Mapping[str, bytes], previous: LaidOut | None, messages: list[str]) -> list[str]:
+    """WeasyPrint's warnings about the house stylesheet, parsed on its own (into `messages`), or the previous
+    layout's when it had the same stylesheet."""
+    if Layout.stylesheet not in assets:
+        return []
+    sheet = assets[Layout.stylesheet]
+    if (
+        previous is not None
+        and previous.parts is not None
+        and previous.parts.assets.get(Layout.stylesheet) == digest(sheet)
+    ):
+        return list(previous.stylesheet_messages)
+    weasyprint.CSS(string=sheet.decode("utf-8"), base_url=_url(Layout.stylesheet))
+    return list(messages)
 
 
 def _relaid(
@@ -260,23 +282,42 @@ def _relaid(
     again = relaid(old, html, assets, Layout.stylesheet, lay_out_part)
     if again is None:
         return None
-    specs = _specs(again.plan, again.html, None, assets, with_files, version)
-    changed = specs[[spec.pages for spec in specs].index(again.plan.ranges[again.index])]
-    found = _stored_segments(layout, specs, version)
-    drawn: dict[str, tuple[Any, int]] = {changed.key: (again.document, 1)}
-    chapters: dict[str, Any] = {again.key: again.document}
-    document = None
     if previous is not None:
         pages = list(previous.document.pages)
-        pages[changed.pages.start : changed.pages.stop] = again.pages
+        changed = again.plan.ranges[again.index]
+        pages[changed.start : changed.stop] = again.pages
         document = previous.document.copy(pages)
-        drawn = {spec.key: (document, spec.pages.start) for spec in specs}
-        chapters = {**previous.chapters, **chapters}
-    elif any(spec.key not in found for spec in specs if spec is not changed):
+        segmented = _whole_segments(layout, again.plan, again.html, document, assets, with_files, version)
+        chapters = {**previous.chapters, again.key: again.document}
+        return LaidOut(document, again.html, with_files, (), fetcher, again.plan, chapters, None, segmented, version)
+    specs = _specs(again.plan, again.html, None, assets, with_files, version)
+    alone = specs[[spec.pages for spec in specs].index(again.plan.ranges[again.index])]
+    found = _stored_segments(layout, specs, version)
+    if any(spec.key not in found for spec in specs if spec is not alone):
         return None  # a segment the cache lost: its pages must be laid out again
-    return LaidOut(
-        document, again.html, with_files, (), fetcher, again.plan, chapters, None, specs, drawn, found, version
-    )
+    segments = Segments(specs, {alone.key: (again.document, 1)}, found)
+    chapters = {again.key: again.document}
+    return LaidOut(None, again.html, with_files, (), fetcher, again.plan, chapters, None, lambda: segments, version)
+
+
+def _whole_segments(
+    layout: Layout,
+    plan: PartPlan | None,
+    html: str,
+    document: Any,
+    assets: Mapping[str, bytes],
+    with_files: bool,
+    version: str,
+) -> Callable[[], Segments]:
+    """The segments of a whole document's pages, made when first asked for."""
+
+    @functools.cache
+    def segments() -> Segments:
+        specs = _specs(plan, html, document, assets, with_files, version)
+        drawn = {spec.key: (document, spec.pages.start) for spec in specs}
+        return Segments(specs, drawn, _stored_segments(layout, specs, version))
+
+    return segments
 
 
 def _specs(
@@ -317,16 +358,17 @@ def write_pdf(
     if bool(attachments) != laid_out.with_files:
         raise ValueError("attachments need pages laid out with_files, and only they")
     with collected_warnings() as messages, stage(on_stage, Stage.PDF):
-        missing = [spec for spec in laid_out.segments if spec.key not in laid_out.found]
-        jobs = [(spec, *laid_out.drawn[spec.key]) for spec in missing]
+        segmented = laid_out.segmented()
+        missing = [spec for spec in segmented.specs if spec.key not in segmented.found]
+        jobs = [(spec, *segmented.drawn[spec.key]) for spec in missing]
         written, child_messages = write_segments(jobs, laid_out.with_files)
-        segments = {**laid_out.found, **written}
-        with merge([segments[spec.key] for spec in laid_out.segments]) as pdf:
+        segments = {**segmented.found, **written}
+        with merge([segments[spec.key] for spec in segmented.specs]) as pdf:
             data = archived(pdf, attachments)  # PDF/UA-1 identification, files
     _raise_refused(laid_out.fetcher)
     said = dict.fromkeys([*messages, *child_messages])
     warnings: list[ReportError] = [RenderError(f"WeasyPrint: {message}") for message in said]
-    return PdfResult(data, laid_out.pages, written), warnings
+    return PdfResult(data, segmented.pages, written), warnings
 
 
 def render_pdf(

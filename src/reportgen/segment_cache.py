@@ -1,6 +1,6 @@
 """The pages' PDF in segments, each kept in build/.cache/segments under a key of everything its bytes depend on.
 
-A segment is the front matter, one chapter or the back matter (parts.PartPlan.segments). Its PDF depends on its own
+A segment is the front matter, one chapter or the back matter (the pages around parts.PartPlan.spans). Its PDF depends on its own
 pages and on what the rest of the document lends them: the page numbers, the pages of the anchors its links and
 table-of-contents entries point to, the words its links describe, the stylesheets, fonts and images. When the
 plan lets a chapter be laid out alone (PartPlan.alone: nothing but page numbers crosses a chapter's edges), a
@@ -140,7 +140,7 @@ def segment_cache_files(laid_out: LaidOut, written: Mapping[str, Segment]) -> di
     """The segment cache's files after a build: the `written` segments' (their PDF, and the rest as JSON) and the
     plan with their bytes, the other segments' names with None (kept as they are)."""
     files: dict[str, bytes | None] = {}
-    for spec in laid_out.segments:
+    for spec in laid_out.segmented().specs:
         segment = written.get(spec.key)
         files[segment_name(spec.key, ".pdf")] = segment.data if segment is not None else None
         files[segment_name(spec.key, ".json")] = (

@@ -25,7 +25,8 @@ Written = tuple[dict[str, Segment], list[str]]  # the segments by key, and Weasy
 
 def write_segments(jobs: Sequence[Job], with_files: bool) -> Written:
     """Every job's segment by key, and WeasyPrint's warnings (those of this process are also logged as usual)."""
-    if len(jobs) < 2 or not hasattr(os, "fork"):
+    # (a daemonic process, e.g. a Dask worker, may not start one)
+    if len(jobs) < 2 or not hasattr(os, "fork") or multiprocessing.current_process().daemon:
         return _write_all(jobs, with_files), []
     mine, theirs = _halves(jobs)
     context = multiprocessing.get_context("fork")
