@@ -26,6 +26,7 @@ from reportgen.pdf_attachments import Attachment
 from reportgen.pdf_segments import Segment, anchor_pages, merge, write_segment
 from reportgen.pdf_tags import headings, link_texts, tag_pdf
 from reportgen.pdf_text import join_split_words
+from test_pdf_ua import is_element, kids
 
 STYLE = """
 @page { size: A5; margin: 2cm 2cm 3cm;
@@ -132,17 +133,6 @@ def merged_pdf(segments: Sequence[Segment], attachments: Sequence[Attachment] = 
 # What the two PDFs are compared by, read without reportgen
 
 Rectangle = tuple[float, ...]
-
-
-def kids(element: Any) -> list[Any]:
-    k = element.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-
-def is_element(kid: Any) -> bool:
-    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
 
 
 def objrs(element: Any) -> list[Any]:
