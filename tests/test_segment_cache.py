@@ -183,3 +183,40 @@ def test_a_cached_segment_cut_short_replaced_or_gone_is_written_again(built_stud
     _edit(built_study, "04-fazit.md", ". ", ". Neu. ")
     _build(built_study)
     assert (built_study / "build" / "report.pdf").read_bytes() == _cold(built_study, tmp_path / "cold")
+
+
+def _pixel_png(red: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (red, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("with_text_edit", [False, True])
+def test_an_image_changed_on_disk_is_never_served_from_the_cache(
+    tiny_project, tmp_path: Path, with_text_edit: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """The chapter's HTML stays the same when only the picture it shows changes: its pages must still be new, also
+    when another chapter's text changed (which alone would be laid out again)."""
+    from projects import TINY_FILES
+    from reportgen.build import build
+
+    chapter = TINY_FILES["content/01-kapitel.md"] + "\n\n![Ein Bild](bilder/bild.png)\n"
+    second = "# Weiteres\n\nEin Satz.\n"
+    files = {
+        "content/01-kapitel.md": chapter,
+        "content/02-weiter.md": second,
+        "content/bilder/bild.png": _pixel_png(200),
+    }
+    root = tiny_project(files)
+    build(root)
+    (root / "content" / "bilder" / "bild.png").write_bytes(_pixel_png(20))
+    if with_text_edit:
+        (root / "content" / "02-weiter.md").write_text(second + "\nEin neuer Satz.\n", "utf-8")
+    incremental = build(root).pdf.read_bytes()
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("build"))
+    assert incremental == build(cold).pdf.read_bytes()

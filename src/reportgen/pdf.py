@@ -68,11 +68,12 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
         self._assets = assets
         self._limit = limit
         self.refused: list[ReportError] = []
+        self.read: dict[str, bytes] = {}  # the project files read (not among `assets`), by name
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             name = self._name(url)
-            body = self._assets[name] if name in self._assets else self._read(name)
+            body = self._assets[name] if name in self._assets else self.file(name)
         except ReportError as error:
             self.refused.append(error)
             raise
@@ -90,6 +91,11 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
         if not path.is_relative_to(VIRTUAL_ROOT) or path == VIRTUAL_ROOT:
             raise _outside(unquote(parts.path))
         return path.relative_to(VIRTUAL_ROOT).as_posix()
+
+    def file(self, name: str) -> bytes:
+        """The project file `name` as it is now (kept among `read`)."""
+        body = self.read[name] = self._read(name)
+        return body
 
     def _read(self, name: str) -> bytes:
         path = (self._root / name).resolve()
@@ -222,14 +228,18 @@ def lay_out(
             chapter_fetcher = ConfinedFetcher(layout.root, files, limit)
             result = _laid_out(source, url, chapter_fetcher, options)
             _raise_refused(chapter_fetcher)
+            if chapter_fetcher.read:
+                raise _NewFile  # a file the plan does not know (and its digest): the whole document is laid out
             return result
 
         result = _relaid(html, layout, assets, previous, keep_parts, with_files, version, fetcher, laid_out)
         if result is None:
             document, laid_html = _laid_out(html, url, fetcher, options)
             # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
-            plan = parts_plan(laid_html, document, assets, alone=laid_html == html)
-            segmented = _whole_segments(layout, plan, laid_html, document, assets, with_files, version)
+            # The images read from the project belong to the pages as much as the assets do: to the plan and the keys.
+            files = {**assets, **fetcher.read}
+            plan = parts_plan(laid_html, document, files, alone=laid_html == html)
+            segmented = _whole_segments(layout, plan, laid_html, document, files, with_files, version)
             result = LaidOut(document, laid_html, with_files, (), fetcher, plan, {}, fonts, segmented, version)
     _raise_refused(fetcher)
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
@@ -279,9 +289,14 @@ def _relaid(
         old = None if whole else stored_plan(layout, version, with_files)
     if old is None:
         return None
-    again = relaid(old, html, assets, Layout.stylesheet, lay_out_part)
+    try:
+        files = {**assets, **{name: fetcher.file(name) for name in old.assets.keys() - assets.keys()}}
+        again = relaid(old, html, files, Layout.stylesheet, lay_out_part)
+    except (ReportError, _NewFile):  # a file gone (the whole layout says so) or new to the plan
+        return None
     if again is None:
         return None
+    assets = files
     if previous is not None:
         pages = list(previous.document.pages)
         changed = again.plan.ranges[again.index]
@@ -318,6 +333,10 @@ def _whole_segments(
         return Segments(specs, drawn, _stored_segments(layout, specs, version))
 
     return segments
+
+
+class _NewFile(Exception):
+    """A chapter laid out alone read a file the whole layout it stands in did not."""
 
 
 def _specs(
