@@ -307,7 +307,7 @@ def _relaid(
         return LaidOut(document, again.html, with_files, (), fetcher, again.plan, chapters, None, segmented, version)
     specs = _specs(again.plan, again.html, None, assets, with_files, version)
     alone = specs[[spec.pages for spec in specs].index(again.plan.ranges[again.index])]
-    found = _stored_segments(layout, specs, version)
+    found = _stored_segments(layout, specs)
     if any(spec.key not in found for spec in specs if spec is not alone):
         return None  # a segment the cache lost: its pages must be laid out again
     segments = Segments(specs, {alone.key: (again.document, 1)}, found)
@@ -330,7 +330,7 @@ def _whole_segments(
     def segments() -> Segments:
         specs = _specs(plan, html, document, assets, with_files, version)
         drawn = {spec.key: (document, spec.pages.start) for spec in specs}
-        return Segments(specs, drawn, _stored_segments(layout, specs, version))
+        return Segments(specs, drawn, _stored_segments(layout, specs))
 
     return segments
 
@@ -349,7 +349,7 @@ def _specs(
     return (whole_document_spec(html, anchor_pages(document), assets, with_files, version, len(document.pages)),)
 
 
-def _stored_segments(layout: Layout, specs: Sequence[SegmentSpec], version: str) -> dict[str, Segment]:
+def _stored_segments(layout: Layout, specs: Sequence[SegmentSpec]) -> dict[str, Segment]:
     """The segments the build cache has, by key."""
     found = {}
     for spec in specs:
