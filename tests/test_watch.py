@@ -501,9 +501,7 @@ def test_the_preview_follows_saves_shows_mistakes_and_warnings_and_writes_the_pd
     watch = Watch(root)
     page = browser_page
     try:
-        page.goto(watch.wait_for_address())
-        pages = watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"]
-        page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
+        _opened(page, watch)
         assert page.locator("#problems").is_hidden() and page.locator("#warnings").is_hidden()
 
         # One sentence saved: the page that shows it gets a new image.
@@ -590,6 +588,14 @@ OUTLOOK = (
 PREVIEW_BOUND_SECONDS = 1.0
 
 
+def _opened(page: Any, watch: Watch) -> int:
+    """The preview opened once the first PDF is written, with every page's image shown: the number of pages."""
+    page.goto(watch.wait_for_address())
+    pages = int(watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"])
+    page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
+    return pages
+
+
 @pytest.mark.slow
 def test_a_one_sentence_save_reaches_the_page_within_its_bound(browser_page: Any, tmp_path: Path) -> None:
     root = tmp_path / "studie"
@@ -599,9 +605,7 @@ def test_a_one_sentence_save_reaches_the_page_within_its_bound(browser_page: Any
     watch = Watch(root)
     page = browser_page
     try:
-        page.goto(watch.wait_for_address())
-        pages = watch.wait_for_state(lambda state: state["pdf_version"] >= 1)["pages"]
-        page.wait_for_function(f"document.querySelectorAll('.page img[src]').length === {pages}")
+        pages = _opened(page, watch)
         selector = f'.page[data-page="{pages}"]'  # the chapter's one page, the last
         own, seen = [], []
         for round_ in range(1, 6):
