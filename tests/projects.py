@@ -101,9 +101,14 @@ def apply_files(root: Path, files: dict[str, Edit]) -> Path:
 
 def copy_study(target: Path) -> Path:
     """The study project (config, data, content, templates) copied into `target`."""
+    return copy_project(REPO, target)
+
+
+def copy_project(root: Path, target: Path) -> Path:
+    """A project's inputs (config, data, content, templates; not build/) copied into `target`."""
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
-        source = REPO / part
+        source = root / part
         if source.is_dir():
             shutil.copytree(source, target / part)
         else:

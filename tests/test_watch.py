@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import weasyprint
 
+from projects import copy_project
 from reportgen import cli
 from reportgen.errors import ContentError, DataError, Location, ReportErrors
 from reportgen.layout import Layout
@@ -480,17 +481,6 @@ def _save(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _copy_inputs(root: Path, target: Path) -> Path:
-    target.mkdir()
-    for name in ("report.toml", "data", "content", "templates"):
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 @pytest.mark.slow
 def test_the_preview_follows_saves_shows_mistakes_and_warnings_and_writes_the_pdf_build_writes(
     browser_page: Any, tmp_path: Path
@@ -548,7 +538,7 @@ def test_the_preview_follows_saves_shows_mistakes_and_warnings_and_writes_the_pd
         watch.wait_for_state(lambda state: state["pdf_version"] == state["version"])
 
         # build/report.pdf is what `reportgen build` makes of the same inputs, in another folder.
-        built = _copy_inputs(root, tmp_path / "kopie")
+        built = copy_project(root, tmp_path / "kopie")
         subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "--project", str(built)], check=True)
         _assert_same_pdf(root / "build" / "report.pdf", built / "build" / "report.pdf")
     finally:

@@ -13,6 +13,7 @@ The plan of the last layout is kept next to them, so that a new process can lay 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ _START_TAG = re.compile(r"<[^>]*>")
 PLAN_NAME = f"{Layout.segment_cache}/plan.json"
 
 
+@functools.cache  # the installed code does not change while a process runs
 def writer_version() -> str:
     """A hash of the code that turns pages into a segment's PDF (reportgen's and the libraries' installations)."""
     return cache_key(source_version(*_WRITERS), *(library_stamp(name) for name in _LIBRARIES))
