@@ -121,7 +121,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
         ),
         pytest.param(
             replace("[brand]", "[marke]"),
-            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [analysis], [limits].",
+            "report.toml, Zeile 13: unbekannter Abschnitt [marke]. Erlaubt sind: [report], [survey], [brand], [analysis], [limits], [batch].",
             id="unknown-section",
         ),
         pytest.param(

@@ -80,6 +80,10 @@ class ChartSpec:
     value_max: float | None = None
     scale: str = ""  # bar, grouped: the scale of its answers (codes and labels), empty for other questions; bar charts of one scale share an axis
     key: str = ""  # [a-z0-9-]: tells apart charts of one question (by=, where=)
+    # Batch reports: indexes into `labels` of the answers to mark (the respondent's own), and the legend text for
+    # the mark („Ihr Unternehmen“); () draws the chart as before.
+    highlight: tuple[int, ...] = ()
+    highlight_label: str = ""
 
     @property
     def name(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from .config_reader import read_sections, toml_default
 from .config_values import (
     alphas,
+    at_least_two,
     colour,
     colours,
     declared,
@@ -26,6 +27,7 @@ from .config_values import (
 )
 from .errors import ConfigError, Location
 from .files import read_text
+from .focus import DEFAULT_MIN_GROUP
 from .house import house_folder
 from .layout import Layout
 from .limits import DEFAULTS, Limits, SizeLimit
@@ -132,6 +134,31 @@ class Analysis:
     )
 
 
+@dataclass(frozen=True)
+class BatchSettings:
+    """[batch]: one report per respondent or segment (reportgen batch)."""
+
+    content: str = option(
+        "content-batch",
+        doc="folder with the chapters of each batch report, relative to the project",
+        type=str,
+        validators=(non_empty, inside_project),
+    )
+    output: str = option(
+        "build/batch/{key}.pdf",
+        doc="file name of each batch report: {key} is the id or the segment's name",
+        type=str,
+        validators=(non_empty,),
+    )
+    min_group: int = option(
+        DEFAULT_MIN_GROUP,
+        doc="no report and no comparison for a group of fewer respondents (anonymity)",
+        type=int,
+        validators=(at_least_two,),
+    )
+    title: str = option("", doc="title of the batch reports; if empty, [report] title", type=str)
+
+
 _LIMIT = (positive,)
 
 
@@ -177,6 +204,7 @@ class Config:
     brand: Brand
     analysis: Analysis
     limits: Limits  # [limits], as a LimitSettings
+    batch: BatchSettings = BatchSettings()
 
     @functools.cached_property
     def layout(self) -> Layout:
@@ -203,6 +231,7 @@ _SECTIONS: dict[str, type] = {
     "brand": Brand,
     "analysis": Analysis,
     "limits": LimitSettings,
+    "batch": BatchSettings,
 }
 # report.toml is read before its [limits] are known: always within the default file limit, which no setting raises.
 _CONFIG_SIZE = SizeLimit(DEFAULTS.file_bytes, key=None)

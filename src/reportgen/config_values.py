@@ -181,3 +181,13 @@ def not_negative(value: int, setting: Setting) -> Problem | None:
     if value >= 0:
         return None
     return f"{setting.where}: erwartet eine ganze Zahl ab 0.", f"Schreiben Sie z. B. {setting.key} = {setting.default}."
+
+
+def at_least_two(value: int, setting: Setting) -> Problem | None:
+    """A group size below which nothing is shown: 1 would show single respondents."""
+    if value >= 2:
+        return None
+    return (
+        f"{setting.where}: erwartet eine ganze Zahl ab 2, gefunden {shown(value)}.",
+        f"Schreiben Sie z. B. {setting.key} = {setting.default} (die Voreinstellung).",
+    )
