@@ -25,6 +25,9 @@ peer (`--wide-only` runs just that), and a weighted breakdown over 100,000 respo
 driven by --watch-edits one-sentence saves, with save → preview and save → PDF latencies and the process's memory
 after every 10 edits (see watch.py; the full run leaves it out with a note while reportgen has no `watch`).
 `--against REV` runs only cold builds of this version against commit REV's, pair by pair (see versions.py).
+`--batch-only` measures `reportgen batch --per id` (reports per minute with 1 and 2 local workers and a local Dask
+cluster, against a fresh process per report) for the study's 25 respondents and synthetic projects of
+`--batch-counts` respondents (see batch.py); its table is printed and written with the other results.
 
 Modules: measure (child processes, time, memory, medians), copies (project copies and edits), scenarios ((a)–(e),
 stages, imports and profile), peer (the naive peer script), watch, scaling, wide, breakdown, versions, workers (the
@@ -156,6 +159,19 @@ def against_only(revision: str, runs: int) -> dict[str, Any]:
     return results
 
 
+def batch_only(counts: Sequence[int], engines: Sequence[str]) -> dict[str, Any]:
+    """Only reportgen batch against a fresh process per report (issue 14's throughput target)."""
+    import batch
+    import report
+
+    results: dict[str, Any] = {"runs": 1, "quick": False, "machine": report.machine()}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as folder:
+        results["batch"] = batch.batch_benchmark(Path(folder), counts, progress, engines)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    progress(batch.batch_table(results["batch"]))
+    return results
+
+
 def progress(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -173,6 +189,21 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scenarios-only", action="store_true", help="only scenarios (a)-(e) against the peer")
     parser.add_argument("--watch-only", action="store_true", help="only the watch loop's latencies and memory")
+    parser.add_argument(
+        "--batch-only", action="store_true", help="only reportgen batch against a fresh process per report"
+    )
+    parser.add_argument(
+        "--batch-counts",
+        default="25,200",
+        metavar="N,N",
+        help="respondents of the batch projects: 25 is the study, others synthetic (default 25,200; add 1000)",
+    )
+    parser.add_argument(
+        "--batch-engines",
+        default="1,2,dask",
+        metavar="E,E",
+        help="besides the naive loop: local pools of that many workers and `dask`, a local cluster (default 1,2,dask)",
+    )
     parser.add_argument(
         "--watch-edits",
         type=int,
@@ -217,6 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = watch_only(runs, watch_edits, watch_program)
     elif arguments.wide_only:
         results = wide_only(runs)
+    elif arguments.batch_only:
+        counts = [int(count) for count in arguments.batch_counts.split(",")]
+        results = batch_only(counts, arguments.batch_engines.split(","))
     else:
         results = benchmark(runs, arguments.quick, watch_edits, watch_program)
     results["note"] = arguments.note

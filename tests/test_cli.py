@@ -227,9 +227,12 @@ def test_help_is_german(capsys, argv: list[str]) -> None:
     [
         (
             [],
-            "Es fehlt ein Befehl. Befehle: new, build, check, codebook, watch. reportgen --help erklärt alles Weitere.",
+            "Es fehlt ein Befehl. Befehle: new, build, check, codebook, watch, batch. reportgen --help erklärt alles Weitere.",
         ),
-        (["bild"], "Unbekannter Befehl „bild“. Meinten Sie „build“? Befehle: new, build, check, codebook, watch."),
+        (
+            ["bild"],
+            "Unbekannter Befehl „bild“. Meinten Sie „build“? Befehle: new, build, check, codebook, watch, batch.",
+        ),
         (
             ["codebook"],
             "Es fehlt die Angabe DATEI. Aufruf: reportgen codebook [-h] [--project ORDNER] [--debug] [--force] "

@@ -294,6 +294,61 @@ def test_validator_messages(tmp_path: Path, text: str, expected: str) -> None:
     assert str(error) == expected
 
 
+_OUTPUT_HINT = 'Schreiben Sie z. B. output = "build/batch/{key}.pdf".'
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("build/{key}.pdf", "„build/{key}.pdf“ liegt nicht in einem eigenen Ordner unter build/. " + _OUTPUT_HINT),
+        (
+            "berichte/{key}.pdf",
+            "„berichte/{key}.pdf“ liegt nicht in einem eigenen Ordner unter build/. " + _OUTPUT_HINT,
+        ),
+        (
+            "build/../x/{key}.pdf",
+            "„build/../x/{key}.pdf“ liegt nicht in einem eigenen Ordner unter build/. " + _OUTPUT_HINT,
+        ),
+        (
+            "build/.cache/{key}.pdf",
+            "„build/.cache/{key}.pdf“ liegt nicht in einem eigenen Ordner unter build/. " + _OUTPUT_HINT,
+        ),
+        ("build/batch/{key}.html", "„build/batch/{key}.html“ endet nicht auf .pdf. " + _OUTPUT_HINT),
+        (
+            "build/batch/alle.pdf",
+            "„build/batch/alle.pdf“ hat keinen Platzhalter; alle Berichte bekämen denselben Namen. " + _OUTPUT_HINT,
+        ),
+        (
+            "build/{key}/bericht.pdf",
+            "Platzhalter stehen nur im Dateinamen, nicht im Ordner („build/{key}“). " + _OUTPUT_HINT,
+        ),
+        (
+            "build/batch/{key.pdf",
+            "„build/batch/{key.pdf“ hat eine ungültige Angabe in geschweiften Klammern. " + _OUTPUT_HINT,
+        ),
+        (
+            "build/batch/{key:>9}.pdf",
+            "„build/batch/{key:>9}.pdf“ hat eine ungültige Angabe in geschweiften Klammern. " + _OUTPUT_HINT,
+        ),
+        (
+            "build/batch/{region}.pdf",
+            "unbekannter Platzhalter „{region}“. Erlaubt sind {key} (die Kennung oder der Name des Segments als "
+            "Dateiname), {code} (der Code des Segments, nur mit --by), {label} (der Name, wie der Bericht ihn zeigt).",
+        ),
+    ],
+)
+def test_batch_output_pattern(tmp_path: Path, output: str, expected: str) -> None:
+    error = config_error(tmp_path, GOOD + f'\n[batch]\noutput = "{output}"\n')
+    assert isinstance(error, ConfigError)
+    assert str(error) == f"report.toml, Zeile 18: [batch] output: {expected}"
+
+
+@pytest.mark.parametrize("output", ["build/batch/{key}.pdf", "build/firmen/{code}-{label}.PDF", "build/a/b/{key}.pdf"])
+def test_batch_output_pattern_accepted(tmp_path: Path, output: str) -> None:
+    config = load_config(write(tmp_path, GOOD + f'\n[batch]\noutput = "{output}"\nmin_group = 3\n'))
+    assert (config.batch.output, config.batch.min_group, config.batch.content) == (output, 3, "content-batch")
+
+
 def test_all_problems_are_config_errors(tmp_path: Path) -> None:
     text = replace('title = "Studie"', 'title = ""').replace('primary = "#0b5d5b"', 'primary = "rot"')
     error = config_error(tmp_path, text)

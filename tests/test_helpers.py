@@ -111,9 +111,12 @@ def test_the_registry_holds_every_helper_once_prose_first() -> None:
         *("descriptives_table", "numeric_table", "frequency_table", "answers", "bar_chart", "pie_chart"),
         *("bibliography", "list_of_figures", "list_of_tables"),
         *("crosstab", "likert_chart"),
+        *("unit_label", "own", "own_code", "segment", "same", "comparable", "versus", "compare_table"),
+        "compare_chart",
     ]
     assert [info.name for info in registered("prose")] == helper_names()[:20]
-    assert [info.name for info in registered("block")] == helper_names()[20:]
+    assert [info.name for info in registered("block")] == helper_names()[20:31]
+    assert [info.name for info in registered("batch")] == helper_names()[31:]
 
 
 def test_every_name_in_the_namespace_has_doc_signature_and_example(helpers: Helpers) -> None:

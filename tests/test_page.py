@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ HEADINGS = (
     Heading(1, "2", "Ergebnisse", Markup("<em>Ergebnisse</em>"), "ergebnisse"),
 )
 CHAPTERS = (Chapter("content/01-einleitung.md", Markup('<h1 id="einleitung">Einleitung</h1>')),)
-FIELDS = "report, brand, date, chapters, toc, stylesheet, logo, text_colours"
+FIELDS = "report, brand, date, chapters, toc, stylesheet, logo, text_colours, unit"
 
 PAGE = """\
 <link href="{{ stylesheet }}"><img src="{{ logo }}">
@@ -110,6 +111,17 @@ def test_render_page_with_the_project_template(tmp_path: Path) -> None:
     assert 'href="#detail"' not in html
     page = context(root)
     assert f"--brand-accent-text: {page.text_colours.accent};" in html
+
+
+def test_a_batch_report_names_its_unit_under_the_title(tmp_path: Path) -> None:
+    root = make_tiny(tmp_path / "tiny")
+    environment = make_environment(folder_loader(root / "templates", root), autoescape=True)
+    plain = render_page(environment, context(root))
+    assert context(root).unit == "" and "title-unit" not in plain
+    html = render_page(environment, replace(context(root), unit="> 20 Jahre & mehr"))
+    unit = '    <p class="title-unit">&gt; 20 Jahre &amp; mehr</p>\n'
+    assert f'<h1 class="title">Wärme &amp; Strom</h1>\n{unit}' in html
+    assert html.replace(unit, "", 1) == plain  # nothing else changes
 
 
 def test_undefined_name_in_the_page_template(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from reportgen import pdf
 from reportgen.errors import Location, RenderError
 from reportgen.layout import Layout
-from reportgen.pdf import render_pdf
+from reportgen.pdf import lay_out, render_pdf, write_pdf
+from test_pdf_segments import failed, small_html
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 OUTSIDE_HINT = "Verwenden Sie nur Dateien innerhalb des Projektordners."
@@ -117,3 +119,32 @@ def test_stage_hook_hears_layout_then_pdf(layout: Layout) -> None:
     render_pdf(document("<p>x</p>"), layout, {}, lambda name, seconds: stages.append((name, seconds)))
     assert [name for name, _ in stages] == ["layout", "pdf"]
     assert all(seconds >= 0 for _, seconds in stages)
+
+
+# Writing in one segment, without forking (batch reports: a daemonic Dask worker may start no process)
+
+
+def test_written_without_forking_the_pdf_is_the_same(layout: Layout) -> None:
+    laid_out = lay_out(small_html(), layout, {})
+    assert len(laid_out.segmented().specs) > 2  # else write_segments would not fork anyway
+    forked, _ = write_pdf(laid_out)
+    alone, warnings = write_pdf(laid_out, fork=False)
+    assert alone.data == forked.data
+    assert warnings == []
+
+
+def test_one_segment_is_laid_out_without_the_build_cache(layout: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*arguments: object) -> None:
+        raise AssertionError("the build cache was asked")
+
+    monkeypatch.setattr(pdf, "stored_plan", refused)
+    monkeypatch.setattr(pdf, "stored_segment", refused)
+    laid_out = lay_out(small_html(), layout, {}, one_segment=True)
+    specs = laid_out.segmented().specs
+    result, warnings = write_pdf(laid_out, fork=False)
+    assert [spec.pages for spec in specs] == [range(result.pages)]
+    assert result.pages == len(laid_out.document.pages) > 3
+    assert result.segments.keys() == {specs[0].key}
+    assert warnings == []
+    assert failed(result.data, "ua1", "pdfa2a") == {}
+    assert not layout.path(Layout.segment_cache).exists()

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from reportgen.codebook import Question, parse_codebook
-from reportgen.subgroups import SubgroupError, describe_where, segments, where_mask
+from reportgen.subgroup_stats import _key
+from reportgen.subgroups import FocusFilter, SubgroupError, describe_where, own_answer, segments, where_mask
 
 CODEBOOK = """
 [branche]
@@ -489,3 +490,60 @@ def test_no_segments_for_text_sets_and_unbinned_numbers(question_id: str, kind: 
     assert caught.value.hint == (
         "Aufschlüsseln lässt sich nach Einfachauswahl, Ja/Nein, Skalen und Zahlenfragen mit bins."
     )
+
+
+# Batch filters (FocusFilter) and a respondent's own answer
+
+
+def test_a_focus_filter_leaves_out_the_reader() -> None:
+    # branche Handel (1): r0, r5; without r0 (the reader) only r5
+    assert rows(FocusFilter({"branche": 1}, exclude=frozenset({0}))) == [5]
+    assert rows({"branche": 1}) == [0, 5]
+
+
+def test_a_focus_filter_of_a_segment_without_conditions() -> None:
+    # beschaeftigte class [10, 50): r1 (10), r2 (49); the class has no code, it is found by its label
+    segment = FocusFilter({}, segment=("beschaeftigte", None, "10–49"))
+    assert bool(segment) and len(segment) == 0  # true in {% if %} although it names no condition
+    assert rows(segment) == [1, 2]
+    # with a condition too: and export = ja (1): r2 only
+    assert rows(FocusFilter({"export": 1}, segment=("beschaeftigte", None, "10–49"))) == [2]
+    # a segment by code: branche Industrie (2): r1, r6
+    assert rows(FocusFilter({}, segment=("branche", 2, "Industrie"))) == [1, 6]
+
+
+def test_a_focus_filter_without_an_own_answer_is_no_group() -> None:
+    with pytest.raises(SubgroupError, match=r"same\(\): zu „Branche“ gibt es keine Antwort dieses Unternehmens"):
+        rows(FocusFilter({}, unanswered=("branche",)))
+
+
+def test_focus_filters_in_words_and_as_keys() -> None:
+    same = FocusFilter({"branche": 1}, exclude=frozenset({0}))
+    assert describe_where(Q, same) == "Branche: Handel; ohne Ihr Unternehmen"
+    segment = FocusFilter({}, segment=("branche", 2, "Industrie"))
+    assert describe_where(Q, segment) == "Branche: Industrie"
+    # The reader left out makes another group than the plain filter, and the order of conditions does not matter.
+    assert _key(same) != _key({"branche": 1})
+    assert _key(FocusFilter({"branche": 1, "export": 1})) == _key(FocusFilter({"export": 1, "branche": 1}))
+    assert _key(same) != _key(FocusFilter({"branche": 1}, exclude=frozenset({5})))
+
+
+def test_own_answers_of_each_kind() -> None:
+    data = frame()
+    # r1: branche 2 (Industrie); zufr_r raw 2 -> score 1 + 5 - 2 = 4, labelled by the answer it recodes
+    answer = own_answer(data, Q["branche"], 1)
+    assert (answer.codes, answer.labels, answer.valid) == ((2,), ("Industrie",), True)
+    assert own_answer(data, Q["zufr_r"], 1).codes == (4,)
+    # r3: branche 9 is the labelled missing „weiß nicht“: an answer, not a valid one
+    dont_know = own_answer(data, Q["branche"], 3)
+    assert (dont_know.answered, dont_know.valid, dont_know.labels) == (True, False, ("weiß nicht",))
+    # r4: branche empty
+    assert not own_answer(data, Q["branche"], 4).answered
+    # r2: massnahmen 1 and 2 chosen (Energie, Mobilität); r3 did not answer the set
+    chosen = own_answer(data, Q["massnahmen"], 2)
+    assert (chosen.codes, chosen.labels) == ((1, 2), ("Energie", "Mobilität"))
+    assert not own_answer(data, Q["massnahmen"], 3).answered
+    # r5: umsatz 1250; r0 kommentar „gut“, r2 an empty text is no answer
+    assert own_answer(data, Q["umsatz"], 5).value == 1250.0
+    assert own_answer(data, Q["kommentar"], 0).text == "gut"
+    assert not own_answer(data, Q["kommentar"], 2).answered

@@ -29,6 +29,12 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"unrecognized arguments?: (?P<names>.+)"), "Unbekannte Angabe: {names}."),
     (re.compile(r"argument (?P<name>\S+): expected one argument"), "{name} braucht einen Wert."),
     (re.compile(r"argument (?P<name>\S+): ignored explicit argument (?P<value>.+)"), "{name} nimmt keinen Wert."),
+    (re.compile(r"one of the arguments (?P<first>\S+) (?P<second>\S+) is required"), "Es fehlt {first} oder {second}."),
+    (re.compile(r"one of the arguments (?P<names>.+) is required"), "Es fehlt eine der Angaben {names}."),
+    (
+        re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>\S+)"),
+        "{name} und {other} schließen sich aus: nur eines von beiden.",
+    ),
 )
 
 

@@ -18,6 +18,8 @@ from .subgroups import Segment
 if TYPE_CHECKING:
     import numpy as np
 
+    from .anonymity import GroupGuard
+
 TOTAL = "Gesamt"
 
 
@@ -96,12 +98,23 @@ class Breakdown:
         return tuple(column.tested for column in self.columns)
 
 
-def breakdown(subgroups: SubgroupStats, question: Question, by: str, where: object, rules: AnalysisRules) -> Breakdown:
-    """`question` among the respondents `where` keeps, in total and per segment of `by`."""
+def breakdown(
+    subgroups: SubgroupStats,
+    question: Question,
+    by: str,
+    where: object,
+    rules: AnalysisRules,
+    guard: GroupGuard | None = None,
+) -> Breakdown:
+    """`question` among the respondents `where` keeps, in total and per segment of `by`. In a batch report the
+    `guard` withholds the segments anonymity forbids to show (with the remainder rule), like suppress_below."""
     segments = subgroups.segments(by)
     total = subgroups.stats(question, where)
     parts = [subgroups.stats(question, where, segment) for segment in segments]
-    columns = _columns(total, parts, segments, rules)
+    anonymous = (
+        guard.withheld([segment.mask for segment in segments], subgroups.mask(where)) if guard is not None else set()
+    )
+    columns = _columns(total, parts, segments, rules, anonymous)
     tested = [column.tested for column in columns]
     all_stats = [total, *parts]
     rows = tuple(_rows(question, all_stats, tested, rules))
@@ -124,10 +137,15 @@ def breakdown(subgroups: SubgroupStats, question: Question, by: str, where: obje
 
 
 def _columns(
-    total: QuestionStats, parts: list[QuestionStats], segments: list[Segment], rules: AnalysisRules
+    total: QuestionStats,
+    parts: list[QuestionStats],
+    segments: list[Segment],
+    rules: AnalysisRules,
+    anonymous: set[int] | None = None,
 ) -> tuple[BreakdownColumn, ...]:
     bases = [part.base for part in parts]
     withheld = {index for index, (valid, _) in enumerate(bases) if valid < rules.suppress_below}
+    withheld |= anonymous or set()
     shown = [index for index in range(len(parts)) if index not in withheld]
     if len(withheld) == 1 and shown:
         # The total minus the other segments would give the withheld one back: withhold the next smallest too.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import os
 import posixpath
@@ -20,6 +22,7 @@ from .content import RenderedContent, check_sources, read_sources, render_conten
 from .data_stage import CREATE_HINT, StatsCache, SurveyData, SurveyFiles, read_data, store_data
 from .errors import ContentError, DataError, Location, OutputError, ReportError, TemplateError, did_you_mean, raise_all
 from .files import read_bytes, read_text
+from .focus import Focus
 from .headings import HEADING_CLASSES
 from .house import NEUTRAL_LOGO
 from .hyphenation import HOUSE_EXCEPTIONS, HyphenationExceptions
@@ -83,13 +86,18 @@ def prepare(root: Path, *, on_stage: StageHook | None = None) -> Project:
     return _prepare(config, on_stage)
 
 
-def _prepare(config: Config, on_stage: StageHook | None, cache: PrepareCache | None = None) -> Project:
+def _prepare(
+    config: Config, on_stage: StageHook | None, cache: PrepareCache | None = None, focus: Focus | None = None
+) -> Project:
     """`prepare` after the config; with a long-running process's `cache`, what the inputs did not change is not
-    made again (the chapters, the templates, the stylesheet: see prepare_cache)."""
-    layout, limits = config.layout, config.limits
+    made again (the chapters, the templates, the stylesheet: see prepare_cache). With a `focus`, the batch content
+    of one unit (see prepare_unit)."""
+    layout, limits = (config.layout if focus is None else unit_layout(config)), config.limits
+    # A unit's chapters are its own: the chapter cache would only hash and pickle them.
+    chapter_cache = cache if focus is None else None
     errors: list[ReportError] = []
     with stage(on_stage, Stage.DATA):
-        data = _collect(errors, read_data, config)
+        data = _collect(errors, _data, config, cache if focus is not None else None)
     with stage(on_stage, Stage.CONTENT):
         references = _collect(errors, _references, layout, limits.file_size)
         sources = _collect(errors, read_sources, layout, limits.file_size)
@@ -109,15 +117,16 @@ def _prepare(config: Config, on_stage: StageHook | None, cache: PrepareCache | N
         subgroups = SubgroupStats({qid: q.question for qid, q in stats.questions.items()}, data.respondents)
         rules = _analysis_rules(config)
         hyphenation = HyphenationExceptions((*HOUSE_EXCEPTIONS, *config.report.hyphenation))
-        inputs = _content_inputs(config, data, references) if cache is not None else ""
+        inputs = _content_inputs(config, data, references) if chapter_cache is not None else ""
         content = _collect(
             errors,
-            render_content,
-            *(sources, layout, partials, stats, references, limits, subgroups, rules, hyphenation, cache, inputs),
+            functools.partial(render_content, focus=focus),
+            *(sources, layout, partials, stats, references, limits, subgroups, rules, hyphenation, chapter_cache),
+            inputs,
         )
     with stage(on_stage, Stage.PAGE):
         html = (
-            _collect(errors, render_page, templates, _page_context(config, content))
+            _collect(errors, render_page, templates, _page_context(config, content, layout, focus))
             if content and page_compiles
             else None
         )
@@ -130,7 +139,7 @@ def _prepare(config: Config, on_stage: StageHook | None, cache: PrepareCache | N
             "Verwenden Sie sie in einem Kapitel oder entfernen Sie sie aus dem Codebuch.",
         )
         for qid in codebook.ids
-        if qid not in content.questions_used
+        if qid not in content.questions_used and focus is None  # a batch report shows a few questions by design
     )
     classes = _unknown_classes(content.classes, HEADING_CLASSES | house_style.classes)
     warnings = (*content.warnings, *classes, *unused)
@@ -225,10 +234,21 @@ def _analysis_rules(config: Config) -> AnalysisRules:
     )
 
 
-def _page_context(config: Config, content: RenderedContent) -> PageContext:
-    return page_context(
-        config.report, config.brand, config.document_date, content.chapters, content.headings, config.layout
-    )
+def _page_context(config: Config, content: RenderedContent, layout: Layout, focus: Focus | None) -> PageContext:
+    """The page's context; a batch report's shows its unit, and [batch] title where set."""
+    report = config.report
+    if focus is not None and config.batch.title:
+        report = dataclasses.replace(report, title=config.batch.title)
+    context = page_context(report, config.brand, config.document_date, content.chapters, content.headings, layout)
+    return context if focus is None else dataclasses.replace(context, unit=focus.unit.label)
+
+
+def _data(config: Config, cache: PrepareCache | None) -> SurveyData:
+    """The survey data; with a `cache` (a batch worker's), read again only when the responses or the codebook
+    changed on disk."""
+    layout = config.layout
+    stamps = (file_stamp(layout.path(layout.responses)), file_stamp(layout.path(layout.codebook)))
+    return _kept(cache, "data", (config, stamps), read_data, config)
 
 
 def _collect(errors: list[ReportError], step: Callable[..., T], *arguments: object) -> T | None:
@@ -352,6 +372,75 @@ def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: b
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data, segments)
     warnings = project.warnings + layout_warnings
     return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), pdf.pages, warnings, charts.drawn)
+
+
+@dataclass(frozen=True)
+class UnitPdf:
+    """One batch report: its PDF, its page count and what its build noticed."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[ReportError, ...]
+
+
+def unit_layout(config: Config) -> Layout:
+    """The project's layout with the batch content folder ([batch] content) for the chapters."""
+    return dataclasses.replace(config.layout, content=config.batch.content)
+
+
+def prepare_unit(config: Config, focus: Focus, cache: PrepareCache | None = None) -> Project:
+    """`prepare` of one batch report: the batch content rendered for `focus`'s unit. With a worker's `cache`, the
+    data, templates and stylesheet are read once for all units (the chapters are each unit's own)."""
+    return _prepare(config, None, cache, focus)
+
+
+def build_unit(config: Config, focus: Focus, cache: PrepareCache | None = None) -> UnitPdf:
+    """One batch report as PDF bytes, made in this process and kept in memory: nothing is written, no process is
+    started (a daemonic Dask worker may start none), no file is attached.
+
+    Charts come from the build's chart cache or are drawn here; with a `cache`, the charts drawn and WeasyPrint's
+    fonts are kept there for the next unit."""
+    from .pdf import lay_out, write_pdf
+
+    project = prepare_unit(config, focus, cache)
+    layout = unit_layout(config)
+    known: dict[str, bytes] = _kept(cache, "unit-charts", None, dict)
+    with patterns_in(None, config.report.language):
+        charts = start_charts(project.content.charts, project.chart_style, layout.path(Layout.chart_cache), None, known)
+        laid_out = lay_out(
+            unmarked(project.html),
+            layout,
+            Assets(project.style_files, charts),
+            limit=config.limits.file_size,
+            fonts=_kept(cache, "unit-fonts", None, _font_configuration),
+            one_segment=True,
+        )
+        pdf, pdf_warnings = write_pdf(laid_out, fork=False)
+    if cache is not None:
+        _remember(known, charts.by_cache_name())
+    return UnitPdf(pdf.data, pdf.pages, (*project.warnings, *laid_out.warnings, *pdf_warnings))
+
+
+UNIT_CHARTS_KEPT = 64 * 2**20  # bytes of SVG a batch worker keeps for later reports (one per segment may not repeat)
+
+
+def _remember(known: dict[str, bytes], charts: Mapping[str, bytes]) -> None:
+    """Keep `charts` among the `known` ones, by cache name; the charts used longest ago go beyond UNIT_CHARTS_KEPT."""
+    for name, svg in charts.items():
+        known.pop(name, None)
+        known[name] = svg
+    size = sum(len(svg) for svg in known.values())
+    for name in list(known):
+        if size <= UNIT_CHARTS_KEPT:
+            break
+        size -= len(known.pop(name))
+
+
+def _font_configuration() -> object:
+    """WeasyPrint's fonts, one configuration for every layout of a batch worker."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def _refuse_warnings(warnings: Sequence[ReportError], strict: bool) -> None:

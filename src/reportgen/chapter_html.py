@@ -30,6 +30,7 @@ class ChapterChecks:
     root: Path
     texts: Mapping[str, str]
     image_limit: SizeLimit = DEFAULTS.file_size
+    folder: str = Layout.content  # the chapters' folder, where images and snippets are
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,11 @@ class ChapterHtml:
     images: tuple[Resource, ...] = ()  # the editor's images, with `lines` to place them (see image_errors)
     lines: tuple[int, ...] = ()
 
-    def image_errors(self, display_name: str, root: Path, limit: SizeLimit) -> list[ReportError]:
-        """The chapter's images as they are now: each a file inside the project (`root`), within `limit`."""
-        return resource_errors(self.images, list(self.lines), display_name, root, limit)
+    def image_errors(
+        self, display_name: str, root: Path, limit: SizeLimit, folder: str = Layout.content
+    ) -> list[ReportError]:
+        """The chapter's images as they are now: each a file inside the chapters' `folder`, within `limit`."""
+        return resource_errors(self.images, list(self.lines), display_name, root, limit, folder)
 
 
 def chapter_html(
@@ -62,11 +65,15 @@ def chapter_html(
     if checks.references is not None:
         errors.extend(
             _unknown_citation(
-                item.key, checks.references, citation_origin(item.key, display_name, lines[item.line - 1], checks.texts)
+                item.key,
+                checks.references,
+                citation_origin(item.key, display_name, lines[item.line - 1], checks.texts, checks.folder),
             )
             for item in rendered.unknown
         )
-    errors.extend(resource_errors(rendered.resources, lines, display_name, checks.root, checks.image_limit))
+    errors.extend(
+        resource_errors(rendered.resources, lines, display_name, checks.root, checks.image_limit, checks.folder)
+    )
     warnings = tuple(
         ContentError(leftover.message, Location(display_name, line=lines[leftover.line - 1]), leftover.hint)
         for leftover in rendered.leftovers
@@ -108,14 +115,17 @@ def source_lines(source: str, rendered: str) -> list[int]:
 _INCLUDED = re.compile(r"""\{%-?\s*include\s+(?:"([^"]+)"|'([^']+)')""")
 
 
-def citation_origin(key: str, display_name: str, line: int, texts: Mapping[str, str]) -> Location:
+def citation_origin(
+    key: str, display_name: str, line: int, texts: Mapping[str, str], folder: str = Layout.content
+) -> Location:
     """Where the editor wrote the citation of `key` that surfaced at `line` of `display_name`: in the snippet
-    that line includes (or one it includes in turn) when the key is written there, else that line itself."""
-    name = display_name.removeprefix(f"{Layout.content}/")
+    that line includes (or one it includes in turn) when the key is written there, else that line itself.
+    `folder` is the chapters' folder the snippets are in."""
+    name = display_name.removeprefix(f"{folder}/")
     lines = texts.get(name, "").splitlines()
     if 0 < line <= len(lines):
         written = re.compile(rf"@{re.escape(key)}(?![\w-])")
-        found = _written_in(written, _included(lines[line - 1]), texts, {name})
+        found = _written_in(written, _included(lines[line - 1]), texts, {name}, folder)
         if found is not None:
             return found
     return Location(display_name, line=line)
@@ -126,7 +136,7 @@ def _included(line: str) -> list[str]:
 
 
 def _written_in(
-    written: re.Pattern[str], snippets: list[str], texts: Mapping[str, str], seen: set[str]
+    written: re.Pattern[str], snippets: list[str], texts: Mapping[str, str], seen: set[str], folder: str
 ) -> Location | None:
     """The first line that matches `written` in `snippets`, or in the snippets they include, in reading order."""
     for snippet in snippets:
@@ -135,8 +145,8 @@ def _written_in(
         seen.add(snippet)
         for number, text in enumerate(texts[snippet].splitlines(), 1):
             if written.search(text):
-                return Location(f"{Layout.content}/{snippet}", line=number)
-            inner = _written_in(written, _included(text), texts, seen)
+                return Location(f"{folder}/{snippet}", line=number)
+            inner = _written_in(written, _included(text), texts, seen, folder)
             if inner is not None:
                 return inner
     return None

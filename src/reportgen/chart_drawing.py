@@ -29,6 +29,7 @@ VALUE_SIZE = 8.5  # the numbers printed at bars and in wedges, legends
 # Characters per line of a label beside a bar (barh): longer ones wrap. Labels under columns wrap to the column.
 BAR_LABEL_WIDTH = 40
 COMPARISON_KINDS = ("likert", "grouped")
+LEGEND_ROOM = 0.5 * CM  # the height a chart grows by for the legend of a marked answer
 GLUE = "\ue000"  # stands for a space no label is broken at while it is wrapped (a private-use character)
 
 
@@ -121,10 +122,11 @@ def build_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
 
 def _size(spec: ChartSpec) -> tuple[float, float]:
     """Width and height in inches: the text block's width; a horizontal bar chart grows with its options."""
+    room = LEGEND_ROOM if spec.highlight and spec.highlight_label else 0.0
     if spec.kind == "barh":
         lines = sum(_wrap(label, BAR_LABEL_WIDTH).count("\n") + 1 for label in spec.labels)
-        return TEXT_WIDTH, (1.4 + 0.45 * lines + 0.3 * max(len(spec.counts), 2)) * CM
-    return TEXT_WIDTH, 6.5 * CM
+        return TEXT_WIDTH, (1.4 + 0.45 * lines + 0.3 * max(len(spec.counts), 2)) * CM + room
+    return TEXT_WIDTH, 6.5 * CM + room
 
 
 def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
@@ -133,13 +135,14 @@ def _bar(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     positions = range(len(spec.counts))
     touching: dict[str, Any] = {"width": 1.0, "edgecolor": "white", "linewidth": 1.2}
     bars = axes.bar(
-        positions, spec.counts, color=style.primary, **(touching if spec.kind == "hist" else {"width": 0.65})
+        positions, spec.counts, color=bar_colours(spec, style), **(touching if spec.kind == "hist" else {"width": 0.65})
     )
     labels = [fmt.percent(count / spec.valid, 1) if spec.valid else "" for count in spec.counts]
     printed = axes.bar_label(bars, labels=labels, padding=2, fontsize=VALUE_SIZE, color=style.text)
     base = provenance.Base(spec.question_id, spec.valid)
     for text, count, label in zip(printed, spec.counts, spec.labels, strict=True):
         describe(text, provenance.share(count, base, f"Antwort „{label}“"))
+    mark(figure, spec, style)
     _column_labels(figure, axes, spec.labels)
     axes.set_ylabel("Absolute Häufigkeit")
     if spec.axis_label:
@@ -160,12 +163,13 @@ def _barh(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     axes = figure.add_subplot()
     positions = range(len(spec.counts))
     shares = [count / spec.valid * 100 if spec.valid else 0.0 for count in spec.counts]
-    bars = axes.barh(positions, shares, color=style.primary, height=0.62)
+    bars = axes.barh(positions, shares, color=bar_colours(spec, style), height=0.62)
     labels = [fmt.percent(share / 100, 1) if spec.valid else "" for share in shares]
     printed = axes.bar_label(bars, labels=labels, padding=3, fontsize=VALUE_SIZE, color=style.text)
     base = provenance.Base(spec.question_id, spec.valid, noun="Befragten, die die Frage beantwortet haben")
     for text, count, label in zip(printed, spec.counts, spec.labels, strict=True):
         describe(text, provenance.share(count, base, f"Option „{label}“"))
+    mark(figure, spec, style)
     axes.set_yticks(list(positions), [_wrap(label, BAR_LABEL_WIDTH) for label in spec.labels])
     axes.invert_yaxis()
     axes.tick_params(axis="y", length=0)
@@ -177,6 +181,31 @@ def _barh(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
     axes.grid(axis="x", color="#dde3e6", linewidth=0.6)
     axes.set_axisbelow(True)
     axes.xaxis.set_major_formatter(lambda value, _: fmt.percent(value / 100))
+
+
+def marked(spec: ChartSpec) -> list[int]:
+    """The indexes of `spec.labels` to mark (the respondent's own answers), checked: a wrong index is a bug."""
+    wrong = [index for index in spec.highlight if not 0 <= index < len(spec.labels)]
+    if wrong:
+        raise ValueError(f"highlight {wrong} outside the {len(spec.labels)} labels of chart {spec.name}")
+    return sorted(set(spec.highlight))
+
+
+def bar_colours(spec: ChartSpec, style: ChartStyle) -> str | list[str]:
+    """The primary colour for every bar; with marked answers, the accent colour for theirs."""
+    if not spec.highlight:
+        return style.primary
+    chosen = marked(spec)
+    return [style.accent if index in chosen else style.primary for index in range(len(spec.counts))]
+
+
+def mark(figure: Figure, spec: ChartSpec, style: ChartStyle) -> None:
+    """The legend that names the marked bars („Ihr Unternehmen“), above the chart on the right."""
+    if spec.highlight and spec.highlight_label:
+        from matplotlib.patches import Patch
+
+        handle = Patch(facecolor=style.accent, label=spec.highlight_label)
+        figure.legend(handles=[handle], loc="outside upper right", frameon=False, fontsize=VALUE_SIZE)
 
 
 def _wrap(label: str, width: int) -> str:

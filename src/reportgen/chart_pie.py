@@ -4,10 +4,10 @@ printed inside its wedge only where it fits with room to the wedge's borders, in
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import fmt, provenance
-from .chart_drawing import CM, TEXT_WIDTH, VALUE_SIZE, describe, renderer
+from .chart_drawing import CM, TEXT_WIDTH, VALUE_SIZE, describe, marked, renderer
 from .colours import text_on
 
 if TYPE_CHECKING:
@@ -22,6 +22,10 @@ HEIGHT = 5.5 * CM
 BORDER = 1.2  # the white line between wedges, in points
 CLEARANCE = 2.0  # the least room between a printed share and its wedge's borders, in points
 RADII = (0.68, 0.6, 0.76, 0.52)  # where a share is tried, in parts of the radius, the first that fits is kept
+# A marked wedge (the respondent's answer) is pulled out by this part of the radius and outlined in the accent
+# colour: the palette may hold the accent colour itself, so a fill alone would not tell it apart.
+PULLED = 0.08
+OUTLINE = 2.0  # the marked wedge's outline, in points
 
 
 def pie_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
@@ -33,13 +37,20 @@ def pie_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
     side = (1 - 2 * margin) * HEIGHT / TEXT_WIDTH
     axes = figure.add_axes((margin * HEIGHT / TEXT_WIDTH, margin, side, 1 - 2 * margin))
     colours = [style.palette[index % len(style.palette)] for index in range(len(spec.counts))]
+    chosen = marked(spec)
+    pulled: dict[str, Any] = (
+        {"explode": [PULLED if index in chosen else 0.0 for index in range(len(spec.counts))]} if chosen else {}
+    )
     wedges, _texts = axes.pie(
         spec.counts,
         colors=colours,
         startangle=90,
         counterclock=False,
         wedgeprops={"linewidth": BORDER, "edgecolor": "white"},
+        **pulled,
     )
+    for index in chosen:
+        wedges[index].set(edgecolor=style.accent, linewidth=OUTLINE, zorder=3)
     axes.set_aspect("equal")
     measure = renderer(figure)
     total = sum(spec.counts)
@@ -53,6 +64,8 @@ def pie_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
         f"{label}: {count} ({fmt.percent(count / spec.valid, 1)})"
         for label, count in zip(spec.labels, spec.counts, strict=True)
     ]
+    for index in chosen:
+        legend[index] += f" – {spec.highlight_label}" if spec.highlight_label else ""
     shown = axes.legend(
         wedges, legend, loc="center left", bbox_to_anchor=(1.08, 0.5), frameon=False, fontsize=VALUE_SIZE
     )
@@ -69,8 +82,10 @@ def _print_share(text: Text, wedge: Wedge, colour: str, renderer: RendererBase) 
     """The share at the first of RADII where it fits its wedge, else not at all (the legend gives it)."""
     text.set(fontsize=VALUE_SIZE, color=colour, ha="center", va="center")
     middle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+    x, y = wedge.center  # (0, 0) unless the wedge is pulled out
     for radius in RADII:
-        text.set_position((radius * math.cos(middle), radius * math.sin(middle)))
+        position = (radius * math.cos(middle), radius * math.sin(middle))
+        text.set_position((x + position[0], y + position[1]) if (x, y) != (0, 0) else position)
         if fits(text, wedge, renderer):
             return
     text.remove()

@@ -27,10 +27,10 @@ from .colours import mix, readable, text_on
 __all__ = ["comparison_figure", "describe_grouped", "describe_likert", "likert_colours", "sides"]
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
 
 WIDTH = TEXT_WIDTH
 ITEM_LABEL_WIDTH = 30  # characters per line of an item label left of a likert bar
@@ -41,6 +41,8 @@ PRINTED = 0.06  # a share is printed inside its likert segment from this size on
 LEGEND_SIZE = VALUE_SIZE
 FLAG_NOTE = "* geringe Fallzahl"
 HATCH = "///"
+MARKER_SIZE = 6.5  # points: the triangle over a likert item's own answer
+BAND = 0.82  # how much white the band behind a marked category of a grouped chart has of the accent colour
 
 
 def comparison_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
@@ -78,8 +80,9 @@ def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
         for text, label in zip(axes.texts[-len(shares) :], spec.labels, strict=True):
             among = f"zu „{spec.series_labels[row]}“"
             drawing.describe(text, provenance.chart_share(f"Antwort „{label}“", among, spec.question_id))
+        _own_answer(axes, spec, row, bars, style)
     _likert_axes(axes, spec, labels, (low, high), style)
-    _legend(figure, spec, _patches(colours, spec.labels), style)
+    _legend(figure, spec, [*_patches(colours, spec.labels), *_marker(spec, style)], style)
     _drop_overflowing(figure, axes)
     return figure
 
@@ -100,6 +103,36 @@ def _drop_overflowing(figure: Figure, axes: Axes) -> None:
         segment = next((s for s in segments if s.x0 <= x <= s.x1 and s.y0 <= y <= s.y1), None)
         if segment is None or box.width + 2 * room > segment.width:
             text.remove()
+
+
+def _own_answer(axes: Axes, spec: ChartSpec, row: int, bars: BarContainer, style: ChartStyle) -> None:
+    """A triangle above the segment of item `row`'s own answer: `spec.highlight[row]`, an index into the scale's
+    points; one outside them (-1) or a missing entry means no answer to the item."""
+    if row >= len(spec.highlight) or not 0 <= spec.highlight[row] < len(spec.labels):
+        return
+    bar = bars.patches[spec.highlight[row]]
+    x = bar.get_x() + bar.get_width() / 2
+    axes.plot([x], [row - 0.32], zorder=4, clip_on=False, **_marker_look(style))
+
+
+def _marker(spec: ChartSpec, style: ChartStyle) -> list[Artist]:
+    """The legend entry of the likert marker, when there is one to explain."""
+    from matplotlib.lines import Line2D
+
+    if not spec.highlight or not spec.highlight_label:
+        return []
+    return [Line2D([], [], label=spec.highlight_label, **_marker_look(style))]
+
+
+def _marker_look(style: ChartStyle) -> dict[str, Any]:
+    return {
+        "marker": "v",
+        "markersize": MARKER_SIZE,
+        "color": style.accent,
+        "markeredgecolor": style.text,
+        "markeredgewidth": 0.6,
+        "linestyle": "none",
+    }
 
 
 def _likert_axes(axes: Axes, spec: ChartSpec, labels: list[str], reach: tuple[float, float], style: ChartStyle) -> None:
@@ -190,8 +223,23 @@ def _grouped(spec: ChartSpec, style: ChartStyle) -> Figure:
     limit = 100 * spec.value_max if spec.value_max else min(100.0, 10 * math.ceil(top * 1.12 / 10))
     _group_axes(axes, spec, columns, limit, style)
     labels = [label + (" *" if flagged(spec, index) else "") for index, label in enumerate(spec.series_labels)]
-    _legend(figure, spec, _patches(colours, labels, [flagged(spec, index) for index in range(segments)]), style)
+    patches = _patches(colours, labels, [flagged(spec, index) for index in range(segments)])
+    _legend(figure, spec, [*patches, *_bands(axes, spec, columns is not None, style)], style)
     return figure
+
+
+def _bands(axes: Axes, spec: ChartSpec, vertical: bool, style: ChartStyle) -> list[Artist]:
+    """A light band of the accent colour behind each marked category (the respondent's answer), and its legend
+    entry when it has a label."""
+    from matplotlib.patches import Patch
+
+    colour = mix(style.accent, BAND)
+    for index in drawing.marked(spec):
+        span = axes.axvspan if vertical else axes.axhspan
+        span(index - 0.5, index + 0.5, color=colour, linewidth=0, zorder=0)
+    if not spec.highlight or not spec.highlight_label:
+        return []
+    return [Patch(facecolor=colour, edgecolor=style.accent, linewidth=0.6, label=spec.highlight_label)]
 
 
 def _group_axes(axes: Axes, spec: ChartSpec, columns: list[str] | None, limit: float, style: ChartStyle) -> None:
@@ -250,7 +298,7 @@ def _look(colours: list[str], flagged: bool) -> dict[str, Any]:
     return {"color": [mix(c, 0.6) for c in colours], "edgecolor": "white", "linewidth": 0.6, "hatch": HATCH}
 
 
-def _patches(colours: list[str], labels: Sequence[str], flagged: Sequence[bool] = ()) -> list[Patch]:
+def _patches(colours: list[str], labels: Sequence[str], flagged: Sequence[bool] = ()) -> list[Artist]:
     from matplotlib.patches import Patch
 
     flags = list(flagged) or [False] * len(labels)
@@ -267,7 +315,7 @@ def _frame(axes: Axes, style: ChartStyle, grid: str) -> None:
     axes.set_axisbelow(True)
 
 
-def _legend(figure: Figure, spec: ChartSpec, patches: list[Patch], style: ChartStyle) -> None:
+def _legend(figure: Figure, spec: ChartSpec, patches: list[Artist], style: ChartStyle) -> None:
     """Below the chart, read row by row in the order given; "*" explained when a series is flagged."""
     columns = _legend_columns([str(patch.get_label()) for patch in patches])
     ordered = [patch for column in range(columns) for patch in patches[column::columns]]

@@ -34,7 +34,8 @@ def describe_likert(spec: ChartSpec) -> str:
             words.append(f"{fmt.percent(shares[spec.neutral])} neutral")
         words.append(f"{fmt.percent(sum(shares[i] for i in disagree))} Ablehnung ({_points(spec, disagree)})")
         parts.append(f"{_series_name(spec, row)}: {', '.join(words)}")
-    return fmt.sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{_scale(spec)}{'; '.join(parts)}")
+    text = fmt.sentence(f"Divergierendes Balkendiagramm: {_title(spec)}{_scale(spec)}{'; '.join(parts)}")
+    return f"{text} {describe_highlight(spec)}" if spec.highlight else text
 
 
 def describe_grouped(spec: ChartSpec) -> str:
@@ -45,7 +46,38 @@ def describe_grouped(spec: ChartSpec) -> str:
         values = ", ".join(f"{label}: {fmt.percent(share)}" for label, share in zip(spec.labels, shares, strict=True))
         parts.append(f"{_series_name(spec, row)}: {values}")
     scale = _scale(spec) if spec.scale else ""
-    return fmt.sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{scale}{'; '.join(parts)}")
+    text = fmt.sentence(f"Gruppiertes Balkendiagramm: {_title(spec)}{scale}{'; '.join(parts)}")
+    return f"{text} {describe_highlight(spec)}" if spec.highlight else text
+
+
+# What a marked label is called in the text alternative, one and several.
+MARKED_NOUNS = {
+    "bar": ("Antwort", "Antworten"),
+    "hist": ("Klasse", "Klassen"),
+    "barh": ("Option", "Optionen"),
+    "grouped": ("Kategorie", "Kategorien"),
+}
+
+
+def describe_highlight(spec: ChartSpec) -> str:
+    """What a chart marks, for its text alternative: „Markiert (Ihr Unternehmen): Antwort „4“.“, of a multiple-response
+    set „Optionen „Messe“, „Presse““, of a likert chart the answer per item („Strategie (n = 25): „4“; Umsetzung: keine
+    Antwort“); empty without a mark."""
+    if not spec.highlight:
+        return ""
+    head = f"Markiert ({spec.highlight_label})" if spec.highlight_label else "Markiert"
+    if spec.kind == "likert":
+        answers = [f"{spec.series_labels[row]}: {_own(spec, row)}" for row in range(len(spec.series))]
+        return fmt.sentence(f"{head}: {'; '.join(answers)}")
+    chosen = [f"„{spec.labels[index]}“" for index in sorted(set(spec.highlight)) if 0 <= index < len(spec.labels)]
+    one, several = MARKED_NOUNS.get(spec.kind, MARKED_NOUNS["bar"])
+    return fmt.sentence(f"{head}: {one if len(chosen) == 1 else several} {', '.join(chosen)}")
+
+
+def _own(spec: ChartSpec, row: int) -> str:
+    """The own answer to likert item `row` (`spec.highlight[row]`, an index into the scale's points), quoted."""
+    index = spec.highlight[row] if row < len(spec.highlight) else -1
+    return f"„{spec.labels[index]}“" if 0 <= index < len(spec.labels) else "keine Antwort"
 
 
 CODE = re.compile(r"\s*(-?\d+)\s*(?:=|$)")

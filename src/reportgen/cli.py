@@ -1,4 +1,5 @@
-"""Command line: German arguments for `new`, `build`, `check`, `codebook` and `watch`; user mistakes as one line, exit 2."""
+"""Command line: German arguments for `new`, `build`, `check`, `codebook`, `watch` and `batch`; user mistakes as one
+line, exit 2."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from typing import Any
 
 from . import __version__
 from .arguments import COMMAND, GermanParser
-from .commands import run_build, run_check, run_codebook, run_new, run_watch
+from .commands import EXIT_INTERRUPTED, run_batch, run_build, run_check, run_codebook, run_new, run_watch
 from .errors import ReportError, ReportErrors
 from .layout import Layout
 
 EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
 _FOLDER = "ORDNER"  # the metavar of folders in the help
 
 
@@ -108,9 +108,54 @@ def _parser() -> GermanParser:
         help="der Port der Vorschau auf 127.0.0.1 (Standard: 8000; 0: ein freier Port)",
     )
     watch.set_defaults(command=run_watch)
+    _add_batch(commands)
     _add_options(parser, after_command=False)
     parser.commands = tuple(commands.choices)
     return parser
+
+
+def _add_batch(commands: Any) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="baut einen PDF-Bericht je Befragten (--per) oder je Segment einer Frage (--by)",
+        description=(
+            "Baut einen PDF-Bericht je Befragten (--per id) oder je Antwort einer Frage (--by FRAGE) aus den Kapiteln "
+            "in content-batch/ ([batch] content), nach build/batch/ ([batch] output), mit manifest.csv, "
+            "manifest.json und index.html. Segmente unter [batch] min_group Befragten bekommen keinen Bericht. "
+            "Ein erneuter Aufruf baut nur, was fehlgeschlagen ist oder sich geändert hat. Exit-Status 1, wenn ein "
+            "Bericht fehlgeschlagen ist."
+        ),
+    )
+    arguments = batch.add_argument_group("Argumente (eines von beiden)")
+    which = arguments.add_mutually_exclusive_group(required=True)
+    which.add_argument("--per", metavar="SPALTE", help="ein Bericht je Befragten; SPALTE ist die ID-Spalte, z. B. id")
+    which.add_argument(
+        "--by", metavar="FRAGE", help="ein Bericht je Antwort der Frage (Segment), z. B. --by unternehmensalter"
+    )
+    options = _add_options(batch, after_command=True, strict_option=False)
+    options.add_argument(
+        "--content",
+        metavar=_FOLDER,
+        help="der Ordner mit den Kapiteln der Batch-Berichte (Standard: [batch] content, sonst content-batch)",
+    )
+    options.add_argument(
+        "--workers",
+        metavar="N",
+        help="so viele Prozesse auf diesem Rechner (Standard: einer je Prozessorkern; 0: im selben Prozess)",
+    )
+    options.add_argument(
+        "--scheduler",
+        metavar="ADRESSE",
+        help="die Berichte auf dem Dask-Cluster dieses Schedulers bauen, z. B. tcp://rechner:8786 (Standard: "
+        "DASK_SCHEDULER_ADDRESS, sonst dieser Rechner); braucht pip install 'reportgen[dask]'",
+    )
+    options.add_argument(
+        "--shard",
+        metavar="i/N",
+        help="nur den i-ten von N Teilen bauen, z. B. in einem Job-Array (Kubernetes: $((JOB_COMPLETION_INDEX+1))/N)",
+    )
+    options.add_argument("--force", action="store_true", help="alle Berichte neu bauen, auch die unveränderten")
+    batch.set_defaults(command=run_batch)
 
 
 def _add_options(

@@ -1,9 +1,11 @@
-"""The commands `new`, `build`, `check`, `codebook` and `watch`, thin over the library, and the project folder they use."""
+"""The commands `new`, `build`, `check`, `codebook`, `watch` and `batch`, thin over the library, and the project folder
+they use."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import importlib
 import os
@@ -24,6 +26,9 @@ from .timing import StageHook
 
 if TYPE_CHECKING:
     from .build import BuildResult
+
+EXIT_SOME_FAILED = 1  # reportgen batch: a report failed, the others were made
+EXIT_INTERRUPTED = 130
 
 
 def find_project(start: Path) -> Path:
@@ -188,6 +193,60 @@ def run_watch(arguments: argparse.Namespace) -> int:
             kept = f"; {_shown(pdf, root)} ist die letzte fehlerfreie Fassung" if pdf.is_file() else ""
             print(f"Vorschau beendet{kept}.")
     return 0
+
+
+def run_batch(arguments: argparse.Namespace) -> int:
+    from .batch import BatchRequest, batch
+    from .batch_plan import BatchMode, parse_shard
+    from .batch_progress import batch_progress, summary_line
+
+    if getattr(arguments, "strict", False):
+        raise UsageError(
+            "--strict gilt nicht für batch.",
+            hint="Die Warnungen der Berichte nennt reportgen batch am Ende, jede einmal, und manifest.json je Bericht.",
+        )
+    mode = BatchMode("per", arguments.per) if arguments.per is not None else BatchMode("by", arguments.by)
+    scheduler = arguments.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if scheduler is not None and arguments.workers is not None:
+        raise UsageError(
+            "--workers gilt nicht mit einem Dask-Scheduler: dort bestimmt der Cluster die Worker.",
+            hint="Lassen Sie --workers weg (oder DASK_SCHEDULER_ADDRESS leer, um auf diesem Rechner zu bauen).",
+        )
+    request = BatchRequest(
+        mode,
+        content=arguments.content,
+        workers=_workers(arguments.workers) if arguments.workers is not None else None,
+        scheduler=scheduler,
+        shard=parse_shard(arguments.shard) if arguments.shard is not None else None,
+        force=arguments.force,
+    )
+    root = _project_root(arguments.project)
+    terminal = sys.stderr.isatty()
+    try:
+        with library_notices():
+            result = batch(root, request, progress=functools.partial(batch_progress, sys.stderr if terminal else None))
+    except KeyboardInterrupt:
+        print("Abgebrochen; die fertigen Berichte stehen im Manifest, ein erneuter Aufruf setzt fort.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    for warning, reports in result.warnings:
+        print(f"Warnung (in {reports} {'Bericht' if reports == 1 else 'Berichten'}): {warning}", file=sys.stderr)
+    for entry in result.failed:
+        print(f"Fehler: {entry.label}: {entry.message}", file=sys.stderr)
+    manifest = result.manifest
+    csv_name = _shown(root / result.manifest_csv, root)
+    folder = _shown(root / result.folder, root)
+    counts = (manifest.count("ok"), manifest.count("unchanged"), len(result.failed), manifest.count("withheld"))
+    print(summary_line(*counts, manifest.min_group, folder, csv_name))
+    return EXIT_SOME_FAILED if result.failed else 0
+
+
+def _workers(text: str) -> int:
+    """--workers: a number of processes, 0 for none (the reports are made in this process)."""
+    if not text.isdigit():
+        raise UsageError(
+            f"--workers: „{text}“ ist keine Anzahl.", hint="Erlaubt sind ganze Zahlen ab 0 (0: im selben Prozess)."
+        )
+    return int(text)
 
 
 def _port(text: str) -> int:

@@ -12,6 +12,7 @@ from .config_reader import read_sections, toml_default
 from .config_values import (
     alphas,
     at_least_two,
+    batch_output,
     colour,
     colours,
     declared,
@@ -146,9 +147,11 @@ class BatchSettings:
     )
     output: str = option(
         "build/batch/{key}.pdf",
-        doc="file name of each batch report: {key} is the id or the segment's name",
+        doc="file name of each batch report, in a folder of its own below build/ (with manifest.csv, manifest.json "
+        "and index.html): {key} the id or the segment's name as a file name, {code} the segment's code, {label} the "
+        "name as the report shows it",
         type=str,
-        validators=(non_empty,),
+        validators=(non_empty, batch_output),
     )
     min_group: int = option(
         DEFAULT_MIN_GROUP,

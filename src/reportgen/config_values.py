@@ -191,3 +191,50 @@ def at_least_two(value: int, setting: Setting) -> Problem | None:
         f"{setting.where}: erwartet eine ganze Zahl ab 2, gefunden {shown(value)}.",
         f"Schreiben Sie z. B. {setting.key} = {setting.default} (die Voreinstellung).",
     )
+
+
+# The placeholders of [batch] output: what each stands for in a batch report's file name.
+BATCH_PLACEHOLDERS = {
+    "key": "die Kennung oder der Name des Segments als Dateiname",
+    "code": "der Code des Segments, nur mit --by",
+    "label": "der Name, wie der Bericht ihn zeigt",
+}
+
+
+def batch_output(value: str, setting: Setting) -> Problem | None:
+    """The file name pattern of batch reports: a PDF in a folder of its own below build/, placeholders only in the
+    file name (so every report of a batch lands in one folder, beside its manifest), and only known ones."""
+    example = f"Schreiben Sie z. B. {setting.key} = {shown(setting.default)}."
+    fields, broken = _placeholders(value)
+    folder, _, name = value.rpartition("/")
+    parts = folder.split("/")
+    if broken:
+        return f"{setting.where}: „{value}“ hat eine ungültige Angabe in geschweiften Klammern.", example
+    if unknown := [field for field in fields if field not in BATCH_PLACEHOLDERS]:
+        known = ", ".join(f"{{{name}}} ({meaning})" for name, meaning in BATCH_PLACEHOLDERS.items())
+        return f"{setting.where}: unbekannter Platzhalter „{{{unknown[0]}}}“.", f"Erlaubt sind {known}."
+    if not fields:
+        return (
+            f"{setting.where}: „{value}“ hat keinen Platzhalter; alle Berichte bekämen denselben Namen.",
+            example,
+        )
+    if len(parts) < 2 or parts[0] != "build" or any(part in ("", ".", "..") for part in parts) or parts[1] == ".cache":
+        return f"{setting.where}: „{value}“ liegt nicht in einem eigenen Ordner unter build/.", example
+    if "{" in folder or "}" in folder:
+        return f"{setting.where}: Platzhalter stehen nur im Dateinamen, nicht im Ordner („{folder}“).", example
+    if not name.lower().endswith(".pdf"):
+        return f"{setting.where}: „{value}“ endet nicht auf .pdf.", example
+    return None
+
+
+def _placeholders(pattern: str) -> tuple[list[str], bool]:
+    """The names in `{…}` of a file name pattern, and whether a brace is unpaired or holds more than a name."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return [], True
+    names = [name for _, name, spec, conversion in parsed if name is not None and not spec and conversion is None]
+    odd = any(name is not None and (spec or conversion is not None) for _, name, spec, conversion in parsed)
+    return names, odd

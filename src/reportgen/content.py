@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .breakdown import AnalysisRules
+    from .focus import Focus
     from .hyphenation import HyphenationExceptions
     from .stats import SurveyStats
     from .subgroup_stats import SubgroupStats
@@ -51,9 +52,11 @@ class Chapter:
 
 @dataclass(frozen=True)
 class ContentSources:
-    """Every Markdown file in content/, read once: chapters in file-name order, and snippets (`_name.md`)."""
+    """Every Markdown file in the chapters' folder (content/), read once: chapters in file-name order, and snippets
+    (`_name.md`). `folder` is what messages name („content-batch/02-vergleich.md, Zeile 7“)."""
 
     texts: Mapping[str, str]
+    folder: str = Layout.content
 
     @property
     def chapters(self) -> tuple[str, ...]:
@@ -74,27 +77,30 @@ class RenderedContent:
 
 
 def read_sources(layout: Layout, limit: SizeLimit) -> ContentSources:
-    """Read every content/*.md once, each within `limit`; a folder without chapters is an error.
+    """Read every *.md of the layout's chapters' folder (content/) once, each within `limit`; a folder without
+    chapters is an error.
 
     Hidden files (editors' lock files `.#x.md`, macOS's `._x.md`) and folders are not chapters; any other entry
     must be a readable text file inside the project (see `files.read_bytes`)."""
-    folder = layout.path(Layout.content)
-    paths = sorted(path for path in folder.glob("*.md") if not path.name.startswith(".") and not path.is_dir())
+    folder = layout.content
+    paths = sorted(
+        path for path in layout.path(folder).glob("*.md") if not path.name.startswith(".") and not path.is_dir()
+    )
     dangling = "Der Verweis zeigt ins Leere: ersetzen Sie ihn durch die Datei oder entfernen Sie ihn."
     texts: dict[str, str] = {}
     errors: list[ReportError] = []
     for path in paths:
         try:
             texts[path.name] = read_text(
-                path, f"{Layout.content}/{path.name}", ContentError, dangling, root=layout.root, limit=limit
+                path, f"{folder}/{path.name}", ContentError, dangling, root=layout.root, limit=limit
             )
         except ReportError as error:
             errors.append(error)
     raise_all(errors)
-    sources = ContentSources(texts)
+    sources = ContentSources(texts, folder)
     if not sources.chapters:
-        hint = "Legen Sie mindestens eine Datei content/01-kapitel.md an."
-        raise ContentError("Keine Kapitel gefunden.", Location(f"{Layout.content}/"), hint)
+        hint = f"Legen Sie mindestens eine Datei {folder}/01-kapitel.md an."
+        raise ContentError("Keine Kapitel gefunden.", Location(f"{folder}/"), hint)
     return sources
 
 
@@ -110,15 +116,26 @@ def render_content(
     hyphenation: HyphenationExceptions | None = None,
     cache: PrepareCache | None = None,
     inputs: str = "",
+    focus: Focus | None = None,
 ) -> RenderedContent:
     """Render every chapter in order, each within `limits`; figure, table and heading numbers run across files.
     `subgroups` serves filters and breakdowns (without it, a chapter that asks for one gets an error). With a
     long-running process's `cache`, a chapter is taken from it where that gives what rendering it would;
-    `inputs` then names every input but the content texts (see prepare_cache)."""
+    `inputs` then names every input but the content texts (see prepare_cache). With a batch report's `focus`, the
+    batch helpers know its respondent or segment and every group is checked for anonymity (see anonymity.py)."""
     environment = make_environment(SourceLoader(sources.texts), autoescape=False, limits=limits)
     context = _Context(environment, sources, layout, references, limits)
-    helpers = Helpers(stats, references, partials, context.charts_href, subgroups=subgroups, rules=rules)
-    markdown = MarkdownRenderer(layout.href(Layout.content), helpers.targets, hyphenation)
+    helpers = Helpers(
+        stats,
+        references,
+        partials,
+        context.charts_href,
+        subgroups=subgroups,
+        rules=rules,
+        focus=focus,
+        folder=sources.folder,
+    )
+    markdown = MarkdownRenderer(layout.href(layout.content), helpers.targets, hyphenation)
     # What the state refers to and `inputs` names: kept out of the state, never compared by value.
     shared: dict[str, object] = {"stats": stats, "subgroups": subgroups, "references": references}
     shared.update(partials=partials, hyphenation=hyphenation, texts=sources.texts)
@@ -141,7 +158,7 @@ def render_content(
         classes.extend(html.classes)
         crossrefs.extend(html.crossrefs)
         cited.update(dict.fromkeys(html.cited))
-        chapters.append(Chapter(f"{Layout.content}/{name}", html.html))
+        chapters.append(Chapter(f"{sources.folder}/{name}", html.html))
     raise_all(errors)
     helpers, markdown = run.live()
     chapters, headings = _cross_referenced(chapters, markdown.headings, crossrefs, helpers)
@@ -158,7 +175,8 @@ def render_content(
         helpers.charts,
         tuple(cited),
         helpers.questions_used,
-        (*warnings, *helpers.warnings, *_uncited(references, cited)),
+        # The study's reference list is shared; a batch report cites what it needs and need not cite the rest.
+        (*warnings, *helpers.warnings, *(_uncited(references, cited) if focus is None else ())),
         tuple(classes),
     )
 
@@ -185,15 +203,16 @@ class _Context:
 def _chapter(name: str, run: _Run, context: _Context) -> ChapterHtml:
     """Chapter `name` as kept in the cache (its images checked again) or rendered and kept; a mistake in its
     template is raised, the others are in its `errors`."""
-    display, text = f"{Layout.content}/{name}", context.sources.texts[name]
+    folder = context.sources.folder
+    display, text = f"{folder}/{name}", context.sources.texts[name]
     root, limit = context.layout.root, context.limits.file_size
     kept = run.take(name, text)
     if kept is not None:
-        return replace(kept, errors=tuple(kept.image_errors(display, root, limit)))
+        return replace(kept, errors=tuple(kept.image_errors(display, root, limit, folder)))
     helpers, markdown = run.live()
-    rendered = _render_template(context.environment, name, helpers)
+    rendered = _render_template(context.environment, name, helpers, folder)
     drawn = frozenset(context.charts_href + spec.name for spec in helpers.charts)
-    checks = ChapterChecks(context.references, markdown, root, context.sources.texts, limit)
+    checks = ChapterChecks(context.references, markdown, root, context.sources.texts, limit, folder)
     html = chapter_html(text, rendered, display, checks, drawn)
     if not html.errors:
         run.keep(name, html)
@@ -242,10 +261,10 @@ def check_sources(
     """What can be checked in the chapters and snippets without the data (when it could not be read):
     citations (unless the references could not be read either) and images, on the text as written."""
     errors: list[ReportError] = []
-    checks = ChapterChecks(references, MarkdownRenderer(), layout.root, sources.texts)
+    checks = ChapterChecks(references, MarkdownRenderer(), layout.root, sources.texts, folder=sources.folder)
     for name in sorted(sources.texts):  # snippets too: their includes are not followed here
         text = sources.texts[name]
-        html = chapter_html(text, text, f"{Layout.content}/{name}", checks, frozenset())
+        html = chapter_html(text, text, f"{sources.folder}/{name}", checks, frozenset())
         errors.extend(html.errors)
     return errors
 
@@ -262,35 +281,30 @@ def _uncited(references: Mapping[str, Reference], cited: Mapping[str, None]) -> 
     )
 
 
-def _render_template(environment: LimitedEnvironment, name: str, helpers: Helpers) -> str:
+def _render_template(environment: LimitedEnvironment, name: str, helpers: Helpers, content: str) -> str:
+    """Chapter `name` of the chapters' folder `content` rendered; every mistake at the editor's line."""
     try:
         check_includes(environment, name)
         template = environment.get_template(name)
         return environment.render_limited(template, helpers.namespace())
     except ReportError as error:
-        _placed(error, name)
+        _placed(error, f"{content}/{name}", name)
     except TemplateSyntaxError as error:
         in_partial = error.name is not None and error.name.endswith(".j2")
-        folder, kind = (Layout.partials, TemplateError) if in_partial else (Layout.content, ContentError)
+        folder, kind = (Layout.partials, TemplateError) if in_partial else (content, ContentError)
         raise template_error(error, folder, name, kind) from None
     except UndefinedError as error:
         message, hint = explain_undefined(error.message or "", helpers.question_ids, helper_names())
-        raise ContentError(
-            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
-        ) from None
+        raise ContentError(message, Location(f"{content}/{name}", line=template_line(error, name)), hint) from None
     except JinjaError as error:
         hint = f"Verfügbar sind: {', '.join(helper_names())}."
-        raise template_error(error, Layout.content, name, ContentError, hint) from None
+        raise template_error(error, content, name, ContentError, hint) from None
     except (TypeError, ValueError) as error:
         message, hint = f"Falscher Aufruf: {error}.", "Prüfen Sie Anzahl und Art der Argumente (siehe README)."
-        raise ContentError(
-            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
-        ) from None
+        raise ContentError(message, Location(f"{content}/{name}", line=template_line(error, name)), hint) from None
     except (ArithmeticError, LookupError) as error:
         message, hint = f"{_runtime_problem(error)}.", "Prüfen Sie den Ausdruck in dieser Zeile."
-        raise ContentError(
-            message, Location(f"{Layout.content}/{name}", line=template_line(error, name)), hint
-        ) from None
+        raise ContentError(message, Location(f"{content}/{name}", line=template_line(error, name)), hint) from None
 
 
 def _runtime_problem(error: ArithmeticError | LookupError) -> str:
@@ -301,8 +315,8 @@ def _runtime_problem(error: ArithmeticError | LookupError) -> str:
     return f"Eintrag nicht gefunden: {error}"
 
 
-def _placed(error: ReportError, name: str) -> NoReturn:
-    """A helper's error has no place yet: it happened at the chapter line that called the helper."""
+def _placed(error: ReportError, display: str, name: str) -> NoReturn:
+    """A helper's error has no place yet: it happened at the chapter line (of `display`) that called the helper."""
     if error.location is not None:
         raise error
-    raise error.at(Location(f"{Layout.content}/{name}", line=template_line(error, name))) from None
+    raise error.at(Location(display, line=template_line(error, name))) from None

@@ -21,9 +21,10 @@ class Layout:
     codebook: str = "data/codebook.toml"
     # reportgen's own templates (house.py), for a project without a templates/ folder; None: the project's.
     house_templates: Path | None = None
+    # The chapters' folder: a batch build reads its own (`dataclasses.replace(layout, content="content-batch")`).
+    content: str = "content"
 
     config: ClassVar[str] = "report.toml"
-    content: ClassVar[str] = "content"
     references: ClassVar[str] = "content/literatur.toml"
     templates: ClassVar[str] = "templates"
     partials: ClassVar[str] = "templates/partials"

@@ -39,6 +39,7 @@ class PageContext:
     stylesheet: str
     logo: str
     text_colours: TextColours
+    unit: str = ""  # a batch report's respondent or segment („R07“, „> 20 Jahre“), under the title; "" elsewhere
 
 
 @dataclass(frozen=True)

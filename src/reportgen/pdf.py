@@ -198,6 +198,8 @@ def lay_out(
     with_files: bool = False,
     previous: LaidOut | None = None,
     keep_parts: bool = False,
+    fonts: Any = None,
+    one_segment: bool = False,
 ) -> LaidOut:
     """Lay out the pages; WeasyPrint's warnings are kept, refused fetches raised.
 
@@ -207,10 +209,14 @@ def lay_out(
     layout of an earlier version laid out `keep_parts`, in this process), or else against the plan in the build
     cache when every other segment's PDF is there too. With `keep_parts`, the result can be such a `previous`.
     The house stylesheet is also parsed on its own first, so that its warnings can name it; the same warnings
-    from the document are then not repeated."""
+    from the document are then not repeated.
+    With `one_segment` (a batch report), the whole document is laid out and becomes one segment, and the build
+    cache is neither asked nor given anything. `fonts` is a WeasyPrint FontConfiguration to share with other layouts
+    of this process."""
     fetcher = ConfinedFetcher(layout.root, assets, limit)
     version = writer_version()
-    fonts = previous.fonts if previous is not None else None
+    if fonts is None and previous is not None:
+        fonts = previous.fonts
     if fonts is None and keep_parts:
         from weasyprint.text.fonts import FontConfiguration
 
@@ -232,14 +238,22 @@ def lay_out(
                 raise _NewFile  # a file the plan does not know (and its digest): the whole document is laid out
             return result
 
-        result = _relaid(html, layout, assets, previous, keep_parts, with_files, version, fetcher, laid_out)
+        result = (
+            None
+            if one_segment
+            else _relaid(html, layout, assets, previous, keep_parts, with_files, version, fetcher, laid_out)
+        )
         if result is None:
             document, laid_html = _laid_out(html, url, fetcher, options)
             # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
             # The images read from the project belong to the pages as much as the assets do: to the plan and the keys.
             files = {**assets, **fetcher.read}
-            plan = parts_plan(laid_html, document, files, alone=laid_html == html)
-            segmented = _whole_segments(layout, plan, laid_html, document, files, with_files, version)
+            if one_segment:
+                plan = None
+                segmented = _single_segment(laid_html, document, files, with_files, version)
+            else:
+                plan = parts_plan(laid_html, document, files, alone=laid_html == html)
+                segmented = _whole_segments(layout, plan, laid_html, document, files, with_files, version)
             result = LaidOut(document, laid_html, with_files, (), fetcher, plan, {}, fonts, segmented, version)
     _raise_refused(fetcher)
     others = list(dict.fromkeys(messages[len(from_stylesheet) :]))  # a second layout repeats the first's
@@ -335,6 +349,19 @@ def _whole_segments(
     return segments
 
 
+def _single_segment(
+    html: str, document: Any, assets: Mapping[str, bytes], with_files: bool, version: str
+) -> Callable[[], Segments]:
+    """The whole document's pages as one segment to write, made when first asked for; the build cache is not asked."""
+
+    @functools.cache
+    def segments() -> Segments:
+        spec = whole_document_spec(html, anchor_pages(document), assets, with_files, version, len(document.pages))
+        return Segments((spec,), {spec.key: (document, 0)}, {})
+
+    return segments
+
+
 class _NewFile(Exception):
     """A chapter laid out alone read a file the whole layout it stands in did not."""
 
@@ -366,21 +393,26 @@ def _raise_refused(fetcher: ConfinedFetcher) -> None:
 
 
 def write_pdf(
-    laid_out: LaidOut, attachments: Sequence[Attachment] = (), on_stage: StageHook | None = None
+    laid_out: LaidOut,
+    attachments: Sequence[Attachment] = (),
+    on_stage: StageHook | None = None,
+    *,
+    fork: bool = True,
 ) -> tuple[PdfResult, list[ReportError]]:
     """The PDF of the laid-out pages, its tags repaired for PDF/UA-1 and its words extractable; WeasyPrint's
     warnings while writing are returned (the layout's are in `laid_out`).
 
     Each segment comes from the build cache or is written (two at a time in two processes where the system can
     fork); the segments are merged, then identified as PDF/A and PDF/UA. `attachments` are embedded as PDF/A-3
-    associated files; the pages must have been laid out `with_files`."""
+    associated files; the pages must have been laid out `with_files`. Without `fork`, every segment is written in
+    this process (a batch worker: a daemonic process must not start children)."""
     if bool(attachments) != laid_out.with_files:
         raise ValueError("attachments need pages laid out with_files, and only they")
     with collected_warnings() as messages, stage(on_stage, Stage.PDF):
         segmented = laid_out.segmented()
         missing = [spec for spec in segmented.specs if spec.key not in segmented.found]
         jobs = [(spec, *segmented.drawn[spec.key]) for spec in missing]
-        written, child_messages = write_segments(jobs, laid_out.with_files)
+        written, child_messages = write_segments(jobs, laid_out.with_files, fork=fork)
         segments = {**segmented.found, **written}
         with merge([segments[spec.key] for spec in segmented.specs]) as pdf:
             data = archived(pdf, attachments)  # PDF/UA-1 identification, files

@@ -1,4 +1,5 @@
-"""The files a chapter asks for (images, raw-HTML sources): found, relocated for the document, checked in content/."""
+"""The files a chapter asks for (images, raw-HTML sources): found, relocated for the document, checked in the
+chapters' folder (content/)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ from .layout import Layout
 from .limits import SizeLimit
 
 IMAGE_HINT = "Legen Sie Bilder in content/ ab und verweisen Sie relativ darauf, z. B. ![Foto](bilder/foto.png)."
+
+
+def image_hint(folder: str = Layout.content) -> str:
+    """Where images belong: in the chapters' folder (content/, or a batch build's own)."""
+    return IMAGE_HINT.replace("content/", f"{folder}/", 1)
+
+
 # Resources in raw HTML: every one must be checked like a Markdown image.
 # Values quoted or not: a browser (and WeasyPrint) reads <img src=/etc/passwd> as well as <img src="…">.
 _HTML_SOURCE = re.compile(
@@ -89,25 +97,31 @@ def relocate(token: Token, generated: frozenset[str], prefix: str) -> None:
 
 
 def resource_errors(
-    resources: tuple[Resource, ...], lines: list[int], display_name: str, root: Path, limit: SizeLimit
+    resources: tuple[Resource, ...],
+    lines: list[int],
+    display_name: str,
+    root: Path,
+    limit: SizeLimit,
+    folder: str = Layout.content,
 ) -> list[ReportError]:
-    """Every image in a chapter must be a file inside content/, within `limit`; nothing else is ever fetched."""
+    """Every image in a chapter must be a file inside the chapters' `folder`, within `limit`; nothing else is ever
+    fetched."""
     errors: list[ReportError] = []
     for resource in resources:
         location = Location(display_name, line=lines[min(resource.line, len(lines)) - 1])
-        problem = _resource_problem(resource.url, root)
+        problem = _resource_problem(resource.url, root, folder)
         if problem:
-            errors.append(ContentError(problem, location, IMAGE_HINT))
+            errors.append(ContentError(problem, location, image_hint(folder)))
             continue
-        path = root / Layout.content / unquote(urlsplit(resource.url).path)
+        path = root / folder / unquote(urlsplit(resource.url).path)
         if path.stat().st_size > limit.size:
-            name = posixpath.join(Layout.content, unquote(urlsplit(resource.url).path))
+            name = posixpath.join(folder, unquote(urlsplit(resource.url).path))
             error = too_large(ContentError, location, path.stat().st_size, limit)
             errors.append(ContentError(f"Bild {name}: {error.message}", location, error.hint))
     return errors
 
 
-def _resource_problem(url: str, root: Path) -> str:
+def _resource_problem(url: str, root: Path, folder: str) -> str:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("//"):
         return f"Bild mit externer Adresse „{url}“ ist nicht erlaubt."
@@ -115,11 +129,11 @@ def _resource_problem(url: str, root: Path) -> str:
         return f"Bild mit absolutem Pfad „{url}“ ist nicht erlaubt."
     relative = unquote(parts.path)
     try:
-        path = (root / Layout.content / relative).resolve()
+        path = (root / folder / relative).resolve()
         if not path.is_relative_to(root.resolve()):
             return f"Bild „{url}“ liegt außerhalb des Projekts."
         if not path.is_file():
-            return f"Bild nicht gefunden: {posixpath.join(Layout.content, relative)}."
+            return f"Bild nicht gefunden: {posixpath.join(folder, relative)}."
     except (OSError, ValueError):  # a NUL character, a name longer than the file system allows
         return f"Bild „{url[:80]}“ hat keinen gültigen Dateinamen."
     return ""

@@ -23,10 +23,11 @@ Job = tuple[SegmentSpec, Any, int]
 Written = tuple[dict[str, Segment], list[str]]  # the segments by key, and WeasyPrint's warnings while writing
 
 
-def write_segments(jobs: Sequence[Job], with_files: bool) -> Written:
-    """Every job's segment by key, and WeasyPrint's warnings (those of this process are also logged as usual)."""
+def write_segments(jobs: Sequence[Job], with_files: bool, *, fork: bool = True) -> Written:
+    """Every job's segment by key, and WeasyPrint's warnings (those of this process are also logged as usual).
+    Without `fork`, all are written in this process."""
     # (a daemonic process, e.g. a Dask worker, may not start one)
-    if len(jobs) < 2 or not hasattr(os, "fork") or multiprocessing.current_process().daemon:
+    if not fork or len(jobs) < 2 or not hasattr(os, "fork") or multiprocessing.current_process().daemon:
         return _write_all(jobs, with_files), []
     mine, theirs = _halves(jobs)
     context = multiprocessing.get_context("fork")

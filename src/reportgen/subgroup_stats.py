@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .codebook import Question
 from .microdata import Respondents
-from .subgroups import Segment, SubgroupError, segments, where_mask
+from .subgroups import FocusFilter, Segment, SubgroupError, segments, where_mask
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,7 +72,10 @@ class SubgroupStats:
 
 
 def _key(where: object) -> str:
-    """A filter as a dictionary key: the same conditions give the same key, whatever their order."""
+    """A filter as a dictionary key: the same conditions give the same key, whatever their order; a batch filter's
+    segment and left-out rows are part of it."""
+    if isinstance(where, FocusFilter):
+        return "focus:" + where.key()
     if not isinstance(where, Mapping):
         return repr(where)
     return json.dumps({str(key): value for key, value in where.items()}, sort_keys=True, default=repr)

@@ -11,10 +11,11 @@ use (a reverse-keyed item's recoded ones).
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,10 +60,57 @@ class Segment:
     by: str = ""  # the id of the question it is a segment of
 
 
+class FocusFilter(Mapping[str, object]):
+    """A filter the batch helpers make (segment(), same()): conditions as in any where=, and besides them the rows of
+    one segment of a breakdown (`segment`: question id and code, or for a class of a numeric item its label), rows
+    left out (`exclude`: the reader of a report for one respondent) and the questions whose own answer is missing
+    (`unanswered`: a group of equal answers does not exist). Always true in `{% if %}`, even without conditions."""
+
+    def __init__(
+        self,
+        conditions: Mapping[str, object],
+        *,
+        segment: tuple[str, int | None, str] | None = None,
+        exclude: frozenset[int] = frozenset(),
+        unanswered: tuple[str, ...] = (),
+    ) -> None:
+        self._conditions = dict(conditions)
+        self.segment = segment
+        self.exclude = exclude
+        self.unanswered = unanswered
+
+    def __getitem__(self, key: str) -> object:
+        return self._conditions[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._conditions)
+
+    def __len__(self) -> int:
+        return len(self._conditions)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"FocusFilter({self._conditions!r}, segment={self.segment!r}, exclude={sorted(self.exclude)!r})"
+
+    def key(self) -> str:
+        """The same filter gives the same key, whatever the order of its conditions."""
+        data = {
+            "conditions": {str(key): value for key, value in self._conditions.items()},
+            "segment": self.segment,
+            "exclude": sorted(self.exclude),
+            "unanswered": self.unanswered,
+        }
+        return json.dumps(data, sort_keys=True, default=repr)
+
+
 def where_mask(frame: pd.DataFrame, questions: Mapping[str, Question], where: object) -> np.ndarray:
     """The rows of `frame` that meet every condition of `where`."""
     import numpy as np
 
+    if isinstance(where, FocusFilter):
+        return _focus_mask(frame, questions, where)
     if not isinstance(where, Mapping) or not where:
         raise SubgroupError(
             f"where={where!r} ist kein Filter.", f"Schreiben Sie Frage-ID und Bedingung, z. B. {WHERE_EXAMPLE}."
@@ -74,15 +122,48 @@ def where_mask(frame: pd.DataFrame, questions: Mapping[str, Question], where: ob
     return mask
 
 
+def _focus_mask(frame: pd.DataFrame, questions: Mapping[str, Question], where: FocusFilter) -> np.ndarray:
+    import numpy as np
+
+    if where.unanswered:
+        named = ", ".join(f"„{questions[qid].label}“" if qid in questions else f"„{qid}“" for qid in where.unanswered)
+        raise SubgroupError(
+            f"same(): zu {named} gibt es keine Antwort dieses Unternehmens, also keine Gruppe gleicher Antwort.",
+            "Fragen Sie vorher mit {% if comparable(same(…)) %} … {% endif %}, ob es die Gruppe gibt.",
+        )
+    mask = np.ones(len(frame), dtype=bool)
+    for question_id, condition in where.items():
+        mask &= _condition_mask(frame, _question(questions, question_id, "where"), condition)
+    if where.segment is not None:
+        by, code, label = where.segment
+        found = [
+            segment.mask
+            for segment in segments(frame, _question(questions, by, "by"))
+            if (segment.code == code if code is not None else segment.label == label)
+        ]
+        if not found:
+            raise SubgroupError(f"by=„{by}“ hat kein Segment „{label}“.")
+        mask &= found[0]
+    for row in where.exclude:
+        mask[row] = False
+    return mask
+
+
 def describe_where(questions: Mapping[str, Question], where: Mapping[str, object]) -> str:
-    """The filter in words for captions and notes: „Beschäftigte > 250; Branche: Handel oder Industrie“."""
+    """The filter in words for captions and notes: „Beschäftigte > 250; Branche: Handel oder Industrie“; a batch
+    filter adds its segment („Unternehmensalter: > 20 Jahre“) and „ohne Ihr Unternehmen“."""
     parts = []
+    if isinstance(where, FocusFilter) and where.segment is not None:
+        by, _code, label = where.segment
+        parts.append(f"{questions[by].label}: {label}" if by in questions else label)
     for question_id, condition in where.items():
         question = questions[str(question_id)]
         values = condition if isinstance(condition, (list, tuple)) else [condition]
         shown = " oder ".join(_shown(question, value) for value in values)
         comparison = _COMPARISON.fullmatch(shown) and not question.categories
         parts.append(f"{question.label} {shown}" if comparison else f"{question.label}: {shown}")
+    if isinstance(where, FocusFilter) and where.exclude:
+        parts.append("ohne Ihr Unternehmen")
     return "; ".join(parts)
 
 
@@ -111,6 +192,59 @@ def segments(frame: pd.DataFrame, question: Question) -> list[Segment]:
         for category in question.categories
         if not category.missing
     ]
+
+
+@dataclass(frozen=True)
+class OwnAnswer:
+    """One respondent's answer to one question, as the statistics count it: `codes` the score of a single choice,
+    yes/no or scale item (a reverse-keyed item's recoded one; a labelled missing category's code too) or the
+    positions (1-based) of the options chosen in a multiple-response set; `value` a numeric item's number; `text`
+    a free-text answer. `answered`: whether there is any answer at all."""
+
+    question: Question
+    codes: tuple[int, ...] = ()
+    value: float | None = None
+    text: str = ""
+    answered: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The chosen categories or options as labelled in the codebook (a scale point without a label: its code)."""
+        if self.question.is_multiple:
+            return tuple(self.question.options[position - 1].label for position in self.codes)
+        labels = _labels(self.question)
+        return tuple(labels.get(code, str(code)) for code in self.codes)
+
+    @property
+    def valid(self) -> bool:
+        """Whether the answer counts among the valid ones (a labelled missing category such as „weiß nicht“ not)."""
+        if not self.answered:
+            return False
+        if self.question.is_multiple or self.question.is_numeric or self.question.is_text:
+            return True
+        missing = {category.code for category in self.question.categories if category.missing}
+        return not any(code in missing for code in self.codes)
+
+
+def own_answer(frame: pd.DataFrame, question: Question, row: int) -> OwnAnswer:
+    """The answer in row `row` (0-based, the data file's order) to `question`."""
+    import math
+
+    if question.is_multiple:
+        cells = [frame[set_column(question, number)].iloc[row] for number in range(1, len(question.options) + 1)]
+        chosen = tuple(number for number, cell in enumerate(cells, start=1) if cell == 1.0)
+        answered = any(not math.isnan(float(cell)) for cell in cells)
+        return OwnAnswer(question, codes=chosen, answered=answered)
+    if question.is_text:
+        cell = frame[question.id].iloc[row]
+        text = cell.strip() if isinstance(cell, str) else ""
+        return OwnAnswer(question, text=text, answered=bool(text))
+    score = float(_scores(frame.iloc[[row]], question)[0])
+    if math.isnan(score):
+        return OwnAnswer(question)
+    if question.is_numeric:
+        return OwnAnswer(question, value=score, answered=True)
+    return OwnAnswer(question, codes=(int(score),), answered=True)
 
 
 def _question(questions: Mapping[str, Question], question_id: object, argument: str) -> Question:

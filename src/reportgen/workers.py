@@ -1,4 +1,5 @@
-"""The chart worker process of `reportgen build`: dies with the build, ignores Ctrl-C, never writes to the terminal.
+"""The worker processes of `reportgen build` (one drawing charts) and `reportgen batch` (a pool making reports): they
+die with the process that started them, ignore Ctrl-C, never write to the terminal.
 
 `die_with` also ties the SPSS reader's process (`sav.py`) to the process that started it."""
 
@@ -34,6 +35,29 @@ def chart_worker() -> Iterator[Executor]:
         _kill(pool)
 
 
+REPORTS_PER_WORKER = 200  # a fresh worker costs about 3 s: 1.5 % of 200 reports, and memory stays below 350 MiB
+
+
+@contextmanager
+def report_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """`workers` processes for batch reports, killed when the block ends (see `chart_worker`).
+
+    Spawned, not forked: each starts from a fresh interpreter (the coordinator may run threads) and its parent is
+    this process, so it dies with it. Processes start as tasks are submitted: submit them `holding_back_ctrl_c`.
+    A worker grows by about half a MiB per report: after REPORTS_PER_WORKER it is replaced by a fresh one."""
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks_per_child=REPORTS_PER_WORKER,
+        initializer=become_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    finally:
+        _kill(pool)
+
+
 def become_worker(parent: int) -> None:
     """Pool initializer: ignore Ctrl-C (the build handles it), drop the caller's terminal, die with `parent`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -55,7 +79,7 @@ def _start(pool: ProcessPoolExecutor) -> None:
 
     A Ctrl-C that came before `become_worker` would end the worker with a traceback on the terminal; held back
     (blocked), it reaches the worker only once ignored, and this process right after the start."""
-    with _holding_back_ctrl_c():
+    with holding_back_ctrl_c():
         pool.submit(os.getpid)  # any task starts the worker; the build's first task follows right after
 
 
@@ -63,7 +87,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     """Cancel what is pending and kill the worker, without waiting for a chart being drawn.
 
     A Ctrl-C in the middle would leave the worker alive and the exit waiting for its chart: it is held back."""
-    with _holding_back_ctrl_c():
+    with holding_back_ctrl_c():
         processes = dict(getattr(pool, "_processes", None) or {})  # `shutdown` forgets them (as 3.14's kill_workers)
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
@@ -75,7 +99,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def _holding_back_ctrl_c() -> Iterator[None]:
+def holding_back_ctrl_c() -> Iterator[None]:
     """SIGINT blocked in this thread (and in processes and threads started here) until the block ends."""
     if not hasattr(signal, "pthread_sigmask"):
         yield

@@ -11,13 +11,15 @@ from markupsafe import Markup, escape
 
 from ..breakdown import AnalysisRules
 from ..charts import ChartSpec
+from ..charts_describe import describe_highlight
 from ..crossrefs import Listed
 from ..targets import LABEL, DuplicateLabelError, Numbered, Target, Targets
 from . import quoting
+from .batch_compare import BatchBlocks
 from .comparisons import ComparisonBlocks, Filter, chart_key, shared_value_axis
 from .lookup import Questions, helper_error, needs_bins
 from .registry import Example, helper
-from .views import CHART_NAMES, MULTIPLE_NOTE, chart_view, frequency_view, measure_view
+from .views import CHART_NAMES, MULTIPLE_NOTE, MeasureView, chart_view, frequency_view, measure_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,7 +36,7 @@ LIST_MARKERS: dict[Numbered, Markup] = {
 }
 
 
-class BlockBuilders(ComparisonBlocks):
+class BlockBuilders(ComparisonBlocks, BatchBlocks):
     """The block helpers; their tables and figures are registered with `targets`, which numbers them in the
     order they stand in the report."""
 
@@ -90,6 +92,7 @@ class BlockBuilders(ComparisonBlocks):
             )
         shown = self._questions.where_text(where)
         rows = [measure_view(self._questions.get(qid, where), shown) for qid in ids]
+        self._no_extremes("descriptives_table", rows)
         caption = self._filtered(caption, where)
         target = self._target("tab", caption, label)
         return self._block("descriptives_table.html.j2", number=target.number, caption=caption, rows=rows)
@@ -112,6 +115,7 @@ class BlockBuilders(ComparisonBlocks):
             )
         shown = self._questions.where_text(where)
         rows = [measure_view(self._questions.measured(qid, "numeric_table", where), shown) for qid in ids]
+        self._no_extremes("numeric_table", rows)
         caption = caption or (rows[0].stats.question.label if len(rows) == 1 else "Kennwerte der Zahlenangaben")
         caption = self._filtered(caption, where)
         automatic = ids[0] if len(ids) == 1 and not where else ""
@@ -245,6 +249,7 @@ class BlockBuilders(ComparisonBlocks):
             view = dataclasses.replace(
                 view, spec=dataclasses.replace(view.spec, key=chart_key(kind, [question_id], where))
             )
+        view = dataclasses.replace(view, spec=self.highlighted(view.spec, stats))
         caption = self._filtered(caption or stats.question.label, where)
         target = self._target("abb", caption, label, automatic="" if where else question_id)
         self._charts.setdefault(view.spec.name, view.spec)
@@ -257,7 +262,20 @@ class BlockBuilders(ComparisonBlocks):
             caption=caption,
             stats=stats,
             view=view,
+            marked=describe_highlight(view.spec),
         )
+
+    def _no_extremes(self, helper: str, rows: Sequence[MeasureView]) -> None:
+        """In a batch report, the smallest and largest answer to a numeric item (a table's Minimum and Maximum)
+        are one respondent's exact value: refused, as minimum() and maximum() are."""
+        numeric = [row.stats.question.id for row in rows if row.stats.question.is_numeric]
+        if numeric and self._questions.focus is not None:
+            raise helper_error(
+                f"{helper}(): Minimum und Maximum der Zahlenfrage „{numeric[0]}“ sind Werte einzelner Befragter; "
+                "ein Batch-Bericht zeigt sie nicht (Anonymität).",
+                f'Nennen Sie den Mittelwert mit mean("{numeric[0]}") oder zeigen Sie die Klassen mit '
+                f'frequency_table("{numeric[0]}").',
+            )
 
     def _filtered(self, caption: str, where: Filter) -> str:
         """A caption that says which respondents a filtered block shows."""

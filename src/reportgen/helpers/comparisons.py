@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import fmt
@@ -15,7 +15,7 @@ from ..breakdown import AnalysisRules, Breakdown
 from ..charts import ChartSpec
 from ..charts_compare import describe_grouped, describe_likert
 from ..inference import wilson_interval
-from ..subgroups import describe_where
+from ..subgroups import FocusFilter, describe_where
 from .breakdown_view import crosstab_view, means_view
 from .lookup import Questions, helper_error, subgroup_errors
 from .registry import Example, helper
@@ -37,6 +37,9 @@ class ComparisonBlocks:
     _charts: dict[str, ChartSpec]
     _charts_href: str
     _rules: AnalysisRules
+    # From BatchHelpers (a later base of BlockBuilders): the respondent's answers marked in a batch report.
+    highlighted_grouped: Callable[[ChartSpec, Sequence[tuple[int | None, str]]], ChartSpec]
+    highlighted_likert: Callable[[ChartSpec, Sequence[QuestionStats]], ChartSpec]
 
     def _target(self, kind: Numbered, caption: str, label: str | None, automatic: str = "") -> Target:
         raise NotImplementedError
@@ -127,6 +130,7 @@ class ComparisonBlocks:
             neutral=neutral,
             key=chart_key("likert", [stats.question.id for stats in items], where),
         )
+        spec = self.highlighted_likert(spec, items)
         notes = [self._where_text(where)] if where else []
         if any(spec.flagged):
             notes.append(f"* Basis < {rules.min_base} – nur eingeschränkt aussagekräftig")
@@ -158,6 +162,7 @@ class ComparisonBlocks:
             scale=scale_key(result.question),
             key=chart_key("grouped", [question_id, by], where, ci),
         )
+        spec = self.highlighted_grouped(spec, [(row.code, row.label) for row in result.rows])
         notes = [f"Basis: {fmt.number(result.columns[0].base)}"]
         if where:
             notes.append(self._where_text(where))
@@ -244,5 +249,6 @@ def shared_value_axis(specs: tuple[ChartSpec, ...]) -> tuple[ChartSpec, ...]:
 
 def chart_key(kind: str, ids: Sequence[str], where: Filter, *extra: object) -> str:
     """A short name part that tells this chart from other charts of the same question."""
-    text = json.dumps([kind, list(ids), dict(where or {}), list(extra)], sort_keys=True, default=repr)
+    conditions = where.key() if isinstance(where, FocusFilter) else dict(where or {})
+    text = json.dumps([kind, list(ids), conditions, list(extra)], sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:10]

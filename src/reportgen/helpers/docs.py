@@ -7,12 +7,21 @@ from .registry import Example, Group, HelperInfo, registered
 _HEADERS: dict[Group, tuple[str, ...]] = {
     "prose": ("helper", "example", "prints", "meaning"),
     "block": ("helper", "example", "block"),
+    "batch": ("helper", "example", "prints", "meaning"),
 }
 _NOTES: dict[Group, str] = {
     "block": (
         '`caption="…"` on any table or chart: a caption other than the codebook label (N is appended to charts). '
         '`label="…"` names it for cross-references (`@abb-…`, `@tab-…`); without it a chart or frequency table is '
         "named after its question."
+    ),
+    "batch": (
+        "Only in the chapters of a batch report (`reportgen batch`, folder `[batch] content`); elsewhere each is an "
+        "error. The examples print what the study gives in R07's report (`--per id`) or, where the note says "
+        "`--by unternehmensalter`, in the report of „> 20 Jahre“. Every group a batch report shows (`where=`, `same()`, `segment()`, the segments of `by=`) must "
+        "have at least `[batch] min_group` respondents, and so must the respondents outside it (a report for one "
+        "respondent counts them without the reader); free-text answers of others, `minimum()` and `maximum()` "
+        "are refused."
     ),
 }
 
@@ -27,7 +36,7 @@ def helper_table_markdown(group: Group) -> str:
     headers = _HEADERS[group]
     lines = [_row(headers), "|" + "---|" * len(headers)]
     for info in registered(group):
-        lines.extend(_row(cells) for cells in _rows(info, with_prints=group == "prose"))
+        lines.extend(_row(cells) for cells in _rows(info, with_prints=group != "block"))
     if group in _NOTES:
         lines += ["", _NOTES[group]]
     return "\n".join(lines) + "\n"

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from .. import fmt
+from ..anonymity import GroupGuard
 from ..breakdown import AnalysisRules, Breakdown, breakdown
 from ..errors import ContentError, Location
 from ..layout import Layout
-from ..subgroups import SubgroupError, describe_where
+from ..subgroups import FocusFilter, OwnAnswer, SubgroupError, describe_where, own_answer
 
 if TYPE_CHECKING:
+    from ..focus import Focus
     from ..stats import QuestionStats, SurveyStats
     from ..subgroup_stats import SubgroupStats
 
@@ -27,14 +30,33 @@ def helper_error(message: str, hint: str = "") -> ContentError:
 
 
 class Questions:
-    """The statistics of every question, and which of them the chapters quoted."""
+    """The statistics of every question, and which of them the chapters quoted.
 
-    def __init__(self, stats: SurveyStats, subgroups: SubgroupStats | None = None, min_base: int = 0) -> None:
+    In a batch report (`focus`), every group a helper describes passes the anonymity guard (anonymity.py) and the
+    free-text answers of others are refused; `folder` is the chapters' folder warnings name."""
+
+    def __init__(
+        self,
+        stats: SurveyStats,
+        subgroups: SubgroupStats | None = None,
+        min_base: int = 0,
+        *,
+        focus: Focus | None = None,
+        folder: str = Layout.content,
+    ) -> None:
         self._stats = stats
         self._subgroups = subgroups
         self._min_base = min_base
+        self._focus = focus
+        self._guard: GroupGuard | None = None
+        self.folder = folder
         self._used: set[str] = set()
         self.warnings: list[ContentError] = []
+
+    @property
+    def focus(self) -> Focus | None:
+        """Whom the batch report is about; None in every other build."""
+        return self._focus
 
     @property
     def respondents(self) -> int:
@@ -50,16 +72,28 @@ class Questions:
         """Every question id in codebook order, optionally without the free-text questions."""
         return [qid for qid, stats in self._stats.questions.items() if with_text or stats.question.kind != "text"]
 
-    def get(self, question_id: str, where: object = None) -> QuestionStats:
-        """One question's statistics, of everyone or of the respondents a filter keeps; an unknown id names the
-        known ones."""
+    def question(self, question_id: str) -> QuestionStats:
+        """One question's statistics of everyone, for what the codebook says of it (label, categories); an unknown
+        id names the known ones. Free text is not refused here: use `get` for numbers and answers."""
         if not isinstance(question_id, str) or question_id not in self._stats.questions:
             known = ", ".join(self._stats.questions)
             raise helper_error(f"Unbekannte Frage „{question_id}“.", f"Bekannte Fragen (Codebuch): {known}.")
         self._used.add(question_id)
-        stats = self._stats.questions[question_id]
+        return self._stats.questions[question_id]
+
+    def get(self, question_id: str, where: object = None) -> QuestionStats:
+        """One question's statistics, of everyone or of the respondents a filter keeps; an unknown id names the
+        known ones. In a batch report the filter's group must be one anonymity allows, and free text is refused."""
+        stats = self.question(question_id)
+        if self._focus is not None and stats.question.is_text:
+            raise helper_error(
+                f"„{question_id}“ ist eine Freitextfrage: die Antworten anderer Befragter zeigt ein Batch-Bericht "
+                "nicht (Anonymität).",
+                f'Die eigene Antwort zeigt own("{question_id}").',
+            )
         if where is None:
             return stats
+        self.check_group(where)
         with subgroup_errors():
             subgroup = self.subgroups(where).stats(stats.question, where)
         if subgroup.base[0] < self._min_base:
@@ -70,9 +104,48 @@ class Questions:
             )
         return subgroup
 
+    def check_group(self, where: object) -> None:
+        """In a batch report: the group a filter keeps must be one anonymity allows, else an error at the line."""
+        problem = self.group_problem(where)
+        if problem is not None:
+            raise problem
+
+    def group_problem(self, where: object) -> ContentError | None:
+        """Why a batch report may not show the group a filter keeps (None: it may, or this is no batch report)."""
+        if self._focus is None or where is None:
+            return None
+        with subgroup_errors():
+            mask = self.subgroups(where).mask(where)
+        return self.guard().problem(mask)
+
+    def guard(self) -> GroupGuard:
+        """The anonymity rules of this batch report (made on first use: a segment's rows need the respondents)."""
+        focus = self._focus
+        if focus is None:
+            raise AssertionError("no guard outside batch reports")
+        if self._guard is None:
+            unit = focus.unit
+            if unit.kind == "per":
+                self._guard = GroupGuard(focus.min_group, reader=unit.row)
+            else:
+                segment = FocusFilter({}, segment=(unit.column, unit.code, unit.label))
+                with subgroup_errors():
+                    rows = self.subgroups().mask(segment)
+                self._guard = GroupGuard(focus.min_group, segment=rows, segment_label=unit.label)
+        return self._guard
+
+    def own(self, question_id: str) -> OwnAnswer:
+        """The answer of the respondent a batch report is about (a report for one respondent only)."""
+        stats = self.question(question_id)
+        focus = self._focus
+        if focus is None or focus.unit.kind != "per" or focus.unit.row is None:
+            raise AssertionError("own answers only in reports for one respondent")
+        with subgroup_errors():
+            return own_answer(self.subgroups().frame(), stats.question, focus.unit.row)
+
     def warn(self, message: str, hint: str) -> None:
         """A warning at the chapter line whose helper call is running (once, however often the line runs)."""
-        warning = ContentError(message, chapter_location(), hint)
+        warning = ContentError(message, chapter_location(self.folder), hint)
         if all(str(warning) != str(known) for known in self.warnings):
             self.warnings.append(warning)
 
@@ -102,11 +175,17 @@ class Questions:
         if not isinstance(by, str):
             raise helper_error(f'{helper}(): by= nennt die Frage, nach der aufgeschlüsselt wird, z. B. by="alter".')
         self.get(by)
+        self.check_group(where)
+        guard = None
+        if self._focus is not None:  # no segment of a batch report below min_group, its legend saying so
+            guard = self.guard()
+            rules = dataclasses.replace(rules, suppress_below=max(rules.suppress_below, self._focus.min_group))
         with subgroup_errors():
-            return breakdown(self.subgroups(where), stats.question, by, where, rules)
+            return breakdown(self.subgroups(where), stats.question, by, where, rules, guard)
 
     def size(self, where: object) -> int:
-        """How many respondents a filter keeps."""
+        """How many respondents a filter keeps (in a batch report only a group anonymity allows)."""
+        self.check_group(where)
         with subgroup_errors():
             return self.subgroups(where).size(where)
 
@@ -145,13 +224,14 @@ class Questions:
         return stats
 
 
-def chapter_location() -> Location | None:
-    """The chapter file and line of the helper call that is running, read off Jinja's frames."""
+def chapter_location(folder: str = Layout.content) -> Location | None:
+    """The chapter file (in the chapters' `folder`) and line of the helper call that is running, read off Jinja's
+    frames."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.name:
-            return Location(f"{Layout.content}/{template.name}", line=template.get_corresponding_lineno(frame.f_lineno))
+            return Location(f"{folder}/{template.name}", line=template.get_corresponding_lineno(frame.f_lineno))
         frame = frame.f_back
     return None
 

@@ -185,7 +185,7 @@ class ProseNumbers(ComparisonNumbers):
     @helper(group="prose", examples=[Example('label("strategie")', "Strategische Bedeutung der Ressourceneffizienz")])
     def label(self, question_id: str) -> str:
         """The question's short label from the codebook."""
-        return self._questions.get(question_id).question.label
+        return self._questions.question(question_id).question.label
 
     @helper(group="prose", examples=[Example('category("position", 2)', "Manager/in")])
     def category(self, question_id: str, code: Code) -> str:
@@ -245,6 +245,12 @@ class ProseNumbers(ComparisonNumbers):
     def _measure(
         self, question_id: str, name: Measure, helper: str, decimals: object, unit: object, where: Filter
     ) -> str:
+        if name in ("minimum", "maximum") and self._questions.focus is not None:
+            raise helper_error(
+                f"{helper}() gibt es in Batch-Berichten nicht: der kleinste oder größte Wert ist die Antwort eines "
+                "einzelnen Befragten (Anonymität).",
+                f'Nennen Sie den Mittelwert, z. B. mean("{question_id}"), oder den Median.',
+            )
         stats = self._questions.measured(question_id, helper, where)
         value = getattr(quoting.descriptives(stats, self._questions.where_text(where)), name)
         if value is None:

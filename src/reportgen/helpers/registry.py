@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-Group = Literal["prose", "block"]
-GROUPS: tuple[Group, ...] = ("prose", "block")
+Group = Literal["prose", "block", "batch"]
+GROUPS: tuple[Group, ...] = ("prose", "block", "batch")
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -52,7 +52,7 @@ class HelperInfo:
         return f"{self.name}({', '.join(parts)})"
 
 
-# Filled once at import by the `@helper` decorators of prose.py and blocks.py; never changed afterwards.
+# Filled once at import by the `@helper` decorators of the helper modules; never changed afterwards.
 _REGISTRY: dict[str, HelperInfo] = {}
 
 
@@ -86,14 +86,14 @@ def describe(method: Callable[..., object], group: Group, examples: Sequence[Exa
 
 
 def registered(group: Group | None = None) -> tuple[HelperInfo, ...]:
-    """Every helper, prose before blocks, in each group the basic ones before the comparing ones, each in
-    definition order; or those of one group."""
+    """Every helper, prose before blocks before batch reports', in each group the basic ones before the comparing
+    ones, each in definition order; or those of one group."""
     ordered = sorted(_REGISTRY.values(), key=lambda info: (GROUPS.index(info.group), _rank(info.module)))
     return tuple(info for info in ordered if group is None or info.group == group)
 
 
 # The modules of helpers in README order; a module not listed comes last.
-MODULES = ("prose", "blocks", "prose_compare", "comparisons")
+MODULES = ("prose", "blocks", "prose_compare", "comparisons", "batch", "batch_compare")
 
 
 def _rank(module: str) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..breakdown import AnalysisRules
 from ..errors import ContentError
+from ..layout import Layout
 from ..targets import Targets
 from .blocks import BlockBuilders
 from .lookup import Questions
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..bibliography import BibliographyEntry
     from ..charts import ChartSpec
     from ..crossrefs import Listed
+    from ..focus import Focus
     from ..references import Reference
     from ..stats import SurveyStats
     from ..subgroup_stats import SubgroupStats
@@ -27,7 +29,10 @@ if TYPE_CHECKING:
 
 
 class Helpers:
-    """The helpers of one build over `stats`; charts and questions used are collected across every chapter."""
+    """The helpers of one build over `stats`; charts and questions used are collected across every chapter.
+
+    With a batch report's `focus`, the batch helpers know its respondent or segment and `Questions` guards every
+    group (anonymity.py); `folder` is the chapters' folder messages name."""
 
     def __init__(
         self,
@@ -38,9 +43,11 @@ class Helpers:
         targets: Targets | None = None,
         subgroups: SubgroupStats | None = None,
         rules: AnalysisRules | None = None,
+        focus: Focus | None = None,
+        folder: str = Layout.content,
     ) -> None:
         rules = rules or AnalysisRules()
-        self._questions = Questions(stats, subgroups, rules.min_base)
+        self._questions = Questions(stats, subgroups, rules.min_base, focus=focus, folder=folder)
         self._prose = ProseNumbers(self._questions, rules)
         # The figures and tables the blocks make; the Markdown's captioned tables and images join them.
         self.targets = targets if targets is not None else Targets()
@@ -48,7 +55,11 @@ class Helpers:
 
     def namespace(self) -> dict[str, Callable[..., object]]:
         """What the chapter templates see: every registered helper, bound to this build."""
-        owners: dict[str, ProseNumbers | BlockBuilders] = {"prose": self._prose, "block": self._blocks}
+        owners: dict[str, ProseNumbers | BlockBuilders] = {
+            "prose": self._prose,
+            "block": self._blocks,
+            "batch": self._blocks,  # BatchHelpers is a mixin of the block builders: its tables are numbered blocks
+        }
         return {info.name: getattr(owners[info.group], info.name) for info in registered()}
 
     @property
