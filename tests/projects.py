@@ -16,6 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("report.toml", "data", "content", "templates")
+STUDY_BATCH_CONTENT = ("content-batch", "content-segment")  # the study's chapters of `reportgen batch`
 
 # A tiny project: one scale item, one categorical question, two references, one chapter.
 TINY_CODEBOOK = """\
@@ -100,8 +101,11 @@ def apply_files(root: Path, files: dict[str, Edit]) -> Path:
 
 
 def copy_study(target: Path) -> Path:
-    """The study project (config, data, content, templates) copied into `target`."""
-    return copy_project(REPO, target)
+    """The study project (config, data, content, templates, the batch reports' content) copied into `target`."""
+    root = copy_project(REPO, target)
+    for folder in STUDY_BATCH_CONTENT:
+        shutil.copytree(REPO / folder, root / folder)
+    return root
 
 
 def copy_project(root: Path, target: Path) -> Path:

@@ -11,7 +11,6 @@ import json
 import os
 import pty
 import re
-import shutil
 import statistics
 import struct
 import subprocess
@@ -24,7 +23,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from projects import REPO, STUDY_RESPONSES, copy_study, full_disk_when_writing
+from projects import STUDY_RESPONSES, copy_study, full_disk_when_writing
 from reportgen.cli import main
 
 pytestmark = pytest.mark.slow
@@ -54,17 +53,10 @@ def _manifest(root: Path) -> dict[str, Any]:
     return data
 
 
-def _study(target: Path) -> Path:
-    root = copy_study(target)
-    for folder in ("content-batch", "content-segment"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
-
-
 @pytest.fixture(scope="module")
 def per_id(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """The study's 25 reports per respondent, made once by two local workers."""
-    root = _study(tmp_path_factory.mktemp("batch") / "study")
+    root = copy_study(tmp_path_factory.mktemp("batch") / "study")
     return root, main(["batch", "--project", str(root), "--per", "id", "--workers", "2"])
 
 
@@ -120,7 +112,7 @@ def test_by_company_age_writes_only_the_segment_above_min_group(tmp_path: Path) 
     assert sizes == {"1": 1, "2": 3, "3": 4, "4": 17}
     # By hand: 1, 3 and 4 are below 5 and withheld; what they leave, 1 + 3 + 4 = 8, is not below 5, so code 4
     # („> 20 Jahre“, 17) is reported and nothing else.
-    root = _study(tmp_path / "study")
+    root = copy_study(tmp_path / "study")
     assert _segments(root, "unternehmensalter") == 0
     assert [path.name for path in (root / "build/batch").glob("*.pdf")] == ["ueber-20-Jahre.pdf"]
     entries = {e["key"]: e for e in _manifest(root)["entries"]}
@@ -182,7 +174,7 @@ def test_the_attack_finds_an_individual_without_the_rules() -> None:
 
 @pytest.mark.parametrize("question", ["unternehmensalter", "geschlecht", "position"])
 def test_the_attack_finds_no_small_group_in_the_reports(tmp_path: Path, question: str) -> None:
-    root = _study(tmp_path / "study")
+    root = copy_study(tmp_path / "study")
     assert _segments(root, question) == 0
     reports = sorted((root / "build/batch").glob("*.pdf"))
     codes = [row[question] for row in _rows()]

@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
+from projects import copy_study
 from reportgen import batch_engine
 from reportgen.batch_engine import run_units
 from reportgen.batch_worker import UnitOutcome
 from reportgen.errors import ConfigError
-from test_batch_engine import batch_study, jobs_for, pid, study
+from test_batch_engine import batch_study, jobs_for, pid
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return study(tmp_path_factory.mktemp("dask") / "studie")
+    return copy_study(tmp_path_factory.mktemp("dask") / "studie")
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ the PDF's bytes or the reason it failed out. Nothing is written; the coordinator
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import gc
 import hashlib
@@ -74,6 +75,9 @@ class _Project:
 # and batch content folder), and one report at a time even where a Dask worker runs several tasks in threads.
 _projects: dict[tuple[str, str | None], _Project] = {}
 _one_at_a_time = threading.Lock()
+# Emptied before the interpreter tears its modules down: WeasyPrint's FontConfiguration, kept in the memo, cannot
+# be deleted afterwards (it prints an ignored TypeError).
+atexit.register(_projects.clear)
 
 
 def render_unit(job: UnitJob) -> UnitOutcome:
