@@ -282,6 +282,14 @@ def test_the_respondents_answer_is_marked_in_their_charts(make_helpers: Callable
     assert plain.charts[0].highlight == () and plain.charts[0].name == "bar-zufr.svg"
 
 
+def test_the_text_alternative_names_the_marked_answer(make_helpers: Callable[[Focus | None], Helpers]) -> None:
+    marked = render(make_helpers(per(R05, "R05")), 'bar_chart("zufr")')
+    alt = re.search(r'alt="([^"]*)"', marked)
+    assert alt is not None and alt[1].endswith("Markiert (Ihr Unternehmen): Antwort „4“.")  # R05 answered 4
+    plain = re.search(r'alt="([^"]*)"', render(make_helpers(None), 'bar_chart("zufr")'))
+    assert plain is not None and "Markiert" not in plain[1]
+
+
 # The study: the README's examples print what its data give (R07; „> 20 Jahre“ for the notes that say --by)
 
 
