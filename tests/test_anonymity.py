@@ -4,10 +4,8 @@ report may describe. Every expected value is worked out by hand in the comment n
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from reportgen.anonymity import GroupGuard, check_min_group, withheld_units
-from reportgen.errors import ConfigError
+from reportgen.anonymity import GroupGuard, withheld_units
 
 
 def reported(sizes: dict[str, int], total: int, min_group: int = 5) -> list[str]:
@@ -53,16 +51,6 @@ def test_withholding_repeats_until_the_remainder_is_safe() -> None:
     assert reported({"a": 6, "b": 5, "c": 5, "d": 2}, 18) == ["a", "c"]
     # min_group 4, 4 / 4 / 3 of 12 (1 without answer): left out 3 + 1 = 4 >= 4: both 4s reported.
     assert reported({"a": 4, "b": 4, "c": 3}, 12, 4) == ["a", "b"]
-
-
-def test_min_group_below_two_is_refused() -> None:
-    assert check_min_group(5, "report.toml: [batch] min_group") == 5
-    with pytest.raises(ConfigError) as caught:
-        check_min_group(1, "report.toml: [batch] min_group")
-    assert caught.value.message == "report.toml: [batch] min_group: erwartet eine ganze Zahl ab 2, gefunden 1."
-    for wrong in (True, 2.5, "5"):
-        with pytest.raises(ConfigError):
-            check_min_group(wrong, "--min-group")
 
 
 def rows(*numbers: int, size: int = 12) -> np.ndarray:

@@ -349,6 +349,11 @@ def test_batch_output_pattern_accepted(tmp_path: Path, output: str) -> None:
     assert (config.batch.output, config.batch.min_group, config.batch.content) == (output, 3, "content-batch")
 
 
+def test_a_min_group_below_two_is_refused(tmp_path: Path) -> None:
+    error = config_error(tmp_path, GOOD + "\n[batch]\nmin_group = 1\n")
+    assert "[batch] min_group: erwartet eine ganze Zahl ab 2, gefunden 1." in str(error)
+
+
 def test_all_problems_are_config_errors(tmp_path: Path) -> None:
     text = replace('title = "Studie"', 'title = ""').replace('primary = "#0b5d5b"', 'primary = "rot"')
     error = config_error(tmp_path, text)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError, ContentError
+from .errors import ContentError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,16 +25,6 @@ COMPARABLE_HINT = (
     "Zeigen Sie die Zahl nur, wenn die Gruppe groß genug ist: {% if comparable(…) %} … {% endif %}, oder wählen "
     "Sie eine größere Gruppe."
 )
-
-
-def check_min_group(value: object, where: str) -> int:
-    """A min_group setting (`where` names it, e.g. „report.toml: [batch] min_group“): a whole number of at least 2."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ConfigError(
-            f"{where}: erwartet eine ganze Zahl ab 2, gefunden {value!r}.",
-            hint="Schreiben Sie z. B. min_group = 5 (die Voreinstellung); 1 zeigte einzelne Befragte.",
-        )
-    return value
 
 
 def withheld_units(sizes: Mapping[str, int], total: int, min_group: int) -> dict[str, str]:
