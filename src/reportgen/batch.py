@@ -255,51 +255,34 @@ class _Collector:
 
     def _receive(self, outcome: UnitOutcome) -> None:
         planned, unit_inputs = self._expected[outcome.key]
-        unit = planned.unit
-        base = unit.size if unit.kind == "by" else self._plan.total - 1
-        seconds, worker, attempts = round(outcome.seconds, 3), outcome.worker, outcome.attempts
         if outcome.status == "ok" and outcome.pdf is not None:
             try:
                 self._folder.write(planned.file, outcome.pdf)
             except OutputError as error:  # a full disk: the unit fails, and the run ends with the error
                 self.write_error = self.write_error or error
                 outcome = dataclasses.replace(outcome, status="failed", message=str(error))
-        if outcome.status == "ok" and outcome.pdf is not None:
+        ok = outcome.status == "ok" and outcome.pdf is not None
+        if ok:
             self.written += 1
             self.warnings.update(outcome.warnings)
-            self.entries[unit.key] = ManifestEntry(
-                unit.key,
-                unit.label,
-                "ok",
-                planned.file,
-                outcome.pages,
-                base,
-                "",
-                hashlib.sha256(outcome.pdf).hexdigest(),
-                unit_inputs,
-                seconds,
-                worker,
-                attempts,
-                outcome.warnings,
-                round(outcome.peak_mib, 1),
-            )
-            return
-        # A failed report's earlier PDF would pass for current: it goes.
-        self._folder.prune(posixpath.dirname(planned.file), _glob_escape(posixpath.basename(planned.file)), keep=())
+        else:  # a failed report's earlier PDF would pass for current: it goes
+            self._folder.prune(posixpath.dirname(planned.file), _glob_escape(posixpath.basename(planned.file)), keep=())
+        unit = planned.unit
         self.entries[unit.key] = ManifestEntry(
             unit.key,
             unit.label,
-            "failed",
+            "ok" if ok else "failed",
             planned.file,
-            0,
-            base,
-            outcome.message,
-            "",
+            outcome.pages if ok else 0,
+            unit.size if unit.kind == "by" else self._plan.total - 1,
+            "" if ok else outcome.message,
+            hashlib.sha256(outcome.pdf).hexdigest() if ok and outcome.pdf is not None else "",
             unit_inputs,
-            seconds,
-            worker,
-            attempts,
-            peak_mib=round(outcome.peak_mib, 1),
+            round(outcome.seconds, 3),
+            outcome.worker,
+            outcome.attempts,
+            outcome.warnings if ok else (),
+            round(outcome.peak_mib, 1),
         )
 
 
