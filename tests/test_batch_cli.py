@@ -131,6 +131,25 @@ def _batch_project(tiny_project: Callable[..., Path], toml: str = "") -> Path:
             "Fehler: report.toml: [batch] output: {code} gibt es nur bei Berichten je Segment (--by), nicht bei --per.",
             id="code-per-respondent",
         ),
+        pytest.param(
+            "",
+            ("--per", "id", "--output", "build/batch/bericht.pdf"),
+            "Fehler: --output: „build/batch/bericht.pdf“ hat keinen Platzhalter; alle Berichte bekämen denselben "
+            'Namen. Schreiben Sie z. B. --output "build/segmente/{key}.pdf".',
+            id="output-option-without-placeholder",
+        ),
+        pytest.param(
+            "",
+            ("--by", "gruppe", "--output", "../{key}.pdf"),
+            "Fehler: --output: „../{key}.pdf“ liegt nicht in einem eigenen Ordner unter build/.",
+            id="output-option-outside-build",
+        ),
+        pytest.param(
+            "",
+            ("--by", "gruppe", "--output", "build/{key}/bericht.pdf"),
+            "Fehler: --output: Platzhalter stehen nur im Dateinamen, nicht im Ordner („build/{key}“).",
+            id="output-option-placeholder-in-folder",
+        ),
     ],
 )
 def test_mistakes_before_any_report_is_made(
@@ -199,3 +218,33 @@ def test_no_bar_without_a_terminal() -> None:
 def test_summary_line(counts: tuple[int, int, int, int], expected: str) -> None:
     csv_name = "build/batch/manifest.csv" if expected.endswith("manifest.csv") else "m.csv"
     assert summary_line(*counts, 5, "build/batch", csv_name) == expected
+
+
+def test_a_batch_of_another_kind_does_not_delete_the_reports_in_its_folder(
+    capsys: pytest.CaptureFixture[str], tiny_project: Callable[..., Path]
+) -> None:
+    root = _batch_project(tiny_project, "\n[batch]\nmin_group = 4\n")
+    assert main(["batch", "--project", str(root), "--by", "gruppe", "--workers", "0"]) == 0
+    segments = sorted((root / "build/batch").glob("*.pdf"))
+    assert [path.name for path in segments] == ["A.pdf", "B.pdf"]
+    kept = {path: path.read_bytes() for path in (root / "build/batch").iterdir()}
+    capsys.readouterr()
+    status, err = _batch(capsys, "--project", str(root), "--per", "id", "--workers", "0")
+    assert status == 2
+    assert err == (
+        "Fehler: build/batch/ enthält die Berichte von „reportgen batch --by gruppe“ (build/batch/manifest.json); "
+        "dieser Lauf (--per id) würde sie löschen. Geben Sie diesen Berichten einen eigenen Ordner, z. B. "
+        '--output "build/batch-id/{key}.pdf" (oder [batch] output in report.toml), oder ersetzen Sie die alten '
+        "Berichte mit --force.\n"
+    )
+    assert {path: path.read_bytes() for path in (root / "build/batch").iterdir()} == kept
+    # In a folder of their own, the reports per respondent stand beside the segments'.
+    assert (
+        main(["batch", "--project", str(root), "--per", "id", "--workers", "0", "--output", "build/batch-id/{key}.pdf"])
+        == 0
+    )
+    assert len(list((root / "build/batch-id").glob("R*.pdf"))) == 8
+    assert {path: path.read_bytes() for path in (root / "build/batch").iterdir()} == kept
+    # With --force they replace the segments' reports.
+    assert main(["batch", "--project", str(root), "--per", "id", "--workers", "0", "--force"]) == 0
+    assert sorted(path.name for path in (root / "build/batch").glob("*.pdf")) == [f"R{n}.pdf" for n in range(1, 9)]

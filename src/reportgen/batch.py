@@ -35,10 +35,21 @@ from .batch_manifest import (
     read_manifest,
     reusable,
 )
-from .batch_plan import BatchMode, PlannedUnit, Shard, UnitPlan, by_units, per_units, plan_units, segment_question
+from .batch_plan import (
+    BatchMode,
+    PlannedUnit,
+    Shard,
+    UnitPlan,
+    by_units,
+    per_units,
+    plan_units,
+    segment_question,
+    slug,
+)
 from .batch_plan import shard_units as slice_plan
 from .cache import library_stamp
 from .config import Config, load_config
+from .config_values import output_pattern_problem
 from .data_stage import SurveyData, read_data, store_data
 from .errors import ConfigError, Location, OutputError
 from .layout import Layout
@@ -57,6 +68,7 @@ class BatchRequest:
 
     mode: BatchMode
     content: str | None = None  # the batch content folder; None: [batch] content
+    output: str | None = None  # the reports' file name pattern; None: [batch] output
     workers: int | None = None  # local processes; None: one per core; 0: in this process
     scheduler: str | None = None  # a Dask scheduler's address: the workers are that cluster's
     shard: Shard | None = None
@@ -87,18 +99,23 @@ def batch(root: Path, request: BatchRequest, *, progress: Progress | None = None
     config = load_config(root)
     named = _content_option(config, request.content) if request.content is not None else None
     content = named if named is not None else config.batch.content
-    config = dataclasses.replace(config, batch=dataclasses.replace(config.batch, content=content))
+    output = _output_option(request.output) if request.output is not None else config.batch.output
+    config = dataclasses.replace(config, batch=dataclasses.replace(config.batch, content=content, output=output))
     _check_content_folder(config, named is not None)
     # Before the data is read: a file edited from now on makes the workers' digest differ, never a silent mix.
     digest = inputs_digest(config.layout, content)
     data = read_data(config)
     full = make_plan(config, data, request.mode)
     plan = slice_plan(full, request.shard) if request.shard is not None else full
+    earlier = list(_previous_manifests(config.layout, full.folder))
+    if not request.force:
+        _refuse_other_batch(earlier, full.folder, request.mode)
     folder = BuildFolder(config.layout)
     store_data(folder, data.cache)  # the workers read the statistics from the cache instead of the responses
-    # Reports of units no longer planned (a segment now withheld, another mode) go before anything else is made.
+    # Reports of units no longer planned (a segment now withheld, with --force another mode) go before anything
+    # else is made.
     folder.prune(full.folder, _file_glob(full.pattern), full.files())
-    previous = {} if request.force else latest_entries(_previous_manifests(config.layout, full.folder))
+    previous = {} if request.force else latest_entries(earlier)
     outcomes = _Collector(config, plan, folder)
     from .batch_worker import UnitJob  # imports the build: not needed for a mistake found before
 
@@ -169,6 +186,28 @@ def _content_option(config: Config, content: str) -> str:
             hint="Nennen Sie einen Ordner im Projekt, relativ zu ihm, z. B. --content content-batch.",
         )
     return name
+
+
+def _output_option(pattern: str) -> str:
+    """--output PATTERN, checked as [batch] output is."""
+    example = 'Schreiben Sie z. B. --output "build/segmente/{key}.pdf".'
+    problem = output_pattern_problem(pattern.replace(os.sep, "/"), "--output", example)
+    if problem is not None:
+        message, hint = problem
+        raise UsageError(message, hint=hint)
+    return pattern.replace(os.sep, "/")
+
+
+def _refuse_other_batch(earlier: list[Manifest], folder: str, mode: BatchMode) -> None:
+    """A folder whose latest batch was of another mode is not taken over without --force: its reports would go."""
+    if not earlier or earlier[-1].mode == mode.option:
+        return
+    raise UsageError(
+        f"{folder}/ enthält die Berichte von „reportgen batch {earlier[-1].mode}“ ({folder}/{MANIFEST}.json); "
+        f"dieser Lauf ({mode.option}) würde sie löschen.",
+        hint=f'Geben Sie diesen Berichten einen eigenen Ordner, z. B. --output "build/batch-{slug(mode.column)}/{{key}}.pdf" '
+        "(oder [batch] output in report.toml), oder ersetzen Sie die alten Berichte mit --force.",
+    )
 
 
 def _check_content_folder(config: Config, named: bool) -> None:

@@ -139,6 +139,12 @@ def _add_batch(commands: Any) -> None:
         help="der Ordner mit den Kapiteln der Batch-Berichte (Standard: [batch] content, sonst content-batch)",
     )
     options.add_argument(
+        "--output",
+        metavar="MUSTER",
+        help="die Dateinamen der Berichte, z. B. build/segmente/{key}.pdf (Standard: [batch] output, sonst "
+        "build/batch/{key}.pdf)",
+    )
+    options.add_argument(
         "--workers",
         metavar="N",
         help="so viele Prozesse auf diesem Rechner (Standard: einer je Prozessorkern; 0: im selben Prozess)",

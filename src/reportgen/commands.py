@@ -215,6 +215,7 @@ def run_batch(arguments: argparse.Namespace) -> int:
     request = BatchRequest(
         mode,
         content=arguments.content,
+        output=arguments.output,
         workers=_workers(arguments.workers) if arguments.workers is not None else None,
         scheduler=scheduler,
         shard=parse_shard(arguments.shard) if arguments.shard is not None else None,

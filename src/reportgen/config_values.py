@@ -202,28 +202,32 @@ BATCH_PLACEHOLDERS = {
 
 
 def batch_output(value: str, setting: Setting) -> Problem | None:
+    """The file name pattern of batch reports (see output_pattern_problem), as [batch] output."""
+    return output_pattern_problem(
+        value, setting.where, f"Schreiben Sie z. B. {setting.key} = {shown(setting.default)}."
+    )
+
+
+def output_pattern_problem(value: str, where: str, example: str) -> Problem | None:
     """The file name pattern of batch reports: a PDF in a folder of its own below build/, placeholders only in the
-    file name (so every report of a batch lands in one folder, beside its manifest), and only known ones."""
-    example = f"Schreiben Sie z. B. {setting.key} = {shown(setting.default)}."
+    file name (so every report of a batch lands in one folder, beside its manifest), and only known ones. `where`
+    names the setting or option, `example` is the hint for most mistakes."""
     fields, broken = _placeholders(value)
     folder, _, name = value.rpartition("/")
     parts = folder.split("/")
     if broken:
-        return f"{setting.where}: „{value}“ hat eine ungültige Angabe in geschweiften Klammern.", example
+        return f"{where}: „{value}“ hat eine ungültige Angabe in geschweiften Klammern.", example
     if unknown := [field for field in fields if field not in BATCH_PLACEHOLDERS]:
         known = ", ".join(f"{{{name}}} ({meaning})" for name, meaning in BATCH_PLACEHOLDERS.items())
-        return f"{setting.where}: unbekannter Platzhalter „{{{unknown[0]}}}“.", f"Erlaubt sind {known}."
+        return f"{where}: unbekannter Platzhalter „{{{unknown[0]}}}“.", f"Erlaubt sind {known}."
     if not fields:
-        return (
-            f"{setting.where}: „{value}“ hat keinen Platzhalter; alle Berichte bekämen denselben Namen.",
-            example,
-        )
+        return f"{where}: „{value}“ hat keinen Platzhalter; alle Berichte bekämen denselben Namen.", example
     if len(parts) < 2 or parts[0] != "build" or any(part in ("", ".", "..") for part in parts) or parts[1] == ".cache":
-        return f"{setting.where}: „{value}“ liegt nicht in einem eigenen Ordner unter build/.", example
+        return f"{where}: „{value}“ liegt nicht in einem eigenen Ordner unter build/.", example
     if "{" in folder or "}" in folder:
-        return f"{setting.where}: Platzhalter stehen nur im Dateinamen, nicht im Ordner („{folder}“).", example
+        return f"{where}: Platzhalter stehen nur im Dateinamen, nicht im Ordner („{folder}“).", example
     if not name.lower().endswith(".pdf"):
-        return f"{setting.where}: „{value}“ endet nicht auf .pdf.", example
+        return f"{where}: „{value}“ endet nicht auf .pdf.", example
     return None
 
 
