@@ -190,12 +190,12 @@ def _content_option(config: Config, content: str) -> str:
 
 def _output_option(pattern: str) -> str:
     """--output PATTERN, checked as [batch] output is."""
-    example = 'Schreiben Sie z. B. --output "build/segmente/{key}.pdf".'
-    problem = output_pattern_problem(pattern.replace(os.sep, "/"), "--output", example)
+    name = pattern.replace(os.sep, "/")
+    problem = output_pattern_problem(name, "--output", 'Schreiben Sie z. B. --output "build/segmente/{key}.pdf".')
     if problem is not None:
         message, hint = problem
         raise UsageError(message, hint=hint)
-    return pattern.replace(os.sep, "/")
+    return name
 
 
 def _refuse_other_batch(earlier: list[Manifest], folder: str, mode: BatchMode) -> None:
