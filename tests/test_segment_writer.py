@@ -3,7 +3,9 @@ and a child that raises or dies costs only time."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from typing import Any
 
 import pytest
@@ -49,6 +51,7 @@ def test_two_processes_write_the_segments_one_process_writes(
 
     def noting(*arguments: Any) -> Segment:
         seen.append(os.getpid())
+        time.sleep(0.3)  # the child, started meanwhile, takes the next segments
         return original(*arguments)
 
     monkeypatch.setattr(segment_writer, "write_segment", noting)
@@ -78,15 +81,16 @@ def test_a_child_that_fails_leaves_its_segments_to_the_parent(
     assert messages == []
 
 
-def test_the_halves_hold_about_as_many_pages_each_in_page_order() -> None:
+def test_each_segment_is_taken_once_largest_first() -> None:
     sizes = [1, 5, 1, 1, 2, 3]
     starts = [sum(sizes[:index]) for index in range(len(sizes))]
     fake = [
         (SegmentSpec(range(start, start + size), {}, {}, str(start)), None, start)
         for start, size in zip(starts, sizes, strict=True)
     ]
-    mine, theirs = segment_writer._halves(fake)
-    pages = [sum(len(spec.pages) for spec, _, _ in half) for half in (mine, theirs)]
-    assert sorted(pages) == [6, 7]
-    for half in (mine, theirs):
-        assert [spec.pages.start for spec, _, _ in half] == sorted(spec.pages.start for spec, _, _ in half)
+    queue = segment_writer._largest_first(fake)
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    mine, theirs = segment_writer._taking(queue, taken), segment_writer._taking(queue, taken)
+    order = [next(mine), next(theirs), next(theirs), next(mine), *mine, *theirs]
+    assert [len(spec.pages) for spec, _, _ in order] == [5, 3, 2, 1, 1, 1]
+    assert sorted(spec.key for spec, _, _ in order) == sorted(spec.key for spec, _, _ in fake)

@@ -466,6 +466,11 @@ class Assets(Mapping[str, bytes]):
     def __iter__(self) -> Iterator[str]:
         return iter([*self._files, *self._chart_names])
 
+    def stand_in(self, name: str) -> bytes | None:
+        """What the pages may be laid out with while a chart is still drawn (see pdf.lay_out), or None."""
+        chart = self._chart_names.get(name)
+        return self._charts.stand_in(chart) if chart is not None and name not in self._files else None
+
     def __len__(self) -> int:
         return len(self._files) + len(self._chart_names)
 

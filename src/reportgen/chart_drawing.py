@@ -112,7 +112,7 @@ def build_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
         from .chart_pie import pie_figure
 
         return pie_figure(spec, style)
-    figure = Figure(figsize=_size(spec), layout="constrained")
+    figure = Figure(figsize=_bar_size(spec), layout="constrained")
     if spec.kind in ("bar", "hist"):
         _bar(figure, spec, style)
     else:
@@ -120,7 +120,40 @@ def build_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
     return figure
 
 
-def _size(spec: ChartSpec) -> tuple[float, float]:
+def figure_size(spec: ChartSpec) -> tuple[float, float] | None:
+    """The drawn figure's width and height in inches, or None where only drawing tells it (a grouped chart's
+    height follows its measured labels). Reads the spec only: no matplotlib."""
+    if spec.kind == "pie":
+        from .chart_pie import SIZE
+
+        return SIZE
+    if spec.kind == "likert":
+        from .charts_compare import likert_size
+
+        return likert_size(spec)
+    if spec.kind in COMPARISON_KINDS:
+        return None
+    return _bar_size(spec)
+
+
+def stand_in(spec: ChartSpec) -> bytes | None:
+    """An empty SVG of the size the chart will have (as matplotlib writes sizes: points, trailing zeros dropped),
+    for laying out pages before the chart is drawn; None where the size is not known without drawing."""
+    size = figure_size(spec)
+    if size is None:
+        return None
+    width, height = (_svg_number(inches * 72) for inches in size)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
+        f'viewBox="0 0 {width} {height}" version="1.1"></svg>'
+    ).encode()
+
+
+def _svg_number(value: float) -> str:
+    return f"{value:f}".rstrip("0").rstrip(".")
+
+
+def _bar_size(spec: ChartSpec) -> tuple[float, float]:
     """Width and height in inches: the text block's width; a horizontal bar chart grows with its options."""
     room = LEGEND_ROOM if spec.highlight and spec.highlight_label else 0.0
     if spec.kind == "barh":

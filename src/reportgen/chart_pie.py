@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .charts import ChartSpec, ChartStyle
 
 HEIGHT = 5.5 * CM
+SIZE = (TEXT_WIDTH, HEIGHT)  # inches
 BORDER = 1.2  # the white line between wedges, in points
 CLEARANCE = 2.0  # the least room between a printed share and its wedge's borders, in points
 RADII = (0.68, 0.6, 0.76, 0.52)  # where a share is tried, in parts of the radius, the first that fits is kept
@@ -32,7 +33,7 @@ def pie_figure(spec: ChartSpec, style: ChartStyle) -> Figure:
     """The pie in a square on the left of a figure as wide as the text block, its legend beside it."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(TEXT_WIDTH, HEIGHT))
+    figure = Figure(figsize=SIZE)
     margin = 0.04
     side = (1 - 2 * margin) * HEIGHT / TEXT_WIDTH
     axes = figure.add_axes((margin * HEIGHT / TEXT_WIDTH, margin, side, 1 - 2 * margin))

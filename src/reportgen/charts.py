@@ -115,6 +115,7 @@ class PendingCharts:
         self._ready: dict[str, bytes] = {}
         self._drawn: set[str] = set()
         self._futures: dict[str, Future[bytes]] = {}
+        self._specs: dict[str, ChartSpec] = {}  # of the charts being drawn
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -140,6 +141,7 @@ class PendingCharts:
             self._ready[spec.name] = cached
         elif executor is not None:
             self._futures[spec.name] = executor.submit(chart_drawing.draw, spec, self._style)
+            self._specs[spec.name] = spec
         else:
             self._finish(spec.name, chart_drawing.draw(spec, self._style))
 
@@ -148,6 +150,14 @@ class PendingCharts:
         if name not in self._ready:
             self._finish(name, self._futures.pop(name).result())
         return self._ready[name]
+
+    def stand_in(self, name: str) -> bytes | None:
+        """An empty SVG of the size the chart will have, while it is still being drawn and its size is known
+        without drawing (chart_drawing.stand_in); None otherwise."""
+        future = self._futures.get(name)
+        if future is None or future.done():
+            return None
+        return chart_drawing.stand_in(self._specs[name])
 
     def result(self) -> dict[str, bytes]:
         """Every chart's SVG by file name."""

@@ -57,9 +57,7 @@ def _likert(spec: ChartSpec, style: ChartStyle) -> Figure:
     from matplotlib.figure import Figure
 
     labels = [_item_label(spec, row) for row in range(len(spec.series))]
-    lines = max((label.count("\n") + 1 for label in labels), default=1)
-    pitch = max(0.75, 0.15 + 0.32 * lines)  # cm per item: two lines of 9 pt labels and a bar
-    figure = Figure(figsize=(WIDTH, (2.3 + pitch * max(len(labels), 1)) * CM), layout="constrained")
+    figure = Figure(figsize=likert_size(spec), layout="constrained")
     axes = figure.add_subplot()
     colours = likert_colours(spec, style)
     disagree, _agree = sides(spec)
@@ -182,6 +180,14 @@ def _print_shares(axes: Axes, bars: BarContainer, shares: Sequence[float], style
     for text, bar in zip(printed, bars, strict=True):
         text.set_color(text_on(to_hex(bar.get_facecolor()), style.text))
         text.set_gid("segment-share")
+
+
+def likert_size(spec: ChartSpec) -> tuple[float, float]:
+    """Width and height in inches: a row per item, as high as its longest label needs."""
+    labels = [_item_label(spec, row) for row in range(len(spec.series))]
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    pitch = max(0.75, 0.15 + 0.32 * lines)  # cm per item: two lines of 9 pt labels and a bar
+    return WIDTH, (2.3 + pitch * max(len(labels), 1)) * CM
 
 
 def _item_label(spec: ChartSpec, row: int) -> str:

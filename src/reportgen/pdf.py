@@ -6,10 +6,11 @@ import dataclasses
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol, cast, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -57,6 +58,14 @@ def _url(name: str) -> str:
     return (VIRTUAL_ROOT / name).as_uri()
 
 
+@runtime_checkable
+class HasStandIns(Protocol):
+    """Assets of which some are still being made (charts being drawn): `stand_in` gives an empty SVG of the size
+    the asset will have, or None when it is ready or its size is not known before."""
+
+    def stand_in(self, name: str) -> bytes | None: ...
+
+
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints
     """Serves in-memory assets and files inside the project; refuses every other URL.
 
@@ -69,10 +78,26 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
         self._limit = limit
         self.refused: list[ReportError] = []
         self.read: dict[str, bytes] = {}  # the project files read (not among `assets`), by name
+        self._stood_in: dict[str, str] | None = None  # while standing in: the URLs served a stand-in, by asset name
+
+    @contextmanager
+    def standing_in(self) -> Iterator[dict[str, str]]:
+        """Within the block, an asset still being made is served as its stand-in (see HasStandIns); yields the URLs
+        served one, with the asset's name."""
+        stood_in: dict[str, str] = {}
+        self._stood_in = stood_in if isinstance(self._assets, HasStandIns) else None
+        try:
+            yield stood_in
+        finally:
+            self._stood_in = None
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             name = self._name(url)
+            stand_in = cast(HasStandIns, self._assets).stand_in(name) if self._stood_in is not None else None
+            if self._stood_in is not None and stand_in is not None:
+                self._stood_in[url] = name
+                return URLFetcherResponse(url, stand_in, {"Content-Type": "image/svg+xml"})
             body = self._assets[name] if name in self._assets else self.file(name)
         except ReportError as error:
             self.refused.append(error)
@@ -144,6 +169,41 @@ def _laid_out(html: str, url: str, fetcher: ConfinedFetcher, options: Callable[[
         kept.update(word.lower() for word in words)
         html = marked
     return document, html
+
+
+def _laid_out_whole(
+    html: str, url: str, assets: Mapping[str, bytes], fetcher: ConfinedFetcher, options: Callable[[], dict[str, Any]]
+) -> tuple[Any, str]:
+    """`_laid_out`, not waiting for the charts still being drawn: the pages are laid out with a stand-in of each
+    chart's size, and the chart takes its place in them once drawn. Where a drawn chart's size is not its
+    stand-in's, the pages are laid out again with the drawn charts."""
+    images: dict[str, Any] = {}  # WeasyPrint's images by URL
+    with fetcher.standing_in() as stood_in:
+        document, laid_html = _laid_out(html, url, fetcher, lambda: {**options(), "cache": images})
+    if fetcher.refused or not stood_in or _put_back(images, stood_in, assets):
+        return document, laid_html
+    return _laid_out(html, url, fetcher, options)
+
+
+def _put_back(images: Mapping[str, Any], stood_in: Mapping[str, str], assets: Mapping[str, bytes]) -> bool:
+    """Whether every stand-in among the laid-out `images` (by URL) now draws its asset: only where the asset has the
+    size the pages were laid out with."""
+    from xml.etree import ElementTree
+
+    from weasyprint.images import SVGImage
+
+    for url, name in stood_in.items():
+        image = images.get(url)
+        if not isinstance(image, SVGImage):
+            return False
+        try:
+            drawn = SVGImage(ElementTree.fromstring(assets[name]), url, image._url_fetcher, image._context)
+        except ElementTree.ParseError:
+            return False
+        if drawn.get_intrinsic_size(1, 16) != image.get_intrinsic_size(1, 16):
+            return False
+        image._svg = drawn._svg  # what SVGImage.draw draws
+    return True
 
 
 @dataclass(frozen=True)
@@ -244,7 +304,7 @@ def lay_out(
             else _relaid(html, layout, assets, previous, keep_parts, with_files, version, fetcher, laid_out)
         )
         if result is None:
-            document, laid_html = _laid_out(html, url, fetcher, options)
+            document, laid_html = _laid_out_whole(html, url, assets, fetcher, options)
             # Only a layout that kept no word whole (hyphen_runs) is the same, chapter by chapter, as its chapters.
             # The images read from the project belong to the pages as much as the assets do: to the plan and the keys.
             files = {**assets, **fetcher.read}

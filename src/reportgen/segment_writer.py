@@ -1,17 +1,19 @@
-"""Writing the segments that the build cache lacks: in this process, or half of them in a second one.
+"""Writing the segments that the build cache lacks: in this process, or shared with a second one.
 
 Drawing pages is most of a PDF's cost and each segment is drawn on its own, so with two or more segments to write
 and a system that can fork (the child shares the laid-out pages, which cannot be sent to another process), a child
-writes about half of the pages while this process writes the rest. Anything that goes wrong in the child (it dies,
-or raises) costs only time: its segments are then written here, where an error is reported as usual."""
+and this process each take the next segment neither has taken yet, largest first, until all are written. Anything
+that goes wrong in the child (it dies, or raises) costs only time: its segments are then written here, where an
+error is reported as usual."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
 from .pdf_segments import Segment, write_segment
@@ -29,14 +31,15 @@ def write_segments(jobs: Sequence[Job], with_files: bool, *, fork: bool = True) 
     # (a daemonic process, e.g. a Dask worker, may not start one)
     if not fork or len(jobs) < 2 or not hasattr(os, "fork") or multiprocessing.current_process().daemon:
         return _write_all(jobs, with_files), []
-    mine, theirs = _halves(jobs)
+    queue = _largest_first(jobs)
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many of `queue` either process has taken
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_write_and_send, args=(theirs, with_files, sending), daemon=True)
+    child = context.Process(target=_write_and_send, args=(queue, taken, with_files, sending), daemon=True)
     child.start()
     sending.close()
     try:
-        written = _write_all(mine, with_files)
+        written = _write_all(_taking(queue, taken), with_files)
         try:
             answer = receiving.recv()
         except (EOFError, OSError):
@@ -44,13 +47,13 @@ def write_segments(jobs: Sequence[Job], with_files: bool, *, fork: bool = True) 
     finally:
         receiving.close()
         child.join()
-    if not isinstance(answer, tuple):  # the child failed: its half is written here
-        return {**written, **_write_all(theirs, with_files)}, []
+    if not isinstance(answer, tuple):  # the child failed: what it took is written here
+        return {**written, **_write_all([job for job in queue if job[0].key not in written], with_files)}, []
     their_segments, their_messages = answer
     return {**written, **their_segments}, their_messages
 
 
-def _write_all(jobs: Sequence[Job], with_files: bool) -> dict[str, Segment]:
+def _write_all(jobs: Iterable[Job], with_files: bool) -> dict[str, Segment]:
     return {spec.key: _written(spec, document, first, with_files) for spec, document, first in jobs}
 
 
@@ -59,24 +62,30 @@ def _written(spec: SegmentSpec, document: Any, first: int, with_files: bool) -> 
     return write_segment(document, pages, spec.pages.start, spec.texts, spec.anchors, with_files)
 
 
-def _write_and_send(jobs: Sequence[Job], with_files: bool, sending: Connection) -> None:
-    """In the child: write the jobs and send them with WeasyPrint's warnings; on any error, send None."""
+def _write_and_send(queue: Sequence[Job], taken: Synchronized[int], with_files: bool, sending: Connection) -> None:
+    """In the child: write the jobs it takes and send them with WeasyPrint's warnings; on any error, send None."""
     answer: Written | None = None
     # on any error, the parent writes these itself and reports what goes wrong there
     with contextlib.suppress(BaseException), collected_warnings() as messages:
-        answer = (_write_all(jobs, with_files), list(messages))
+        answer = (_write_all(_taking(queue, taken), with_files), list(messages))
     with contextlib.suppress(BaseException):
         sending.send(answer)
         sending.close()
 
 
-def _halves(jobs: Sequence[Job]) -> tuple[list[Job], list[Job]]:
-    """The jobs in two groups of about as many pages each (the larger segments placed first), each in page order."""
-    groups: tuple[list[Job], list[Job]] = ([], [])
-    for job in sorted(jobs, key=lambda job: -len(job[0].pages)):
-        lighter = min(groups, key=lambda group: sum(len(spec.pages) for spec, _, _ in group))
-        lighter.append(job)
-    return (
-        sorted(groups[0], key=lambda job: job[0].pages.start),
-        sorted(groups[1], key=lambda job: job[0].pages.start),
-    )
+def _taking(queue: Sequence[Job], taken: Synchronized[int]) -> Iterator[Job]:
+    """The jobs of `queue` this process takes, one at a time, until both processes have taken all: whichever is
+    free first writes the next, so that neither waits long for the other."""
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value = index + 1
+        if index >= len(queue):
+            return
+        yield queue[index]
+
+
+def _largest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The jobs by page count, most pages first: the last ones taken are short, so both processes end close
+    together."""
+    return sorted(jobs, key=lambda job: -len(job[0].pages))
