@@ -18,7 +18,7 @@ from typing import Any
 MIB = 1024 * 1024
 SCRIPT = Path(__file__).resolve().parent / "run.py"
 # The public command line, `reportgen.cli.main(argv)`, in a fresh interpreter.
-CLI_CODE = "import sys; from reportgen.cli import main; sys.exit(main())"
+CLI_CODE = "from reportgen.cli import run; run()"  # what the `reportgen` program runs (pyproject.toml)
 PAGES = re.compile(r"(\d+) Seiten")  # the command line's "build/report.pdf geschrieben: 21 Seiten."
 
 

@@ -204,3 +204,17 @@ def test_leaving_the_worker_kills_it_without_waiting_for_a_chart_being_drawn() -
 
     assert time.monotonic() - leaving < PROMPTLY
     assert not _alive(pid, fields[19])
+
+
+@pytest.mark.slow
+def test_a_reader_that_went_away_costs_the_build_no_traceback(tiny_project: Callable[..., Path]) -> None:
+    root = tiny_project()
+    with _build(root) as build:
+        assert build.stdout is not None and build.stderr is not None
+        build.stdout.close()  # as `reportgen build | head -0`
+        err = build.stderr.read().decode()
+        build.wait(timeout=PATIENCE * 3)
+
+        assert build.returncode == 141, err
+        assert "Traceback" not in err
+    assert (root / Layout.pdf).is_file()
