@@ -63,8 +63,14 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
     calls: list[tuple[Path, Executor | None, bool]] = []
 
     def fake_build(
-        root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None, strict: bool = False
+        root: Path,
+        *,
+        executor: Executor | None = None,
+        on_stage: StageHook | None = None,
+        strict: bool = False,
+        meanwhile: Callable[[], None] = build_module.import_layout,
     ) -> BuildResult:
+        meanwhile()  # the CLI's: pikepdf and WeasyPrint
         calls.append((root, executor, gc.isenabled()))
         layout = Layout(root.resolve())
         return BuildResult(layout.path(Layout.pdf), layout.path(Layout.html), 3, (ReportError("Eine Warnung."),))

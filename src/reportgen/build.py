@@ -282,23 +282,56 @@ def check(root: Path, *, on_stage: StageHook | None = None, strict: bool = False
     return project
 
 
+def import_layout() -> None:
+    """Import WeasyPrint (about a second), through the module that lays out the pages."""
+    from . import pdf  # noqa: F401
+
+
 def build(
-    root: Path, *, executor: Executor | None = None, on_stage: StageHook | None = None, strict: bool = False
+    root: Path,
+    *,
+    executor: Executor | None = None,
+    on_stage: StageHook | None = None,
+    strict: bool = False,
+    meanwhile: Callable[[], None] = import_layout,
 ) -> BuildResult:
     """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
-    Charts are drawn in `executor` while the pages are laid out (in this process without one). With `strict`,
-    every warning is an error and nothing is written."""
-    with stage(on_stage, Stage.CONFIG):
-        config = load_config(root)
-    # The worker parses the hyphenation patterns, then loads matplotlib, while this process reads the project.
-    with patterns_in(executor, config.report.language):
-        if executor is not None:
-            executor.submit(warm_up)
-        project = _prepare(config, on_stage)
+    With an `executor` (one worker process), the worker reads and checks the project while this process runs
+    `meanwhile` (imports WeasyPrint); then it draws the charts while this process lays out the pages. Without one,
+    all is done here. With `strict`, every warning is an error and nothing is written."""
+    project = _prepared(root, executor, on_stage, meanwhile)
+    with patterns_in(executor, project.config.report.language):
         _refuse_warnings(project.warnings, strict)
         rendering = render(project, executor=executor, on_stage=on_stage)
     return finish(rendering, on_stage=on_stage, strict=strict)
+
+
+def _prepared(
+    root: Path, executor: Executor | None, on_stage: StageHook | None, meanwhile: Callable[[], None]
+) -> Project:
+    """`prepare`: in `executor` (which then loads matplotlib) while this process runs `meanwhile`, or here without
+    one. The worker's stages are reported when its project arrives."""
+    if executor is None:
+        return prepare(root, on_stage=on_stage)
+    elsewhere = executor.submit(prepare_to_send, root)
+    executor.submit(warm_up)
+    meanwhile()
+    project, stages = elsewhere.result()
+    for name, seconds in stages:
+        if on_stage is not None:
+            on_stage(name, seconds)
+    return project
+
+
+def prepare_to_send(root: Path) -> tuple[Project, list[tuple[str, float]]]:
+    """`prepare` in a worker, and its stages' times: the project as the building process needs it (the
+    respondents, needed only while preparing, are left behind; the frame for the cache goes as the bytes to
+    write)."""
+    stages: list[tuple[str, float]] = []
+    project = prepare(root, on_stage=lambda name, seconds: stages.append((name, seconds)))
+    sent = dataclasses.replace(project, respondents=Respondents(None), stats_cache=project.stats_cache.serialised())
+    return sent, stages
 
 
 @dataclass(frozen=True)
@@ -330,7 +363,7 @@ def render(
         charts = start_charts(
             project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor, known
         )
-    from .pdf import lay_out  # WeasyPrint is imported while the worker draws
+    from .pdf import lay_out
 
     assets = Assets(project.style_files, charts)
     config = project.config

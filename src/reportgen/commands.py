@@ -48,7 +48,8 @@ def nearest_project(start: Path) -> Path | None:
 
 
 def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: bool = False) -> BuildResult:
-    """`build()` as `reportgen build` runs it: charts drawn in one worker process, no cyclic GC passes.
+    """`build()` as `reportgen build` runs it: the project read and the charts drawn in one worker process, no
+    cyclic GC passes.
 
     The worker dies with this process, however it ends, and never writes to the terminal (see `workers`)."""
     from .build import build
@@ -59,16 +60,24 @@ def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: b
     # passes over them cost about a tenth of the build and free next to nothing.
     gc.disable()
     try:
-        # One worker draws the charts on the second core while this process lays out the pages.
+        # One worker reads the project, then draws the charts, on the second core while this process imports
+        # WeasyPrint and lays out the pages.
         with chart_worker() as executor, _noticing_ctrl_c() as pressed:
-            with _deferring_ctrl_c():
-                # pikepdf's extension aborts the process if a KeyboardInterrupt comes while it is initialised;
-                # WeasyPrint is still imported while the worker draws (build)
-                importlib.import_module("pikepdf")
-            return build(root, executor=executor, on_stage=_ending_if(pressed, on_stage), strict=strict)
+            ending = _ending_if(pressed, on_stage)
+            return build(root, executor=executor, on_stage=ending, strict=strict, meanwhile=_import_pdf_libraries)
     finally:
         if collecting:
             gc.enable()
+
+
+def _import_pdf_libraries() -> None:
+    """pikepdf, then WeasyPrint (build's `meanwhile`, while the worker reads the project)."""
+    from .build import import_layout
+
+    with _deferring_ctrl_c():
+        # pikepdf's extension aborts the process if a KeyboardInterrupt comes while it is initialised
+        importlib.import_module("pikepdf")
+    import_layout()
 
 
 @contextlib.contextmanager

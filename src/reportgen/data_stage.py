@@ -6,6 +6,7 @@ under a hash of everything they depend on; a text edit reads neither the respons
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +61,14 @@ class StatsCache:
     frame_name: str
     fresh_stats: bytes | None = None
     fresh_frame: pd.DataFrame | None = None  # serialised only when written: `check` need not wait for it
+    frame_file: bytes | None = None  # or already serialised (`serialised`)
+
+    def serialised(self) -> StatsCache:
+        """The same cache with the fresh frame as the bytes to write: what a process that prepared the project
+        sends to the one that writes it (which then need not import pandas to receive it)."""
+        if self.fresh_frame is None:
+            return self
+        return dataclasses.replace(self, fresh_frame=None, frame_file=frame_bytes(self.fresh_frame))
 
 
 @dataclass(frozen=True)
@@ -123,8 +132,9 @@ def store_data(folder: BuildFolder, cache: StatsCache) -> None:
     """The cache holds the current statistics and respondents only."""
     if cache.fresh_stats is not None:
         folder.write(cache.stats_name, cache.fresh_stats)
-    if cache.fresh_frame is not None:
-        folder.write(cache.frame_name, frame_bytes(cache.fresh_frame))
+    frame = cache.serialised().frame_file
+    if frame is not None:
+        folder.write(cache.frame_name, frame)
     folder.prune(Layout.cache, "stats-*", {Path(cache.stats_name).name})
     folder.prune(Layout.cache, "frame-*", {Path(cache.frame_name).name})
 
