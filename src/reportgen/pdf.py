@@ -94,8 +94,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no ty
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             name = self._name(url)
-            stand_in = cast(HasStandIns, self._assets).stand_in(name) if self._stood_in is not None else None
-            if self._stood_in is not None and stand_in is not None:
+            if self._stood_in is not None and (stand_in := cast(HasStandIns, self._assets).stand_in(name)):
                 self._stood_in[url] = name
                 return URLFetcherResponse(url, stand_in, {"Content-Type": "image/svg+xml"})
             body = self._assets[name] if name in self._assets else self.file(name)
