@@ -303,16 +303,11 @@ def relaid(old: PartPlan, html: str, assets: Mapping[str, bytes], stylesheet: st
     """The one chapter of `html` that changed since the layout `old` was made of, laid out again, or None when that
     would not give the pages a layout of the whole of `html` gives (see the module). `stylesheet` is the name of the
     house stylesheet among `assets`; `lay_out` lays out an HTML document with the given assets."""
-    new = split(html)
-    if not old.alone or new is None or len(new.parts) != len(old.parts) or digest(new.before) != old.before:
+    found = changed_chapter(old, html)
+    if found is None or {name: digest(data) for name, data in assets.items()} != old.assets:
         return None
-    if digest(new.after) != old.after or {name: digest(data) for name, data in assets.items()} != old.assets:
-        return None
+    new, index = found
     parts = tuple((key, digest(part)) for key, part in new.parts)
-    changed = [index for index, (a, b) in enumerate(zip(old.parts, parts, strict=True)) if a != b]
-    if len(changed) != 1 or old.parts[changed[0]][0] != parts[changed[0]][0]:
-        return None
-    index = changed[0]
     part = new.parts[index][1]
     pages = old.ranges[index]
     sheet = assets[stylesheet].decode("utf-8") if stylesheet in assets else ""
@@ -343,6 +338,22 @@ def relaid(old: PartPlan, html: str, assets: Mapping[str, bytes], stylesheet: st
         return None
     next_plan = dataclasses.replace(old, parts=parts)  # the same chapters on the same pages, as checked above
     return Relaid(document, tuple(laid), index, html, next_plan)
+
+
+def changed_chapter(old: PartPlan, html: str) -> tuple[Split, int] | None:
+    """`html` cut into its chapters, and the index of the one chapter whose HTML is not the one `old` was made of;
+    None when `old` does not allow laying out a chapter alone, or the rest of the HTML changed too (what precedes
+    and follows the chapters, any other chapter). Asks nothing of the files: `relaid` checks them after."""
+    new = split(html)
+    if not old.alone or new is None or len(new.parts) != len(old.parts) or digest(new.before) != old.before:
+        return None
+    if digest(new.after) != old.after:
+        return None
+    parts = tuple((key, digest(part)) for key, part in new.parts)
+    changed = [index for index, (a, b) in enumerate(zip(old.parts, parts, strict=True)) if a != b]
+    if len(changed) != 1 or old.parts[changed[0]][0] != parts[changed[0]][0]:
+        return None
+    return new, changed[0]
 
 
 _UNSUPPORTED = re.compile(

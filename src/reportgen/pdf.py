@@ -22,7 +22,7 @@ from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
 from .limits import DEFAULTS, SizeLimit
-from .parts import PartPlan, digest, relaid, split
+from .parts import PartPlan, changed_chapter, digest, relaid, split
 from .parts import plan as parts_plan
 from .pdf_archive import archived, render_options
 from .pdf_attachments import Attachment
@@ -360,7 +360,7 @@ def _relaid(
         old = previous.parts if previous.with_files == with_files and previous.document is not None else None
     else:
         old = None if whole else stored_plan(layout, version, with_files)
-    if old is None:
+    if old is None or changed_chapter(old, html) is None:  # before the files: charts being drawn are waited for
         return None
     try:
         files = {**assets, **{name: fetcher.file(name) for name in old.assets.keys() - assets.keys()}}
