@@ -44,14 +44,18 @@ def with_limits(settings: str, survey: str = "") -> str:
 
 
 class _NoWorker:
-    """Stands in for the chart worker's process pool: these builds stop before a chart is drawn."""
+    """Stands in for the worker's process pool: runs each task at once, here (these builds stop while the project
+    is read, before a chart is drawn)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         pass
 
     def submit(self, fn: Callable[..., object], /, *args: object) -> Future[object]:
         done: Future[object] = Future()
-        done.set_result(None)
+        try:
+            done.set_result(fn(*args))
+        except Exception as error:  # as a pool hands it over: raised by result()
+            done.set_exception(error)
         return done
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
