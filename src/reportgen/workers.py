@@ -1,5 +1,5 @@
-"""The worker processes of `reportgen build` (one drawing charts) and `reportgen batch` (a pool making reports): they
-die with the process that started them, ignore Ctrl-C, never write to the terminal.
+"""The worker processes of `reportgen build` (one reading the project and drawing charts) and `reportgen batch` (a
+pool making reports): they die with the process that started them, ignore Ctrl-C, never write to the terminal.
 
 `die_with` also ties the SPSS reader's process (`sav.py`) to the process that started it."""
 
@@ -21,7 +21,8 @@ STOP_SECONDS = 10  # how long to wait for the killed worker's bookkeeping thread
 
 @contextmanager
 def chart_worker() -> Iterator[Executor]:
-    """One worker process that draws charts while the build lays out pages; killed when the build ends.
+    """One worker process that reads the project and then draws charts while the build imports WeasyPrint and lays
+    out pages; killed when the build ends.
 
     Whatever ends the build (success, an error, Ctrl-C), nothing waits for a chart still being drawn: by then
     the build has every chart it needs, or needs none."""
