@@ -318,8 +318,8 @@ def _prepared(
     executor.submit(warm_up)
     meanwhile()
     project, stages = elsewhere.result()
-    for name, seconds in stages:
-        if on_stage is not None:
+    if on_stage is not None:
+        for name, seconds in stages:
             on_stage(name, seconds)
     return project
 
