@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from projects import REPO, copy_project
 from reportgen.layout import Layout
 from reportgen.workers import chart_worker
 
@@ -59,6 +60,26 @@ def _children(pid: int) -> list[int]:
         if fields is not None and fields[0] not in "ZX" and fields[1] == str(pid):
             children.append(int(entry.name))
     return children
+
+
+def _forks(pid: int) -> list[int]:
+    """The children that run the parent's program for a while: the chart worker and the second process writing
+    pages (not multiprocessing's resource tracker, nor a fork that is about to run a program such as `ldconfig`)."""
+
+    def running_it() -> set[int]:
+        program = _cmdline(pid)
+        return {child for child in _children(pid) if program is not None and _cmdline(child) == program}
+
+    first = running_it()
+    time.sleep(0.1)
+    return sorted(first & running_it())
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
 
 
 def _eventually(condition: Callable[[], bool], seconds: float) -> bool:
@@ -151,6 +172,33 @@ def test_ctrl_c_ends_the_build_with_one_line_and_status_130(tiny_project: Callab
 
         assert (build.returncode, out, err.decode()) == (130, b"", INTERRUPTED)
         assert _eventually(lambda: not _alive(worker, started), PROMPTLY)
+    assert not (root / Layout.pdf).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("to_the_group", [False, True], ids=["kill-INT", "terminal"])
+def test_ctrl_c_while_the_pages_are_written_leaves_no_process_behind(tmp_path: Path, to_the_group: bool) -> None:
+    """The PDF's pages are written by the build and a second process. SIGINT to the build alone (`kill -INT`) or to
+    its group (the terminal): status 130, and nothing holds the build's pipes. The study: its segments are larger
+    than a pipe holds, so a second process left to send them to a build that no longer reads would wait for ever."""
+    root = copy_project(REPO, tmp_path / "studie")
+    with _build(root) as build:
+        assert _eventually(lambda: len(_forks(build.pid)) >= 2 or build.poll() is not None, PATIENCE)
+        children = {pid: _stat(pid) for pid in _forks(build.pid)}
+        assert len(children) >= 2, f"no second process writing pages (build status {build.poll()})"
+
+        if to_the_group:
+            os.killpg(build.pid, signal.SIGINT)
+        else:
+            os.kill(build.pid, signal.SIGINT)
+        assert build.stdout is not None and build.stderr is not None
+        assert _reaches_eof(build.stderr.fileno(), PATIENCE), "a process still holds the build's stderr"
+        assert _reaches_eof(build.stdout.fileno(), PROMPTLY)
+
+        assert build.wait(PROMPTLY) == 130
+        for pid, fields in children.items():
+            assert fields is not None
+            assert _eventually(lambda pid=pid, started=fields[19]: not _alive(pid, started), PROMPTLY)
     assert not (root / Layout.pdf).exists()
 
 

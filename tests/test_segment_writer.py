@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from typing import Any
 
@@ -94,3 +95,35 @@ def test_each_segment_is_taken_once_largest_first() -> None:
     order = [next(mine), next(theirs), next(theirs), next(mine), *mine, *theirs]
     assert [len(spec.pages) for spec, _, _ in order] == [5, 3, 2, 1, 1, 1]
     assert sorted(spec.key for spec, _, _ in order) == sorted(spec.key for spec, _, _ in fake)
+
+
+def test_an_interrupted_parent_leaves_no_child_behind(
+    jobs: list[segment_writer.Job], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the parent writes: the child, whose answer is larger than a pipe holds, must not outlive it."""
+    parent = os.getpid()
+
+    def interrupted_here_large_there(document: Any, pages: range, *rest: Any) -> Segment:
+        if os.getpid() == parent:
+            time.sleep(0.5)  # the child has written its segments by now and waits to send them
+            raise KeyboardInterrupt
+        return Segment(b"x" * 4_000_000, len(pages))
+
+    monkeypatch.setattr(segment_writer, "write_segment", interrupted_here_large_there)
+    outcome: list[BaseException] = []
+
+    def writing() -> None:
+        try:
+            segment_writer.write_segments(jobs, False)
+        except BaseException as error:  # what ended it is the test's result
+            outcome.append(error)
+
+    thread = threading.Thread(target=writing, daemon=True)
+    thread.start()
+    thread.join(20)
+    alive = multiprocessing.active_children()
+    for child in alive:
+        child.kill()
+    assert not thread.is_alive(), "write_segments still waits for its child"
+    assert alive == []
+    assert [type(error) for error in outcome] == [KeyboardInterrupt]

@@ -5,6 +5,7 @@ build/report.pdf is what `reportgen build` makes."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 import weasyprint
 
-from projects import copy_project
+from projects import REPO, copy_project
 from reportgen import cli
 from reportgen.errors import ContentError, DataError, Location, ReportErrors
 from reportgen.layout import Layout
@@ -421,6 +422,7 @@ class Watch:
             stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
+            start_new_session=True,  # its own process group: whatever it leaves behind can be found and ended
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
@@ -469,9 +471,18 @@ class Watch:
                 self.process.wait(10)
         for reader in self._readers:
             reader.join(10)
+        # A process the watch started that outlived it would hold the output open, and closing a stream that a
+        # reader still reads waits for it: such processes are ended first, and the test fails.
+        left_behind = any(reader.is_alive() for reader in self._readers)
+        if left_behind:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            for reader in self._readers:
+                reader.join(10)
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+        assert not left_behind, f"a process the watch started outlived it: {self.lines}, {self.errors}"
         return self.process.returncode
 
 
@@ -688,6 +699,26 @@ def test_a_running_watch_shows_the_provenance_of_a_survey_number(browser_page: A
             assert target.get_attribute("data-provenance") in tooltip.inner_text()
             page.mouse.move(0, 0)
             tooltip.wait_for(state="hidden", timeout=5_000)
+    finally:
+        assert watch.stop() == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_pdf_is_written_ends_the_watch_and_every_process_it_started(tmp_path: Path) -> None:
+    """The PDF's pages are written in two processes; Ctrl-C in the middle must not leave the second one behind.
+
+    The study, not the starter: its segments are larger than a pipe holds, so a second process left to send them
+    to a parent that no longer reads would wait for ever."""
+    import psutil
+
+    root = copy_project(REPO, tmp_path / "studie")
+    watch = Watch(root)
+    try:
+        watch.wait_for_address()
+        end = time.monotonic() + 120
+        while not psutil.Process(watch.process.pid).children() and time.monotonic() < end:
+            time.sleep(0.01)
+        assert psutil.Process(watch.process.pid).children(), "the PDF was written without a second process"
     finally:
         assert watch.stop() == 0
 

@@ -19,6 +19,7 @@ from typing import Any
 from .pdf_segments import Segment, write_segment
 from .segment_cache import SegmentSpec
 from .weasyprint_log import collected_warnings
+from .workers import become_worker, holding_back_ctrl_c
 
 # A segment to write: what it is, the document holding its pages, and the index of its first page there.
 Job = tuple[SegmentSpec, Any, int]
@@ -35,18 +36,27 @@ def write_segments(jobs: Sequence[Job], with_files: bool, *, fork: bool = True) 
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many of `queue` either process has taken
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_write_and_send, args=(queue, taken, with_files, sending), daemon=True)
-    child.start()
-    sending.close()
+    child = context.Process(
+        target=_write_and_send, args=(queue, taken, with_files, sending, receiving, os.getpid()), daemon=True
+    )
     try:
+        with holding_back_ctrl_c():  # until the child ignores it (`become_worker`)
+            child.start()
+        sending.close()
         written = _write_all(_taking(queue, taken), with_files)
         try:
             answer = receiving.recv()
         except (EOFError, OSError):
             answer = None
+    except BaseException:  # Ctrl-C, or an error here: the child's segments are not wanted any more
+        if child.pid is not None:
+            child.kill()
+        raise
     finally:
+        sending.close()
         receiving.close()
-        child.join()
+        if child.pid is not None:
+            child.join()
     if not isinstance(answer, tuple):  # the child failed: what it took is written here
         return {**written, **_write_all([job for job in queue if job[0].key not in written], with_files)}, []
     their_segments, their_messages = answer
@@ -62,8 +72,21 @@ def _written(spec: SegmentSpec, document: Any, first: int, with_files: bool) -> 
     return write_segment(document, pages, spec.pages.start, spec.texts, spec.anchors, with_files)
 
 
-def _write_and_send(queue: Sequence[Job], taken: Synchronized[int], with_files: bool, sending: Connection) -> None:
-    """In the child: write the jobs it takes and send them with WeasyPrint's warnings; on any error, send None."""
+def _write_and_send(
+    queue: Sequence[Job],
+    taken: Synchronized[int],
+    with_files: bool,
+    sending: Connection,
+    receiving: Connection,
+    parent: int,
+) -> None:
+    """In the child: write the jobs it takes and send them with WeasyPrint's warnings; on any error, send None.
+
+    Like the build's worker, the child ignores Ctrl-C (the parent kills it), dies with the parent and never holds
+    the caller's terminal or pipe. It closes its copy of the receiving end, so that a send the parent no longer
+    reads fails instead of waiting for ever."""
+    receiving.close()
+    become_worker(parent)
     answer: Written | None = None
     # on any error, the parent writes these itself and reports what goes wrong there
     with contextlib.suppress(BaseException), collected_warnings() as messages:

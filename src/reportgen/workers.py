@@ -1,5 +1,6 @@
 """The worker processes of `reportgen build` (one reading the project and drawing charts) and `reportgen batch` (a
-pool making reports): they die with the process that started them, ignore Ctrl-C, never write to the terminal.
+pool making reports), and the second process writing a PDF's pages (`segment_writer`): they die with the process
+that started them, ignore Ctrl-C, never write to the terminal.
 
 `die_with` also ties the SPSS reader's process (`sav.py`) to the process that started it."""
 
@@ -60,7 +61,8 @@ def report_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def become_worker(parent: int) -> None:
-    """Pool initializer: ignore Ctrl-C (the build handles it), drop the caller's terminal, die with `parent`."""
+    """Pool initializer (and the start of a forked worker): ignore Ctrl-C (the build handles it), drop the
+    caller's terminal, die with `parent`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by `_start`; pending ones are dropped
