@@ -212,12 +212,17 @@ def test_two_proportion_z_by_hand() -> None:
     assert two_proportion_z(0.4, 100, 0.6, 100).statistic == pytest.approx(-2 * math.sqrt(2))
 
 
-@pytest.mark.parametrize(("count1", "n1", "count2", "n2"), [(30, 50, 45, 60), (3, 12, 9, 11), (70, 200, 20, 80)])
+@pytest.mark.parametrize(
+    ("count1", "n1", "count2", "n2"),
+    # the last: z ≈ 35.8, p ≈ 2.5e-280, where 2·(1 − Φ(|z|)) would round to 0
+    [(30, 50, 45, 60), (3, 12, 9, 11), (70, 200, 20, 80), (900, 1000, 100, 1000)],
+)
 def test_two_proportion_z_agrees_with_statsmodels(count1: int, n1: int, count2: int, n2: int) -> None:
     z, p = proportions_ztest(np.array([count1, count2]), np.array([n1, n2]))
     result = two_proportion_z(count1 / n1, n1, count2 / n2, n2)
     assert result.statistic == pytest.approx(z)
-    assert result.p == pytest.approx(p)
+    assert result.p == pytest.approx(p, rel=1e-9)
+    assert result.p > 0
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,17 @@
 """Inference on survey numbers: weights (Kish effective n, weighted shares, means and SDs), confidence intervals,
 the significance tests of a breakdown (z, Welch t, ANOVA, χ²) and SPSS-style significance letters.
 
-Pure functions over numbers and numpy arrays; scipy supplies the distributions. Degenerate input (n < 2, no
-variance, a pooled share of 0 or 1, too few rows or columns) gives "no result" (NaN), never an exception or a
-numpy warning; only programming errors (a share outside 0..1, a bad confidence level, mismatched arrays) raise.
+Pure functions over numbers and numpy arrays; scipy supplies the t, F and χ² distributions, the standard library
+the normal one. Degenerate input (n < 2, no variance, a pooled share of 0 or 1, too few rows or columns) gives "no
+result" (NaN), never an exception or a numpy warning; only programming errors (a share outside 0..1, a bad
+confidence level, mismatched arrays) raise.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +34,9 @@ class TestResult:
 
 
 _NO_RESULT = TestResult(math.nan, (), math.nan)  # what a test gives when it cannot be done
+# The normal distribution from the standard library: scipy.special, which the t, F and χ² distributions need,
+# takes about 0.2 s to import, and a report with only shares and their intervals need not wait for it.
+_NORMAL = statistics.NormalDist()
 
 
 def _floats(array: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -99,18 +104,18 @@ def _check_share(share: float) -> None:
 
 def wilson_interval(share: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson's score interval for a share; (NaN, NaN) without a share or a base."""
-    from scipy.special import ndtri  # loaded with the statistics, not with the CLI
-
     _check_confidence(confidence)
     _check_share(share)
     if not (math.isfinite(share) and math.isfinite(n) and n > 0):
         return math.nan, math.nan
-    z = float(ndtri(0.5 + confidence / 2))
+    z = _NORMAL.inv_cdf(0.5 + confidence / 2)
     shrink = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / shrink
     half = z / shrink * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    # Rounding may push an end a hair past 0 or 1 when the share is 0 or 1.
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At a share of 0 (1) the lower (upper) end is exactly 0 (1); rounding would leave it a hair off, either way.
+    low = 0.0 if share == 0 else max(0.0, centre - half)
+    high = 1.0 if share == 1 else min(1.0, centre + half)
+    return low, high
 
 
 def mean_interval(mean: float, sd: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -130,8 +135,6 @@ def _finite(*numbers: float) -> bool:
 
 def two_proportion_z(share1: float, n1: float, share2: float, n2: float) -> TestResult:
     """Two-sided z test of two shares with the pooled share under the null hypothesis."""
-    from scipy.special import ndtr
-
     _check_share(share1)
     _check_share(share2)
     if not (_finite(share1, n1, share2, n2) and n1 >= 2 and n2 >= 2):
@@ -141,7 +144,7 @@ def two_proportion_z(share1: float, n1: float, share2: float, n2: float) -> Test
     if not variance > 0:  # a pooled share of 0 or 1 (or so close to it that the product underflows)
         return _NO_RESULT
     z = (share1 - share2) / math.sqrt(variance)
-    return TestResult(z, (), float(2 * ndtr(-abs(z))))
+    return TestResult(z, (), math.erfc(abs(z) / math.sqrt(2)))  # 2·Φ(−|z|), exact in the far tail too
 
 
 def welch_t(mean1: float, sd1: float, n1: float, mean2: float, sd2: float, n2: float) -> TestResult:
