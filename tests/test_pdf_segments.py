@@ -20,7 +20,7 @@ from projects import copy_study
 from reportgen import build as building
 from reportgen.config import load_config
 from reportgen.hyphenation_patterns import patterns_in
-from reportgen.parts import plan, relaid, split
+from reportgen.parts import changed_chapter, plan, relaid, split
 from reportgen.pdf_archive import archived, render_options, write_options
 from reportgen.pdf_attachments import Attachment
 from reportgen.pdf_segments import Segment, anchor_pages, merge, write_segment
@@ -396,7 +396,10 @@ def test_a_chapter_laid_out_alone_is_a_segment_of_the_whole(small: Small) -> Non
     pages after it) is written with its page numbers and anchors in the whole document."""
     document, html, cuts = small
     edited = html.replace("Wie in <a", "Ganz wie in <a", 1)
-    again = relaid(plan(html, document, {}), edited, {}, "style.css", lambda source, _files: (laid_out(source), source))
+    old = plan(html, document, {})
+    changed = changed_chapter(old, edited)
+    assert changed is not None
+    again = relaid(old, changed, {}, "style.css", lambda source, _files: (laid_out(source), source))
     assert again is not None and again.index == 2 and len(again.document.pages) > len(again.pages) + 1
     pages, source = cuts[3]
     said, anchors = headings(edited), anchor_pages(document)

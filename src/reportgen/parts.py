@@ -299,15 +299,15 @@ Stubs = list[tuple[int, list[str]]]  # a page index, the outside anchors on that
 LayOut = Callable[[str, Mapping[str, bytes]], tuple[Any, str]]
 
 
-def relaid(old: PartPlan, html: str, assets: Mapping[str, bytes], stylesheet: str, lay_out: LayOut) -> Relaid | None:
-    """The one chapter of `html` that changed since the layout `old` was made of, laid out again, or None when that
-    would not give the pages a layout of the whole of `html` gives (see the module). `stylesheet` is the name of the
-    house stylesheet among `assets`; `lay_out` lays out an HTML document with the given assets."""
-    found = changed_chapter(old, html)
-    if found is None or {name: digest(data) for name, data in assets.items()} != old.assets:
+def relaid(
+    old: PartPlan, changed: ChangedChapter, assets: Mapping[str, bytes], stylesheet: str, lay_out: LayOut
+) -> Relaid | None:
+    """The `changed` chapter (`changed_chapter` of `old` and the new HTML) laid out again, or None when that would
+    not give the pages a layout of the whole new HTML gives (see the module). `stylesheet` is the name of the house
+    stylesheet among `assets`; `lay_out` lays out an HTML document with the given assets."""
+    if {name: digest(data) for name, data in assets.items()} != old.assets:
         return None
-    new, index = found
-    parts = tuple((key, digest(part)) for key, part in new.parts)
+    new, index = changed.split, changed.index
     part = new.parts[index][1]
     pages = old.ranges[index]
     sheet = assets[stylesheet].decode("utf-8") if stylesheet in assets else ""
@@ -336,14 +336,25 @@ def relaid(old: PartPlan, html: str, assets: Mapping[str, bytes], stylesheet: st
     closing = old.around[1] + _stub_html(stubs) + _BODY_END
     if laid_out_html[laid_out_html.index(opening) + len(opening) : laid_out_html.rindex(closing)] != siblings:
         return None
-    next_plan = dataclasses.replace(old, parts=parts)  # the same chapters on the same pages, as checked above
-    return Relaid(document, tuple(laid), index, html, next_plan)
+    # the same chapters on the same pages, as checked above
+    next_plan = dataclasses.replace(old, parts=changed.parts)
+    return Relaid(document, tuple(laid), index, changed.html, next_plan)
 
 
-def changed_chapter(old: PartPlan, html: str) -> tuple[Split, int] | None:
-    """`html` cut into its chapters, and the index of the one chapter whose HTML is not the one `old` was made of;
-    None when `old` does not allow laying out a chapter alone, or the rest of the HTML changed too (what precedes
-    and follows the chapters, any other chapter). Asks nothing of the files: `relaid` checks them after."""
+@dataclass(frozen=True)
+class ChangedChapter:
+    """New HTML cut into its chapters, each chapter's key and digest, and which one chapter changed."""
+
+    html: str
+    split: Split
+    parts: tuple[tuple[str, str], ...]  # (key, digest of the chapter's HTML), as `PartPlan.parts`
+    index: int
+
+
+def changed_chapter(old: PartPlan, html: str) -> ChangedChapter | None:
+    """The one chapter of `html` whose HTML is not the one `old` was made of; None when `old` does not allow laying
+    out a chapter alone, or the rest of the HTML changed too (what precedes and follows the chapters, any other
+    chapter). Asks nothing of the files: `relaid` checks them after."""
     new = split(html)
     if not old.alone or new is None or len(new.parts) != len(old.parts) or digest(new.before) != old.before:
         return None
@@ -353,7 +364,7 @@ def changed_chapter(old: PartPlan, html: str) -> tuple[Split, int] | None:
     changed = [index for index, (a, b) in enumerate(zip(old.parts, parts, strict=True)) if a != b]
     if len(changed) != 1 or old.parts[changed[0]][0] != parts[changed[0]][0]:
         return None
-    return new, changed[0]
+    return ChangedChapter(html, new, parts, changed[0])
 
 
 _UNSUPPORTED = re.compile(

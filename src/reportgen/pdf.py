@@ -360,11 +360,12 @@ def _relaid(
         old = previous.parts if previous.with_files == with_files and previous.document is not None else None
     else:
         old = None if whole else stored_plan(layout, version, with_files)
-    if old is None or changed_chapter(old, html) is None:  # before the files: charts being drawn are waited for
+    chapter = None if old is None else changed_chapter(old, html)
+    if old is None or chapter is None:  # before the files: charts being drawn are waited for
         return None
     try:
         files = {**assets, **{name: fetcher.file(name) for name in old.assets.keys() - assets.keys()}}
-        again = relaid(old, html, files, Layout.stylesheet, lay_out_part)
+        again = relaid(old, chapter, files, Layout.stylesheet, lay_out_part)
     except (ReportError, _NewFile):  # a file gone (the whole layout says so) or new to the plan
         return None
     if again is None:
