@@ -44,6 +44,7 @@ from reportgen.watch import (
     is_project_input,
     notices,
     problems,
+    serve,
     status_line,
     watch_plan,
 )
@@ -323,6 +324,30 @@ def _own_numbers(document: Any) -> list[list[NumberBox]]:
         ]
         for page in document.pages
     ]
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_whose_keyboard_interrupt_was_lost_still_ends_the_watch(tmp_path: Path) -> None:
+    """Python drops an exception raised in a weakref callback, so the KeyboardInterrupt of a Ctrl-C during a build
+    can vanish; the watch ends all the same once `interrupted` says Ctrl-C was pressed."""
+    root = tmp_path / "studie"
+    create_project(root)
+    pressed, announced = threading.Event(), threading.Event()
+    outcome: list[BaseException] = []
+
+    def watching() -> None:
+        try:
+            serve(root, 0, say=lambda line: announced.set(), complain=print, interrupted=pressed.is_set)
+        except BaseException as error:  # what ended it is the test's result
+            outcome.append(error)
+
+    thread = threading.Thread(target=watching, daemon=True)
+    thread.start()
+    assert announced.wait(120)
+    pressed.set()
+    thread.join(10)
+    assert not thread.is_alive(), "the watch goes on after Ctrl-C"
+    assert [type(error) for error in outcome] == [KeyboardInterrupt]
 
 
 @pytest.mark.slow

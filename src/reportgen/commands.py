@@ -196,7 +196,14 @@ def run_watch(arguments: argparse.Namespace) -> int:
         try:
             with _deferring_ctrl_c():
                 importlib.import_module("pikepdf")  # see build_as_command
-            serve(root, port, on_stage=_ending_if(pressed, None), say=_say, complain=complain)
+            serve(
+                root,
+                port,
+                on_stage=_ending_if(pressed, None),
+                say=_say,
+                complain=complain,
+                interrupted=lambda: bool(pressed),
+            )
         except KeyboardInterrupt:
             pdf = root / Layout.pdf
             kept = f"; {_shown(pdf, root)} ist die letzte fehlerfreie Fassung" if pdf.is_file() else ""

@@ -721,10 +721,13 @@ def serve(
     on_stage: StageHook | None = None,
     say: Callable[[str], None] = print,
     complain: Callable[[str], None] = print,
+    interrupted: Callable[[], bool] = lambda: False,
 ) -> None:
     """Build, serve the preview on 127.0.0.1:`port` (0: a free one) and rebuild after every save, until Ctrl-C.
 
-    The address is said once, when the first preview (or the first mistake) is there to see."""
+    The address is said once, when the first preview (or the first mistake) is there to see. `interrupted` says
+    whether Ctrl-C was pressed: its KeyboardInterrupt can be lost where Python ignores exceptions (a weakref
+    callback during a build), and the watch must still end, within a second."""
     from .watch_server import PreviewServer
 
     state, requests = PreviewState(), Coalescer()
@@ -750,9 +753,10 @@ def serve(
     watcher.start()  # before the first build, so that a save during it is not lost
     try:
         session.rebuild(on_stage)
-        while True:
+        while not interrupted():
             if requests.take(timeout=1.0):
                 session.rebuild(on_stage)
+        raise KeyboardInterrupt
     finally:
         requests.close()
         watcher.stop()
