@@ -727,7 +727,8 @@ def serve(
 
     The address is said once, when the first preview (or the first mistake) is there to see. `interrupted` says
     whether Ctrl-C was pressed: its KeyboardInterrupt can be lost where Python ignores exceptions (a weakref
-    callback during a build), and the watch must still end, within a second."""
+    callback during a build), and the watch must still end: after the build under way, or within a second
+    when it waits for a save."""
     from .watch_server import PreviewServer
 
     state, requests = PreviewState(), Coalescer()
