@@ -57,9 +57,11 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[Pool]:
 
 @pytest.mark.usefixtures("gc_state")
 @pytest.mark.parametrize("collecting", [True, False])
+@pytest.mark.parametrize("exiting", [False, True])
 def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, pools: list[Pool], collecting: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, pools: list[Pool], collecting: bool, exiting: bool
 ) -> None:
+    """In a process that goes on, the collector is as it was; in one that ends (`cli.run`), it stays off."""
     calls: list[tuple[Path, Executor | None, bool]] = []
 
     def fake_build(
@@ -83,8 +85,8 @@ def test_build_runs_with_one_chart_worker_and_gc_off_then_restores_gc(
     else:
         gc.disable()
 
-    assert cli.main(["build"]) == 0
-    assert gc.isenabled() is collecting
+    assert cli.main(["build"], exiting=exiting) == 0
+    assert gc.isenabled() is (collecting and not exiting)
     [pool] = pools
     assert (pool.max_workers, pool.started, pool.shut_down) == (1, True, True)
     assert pool.options["initializer"] is workers.become_worker  # dies with the build, ignores Ctrl-C, prints nothing

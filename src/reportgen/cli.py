@@ -23,11 +23,13 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program ended by i
 _FOLDER = "ORDNER"  # the metavar of folders in the help
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; user mistakes become one message per problem and exit status 2."""
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
+    """Run a command; user mistakes become one message per problem and exit status 2. With `exiting` (`run`: the
+    process ends when the command returns), a command may leave undone what only a process that goes on needs."""
     debug = False
     try:
         arguments = _parser().parse_args(argv)
+        arguments.exiting = exiting
         debug = arguments.debug
         command: Callable[[argparse.Namespace], int] = arguments.command
         return command(arguments)
@@ -210,7 +212,7 @@ def run() -> None:
     Ctrl-C: CPython ends a process with SIGINT at exit when a KeyboardInterrupt passed through code it ran from C,
     even one `main()` caught."""
     try:
-        status = main()
+        status = main(exiting=True)
     except BrokenPipeError:  # the reader of the output went away (`reportgen build | head -0`): nothing to say
         status = EXIT_BROKEN_PIPE
     logging.shutdown()

@@ -47,9 +47,12 @@ def nearest_project(start: Path) -> Path | None:
     return next((folder for folder in (start, *start.parents) if (folder / Layout.config).is_file()), None)
 
 
-def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: bool = False) -> BuildResult:
+def build_as_command(
+    root: Path, on_stage: StageHook | None = None, *, strict: bool = False, exiting: bool = False
+) -> BuildResult:
     """`build()` as `reportgen build` runs it: the project read and the charts drawn in one worker process, no
-    cyclic GC passes.
+    cyclic GC passes. With `exiting` (the process ends right after), the collector stays off afterwards too: its
+    first pass would walk every object the build left (0.1 s after the study) to free what the exit frees anyway.
 
     The worker dies with this process, however it ends, and never writes to the terminal (see `workers`)."""
     from .build import build
@@ -66,7 +69,7 @@ def build_as_command(root: Path, on_stage: StageHook | None = None, *, strict: b
             ending = _ending_if(pressed, on_stage)
             return build(root, executor=executor, on_stage=ending, strict=strict, meanwhile=_import_pdf_libraries)
     finally:
-        if collecting:
+        if collecting and not exiting:
             gc.enable()
 
 
@@ -151,7 +154,7 @@ def run_build(arguments: argparse.Namespace) -> int:
     root = _project_root(arguments.project)
     terminal = sys.stderr.isatty()
     with library_notices() as notices, progress(sys.stderr if terminal else None) as on_stage:
-        result = build_as_command(root, on_stage, strict=arguments.strict)
+        result = build_as_command(root, on_stage, strict=arguments.strict, exiting=arguments.exiting)
     _print_warnings(result.warnings)
     if terminal and notices.slow_subsetting:
         print(SUBSET_HINT, file=sys.stderr)

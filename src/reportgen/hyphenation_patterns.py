@@ -4,8 +4,8 @@ pyphen parses a language's pattern file the first time WeasyPrint breaks a word 
 German on a slow core) and keeps the result in `pyphen.hdcache`, keyed by the file. `patterns_in(executor,
 language)` puts a stand-in there that, at the first hyphenated word, becomes:
 
-- the patterns shipped parsed in the package (`de_DE.patterns.json.gz`, 0.2 s to load), if they were made from
-  exactly the pattern file this pyphen has (its SHA-256 is stored with them);
+- the patterns shipped parsed in the package (`de_DE.patterns.pickle.gz`, pickled: 0.03 s to load, against 0.1 s
+  as JSON), if they were made from exactly the pattern file this pyphen has (its SHA-256 is stored with them);
 - else the copy the chart worker parsed meanwhile (`executor`);
 - else, whatever happened to the worker, a parse here, as pyphen would have done.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
+import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -32,7 +32,7 @@ import pyphen
 # The pattern set the house style asks WeasyPrint for (`-weasy-lang` in templates/style.css): pyphen reads a bare
 # "de" as its de_AT patterns. Any other language is pyphen's own fallback for it.
 _PATTERNS_FOR = {"de": "de_DE"}
-PACKAGED = {"de_DE": "de_DE.patterns.json.gz"}  # parsed pattern sets in the package, by pyphen's name
+PACKAGED = {"de_DE": "de_DE.patterns.pickle.gz"}  # parsed pattern sets in the package, by pyphen's name
 
 
 def pattern_file(language: str) -> Path | None:
@@ -56,23 +56,25 @@ def packaged(name: str, path: Path) -> pyphen.HyphDict | None:
     stored = PACKAGED.get(name)
     if stored is None:
         return None
-    data: dict[str, Any] = json.loads(gzip.decompress(resources.files(__package__).joinpath(stored).read_bytes()))
+    data: dict[str, Any] = pickle.loads(gzip.decompress(resources.files(__package__).joinpath(stored).read_bytes()))
     if data["source_sha256"] != hashlib.sha256(path.read_bytes()).hexdigest():
         return None
     dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)  # what HyphDict.__init__ would have built from `path`
-    dictionary.patterns = {key: (start, tuple(values)) for key, (start, values) in data["patterns"].items()}
+    dictionary.patterns = data["patterns"]
     dictionary.cache = {}
     dictionary.maxlen = data["maxlen"]
     return dictionary
 
 
 def serialised(path: Path) -> bytes:
-    """pyphen's parse of the pattern file at `path`, as the package keeps it."""
+    """pyphen's parse of the pattern file at `path`, as the package keeps it (the same bytes for the same file)."""
     dictionary = pyphen.HyphDict(path)
-    patterns = {key: [start, list(values)] for key, (start, values) in dictionary.patterns.items()}
-    data = {"source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "maxlen": dictionary.maxlen}
-    text = json.dumps({**data, "patterns": patterns}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+    data = {
+        "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "maxlen": dictionary.maxlen,
+        "patterns": dict(sorted(dictionary.patterns.items())),
+    }
+    return gzip.compress(pickle.dumps(data, protocol=5), mtime=0)
 
 
 class _Pending:

@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import Location, RenderError, ReportError, TemplateError
 from .files import media_type, read_bytes
+from .harfbuzz_arrays import install as install_unsized_arrays
 from .hyphen_runs import MAX_PASSES, words_to_keep_whole
 from .hyphenation import HyphenationExceptions
 from .layout import Layout
@@ -32,6 +33,8 @@ from .segment_cache import SegmentSpec, segment_specs, stored_plan, stored_segme
 from .segment_writer import write_segments
 from .timing import Stage, StageHook, stage
 from .weasyprint_log import collected_warnings
+
+install_unsized_arrays()  # the same PDF, without a C parse for each font subset (see harfbuzz_arrays)
 
 
 @dataclass(frozen=True)
