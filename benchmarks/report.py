@@ -36,6 +36,8 @@ def machine() -> dict[str, Any]:
         "commit": git("rev-parse", "--short", "HEAD") or None,
         "uncommitted_changes_in_src": bool(git("status", "--porcelain", "--", "src")),
         "reportgen": str(Path(spec.origin).parent) if spec and spec.origin else None,
+        # run.py's children run a wheel of this working tree, put in front of the benchmark's own reportgen
+        "installed": os.environ.get("PYTHONPATH", "").split(os.pathsep)[0],
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "load_average_at_start": os.getloadavg(),
         "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
@@ -229,8 +231,13 @@ def machine_lines(results: dict[str, Any]) -> str:
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gib']} GiB RAM, Python {info['python']}, "
         f"{info['platform']}; {versions}; commit {info['commit']}"
         f"{' + uncommitted changes in src/' if info['uncommitted_changes_in_src'] else ''}; "
-        f"reportgen from {info['reportgen']}"
-        f"{'; PYTHONDONTWRITEBYTECODE set (no .pyc for reportgen)' if info['PYTHONDONTWRITEBYTECODE'] else ''}. "
+        + (
+            f"reportgen installed from this working tree as a wheel, its bytecode compiled by pip, as the README's "
+            f"first command installs it (in {info['installed']})"
+            if info.get("installed")
+            else f"reportgen from {info['reportgen']}"
+        )
+        + f"{'; PYTHONDONTWRITEBYTECODE set' if info['PYTHONDONTWRITEBYTECODE'] else ''}. "
         f"Load average (1 min) at start {info['load_average_at_start'][0]:.2f}, "
         f"at end {info['load_average_at_end'][0]:.2f}. "
         + (f"Bare interpreter start: {results['startup_seconds']:.3f} s. " if "startup_seconds" in results else "")

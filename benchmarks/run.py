@@ -230,12 +230,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_worker(arguments.worker[0], Path(arguments.worker[1]))
         return 0
     import report
+    from measure import install
 
     from reportgen.layout import Layout
 
     if not (Path.cwd() / Layout.config).is_file():
         parser().error(f"run from the project root (the folder with {Layout.config})")
     runs = 1 if arguments.quick else max(arguments.runs, 1)
+    with tempfile.TemporaryDirectory(prefix="reportgen-installed-") as folder:
+        # every child process (builds, checks, workers, watch, batch) runs this working tree as a user has it
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [install(Path.cwd(), Path(folder)), os.environ.get("PYTHONPATH")])
+        )
+        results = run_mode(arguments, runs)
+    results["note"] = arguments.note
+    print(report.write_results(results))
+    return 0
+
+
+def run_mode(arguments: argparse.Namespace, runs: int) -> dict[str, Any]:
+    """The measurements the arguments ask for."""
     watch_program = shlex.split(arguments.watch_command) if arguments.watch_command else None
     watch_edits = max(arguments.watch_edits, 1)
     if arguments.against:
@@ -253,9 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = batch_only(counts, arguments.batch_engines.split(","))
     else:
         results = benchmark(runs, arguments.quick, watch_edits, watch_program)
-    results["note"] = arguments.note
-    print(report.write_results(results))
-    return 0
+    return results
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """This version's cold build against an earlier commit's, pair by pair in one run (`run.py --against REV`).
 
-The earlier commit is exported with `git archive` into a temporary folder (the repository is not touched) and runs
-from there with PYTHONPATH in front of this installation, with the same interpreter and libraries. Both versions
+The earlier commit is exported with `git archive` into a temporary folder (the repository is not touched),
+installed from there as a wheel like this version (measure.install), and runs with PYTHONPATH in front of this
+installation, with the same interpreter and libraries. Both versions
 build the earlier commit's study (the same inputs, so the ratio is the code's), and this version also builds its
 own study (what a user of each version waits for). Each build is cold (no build/) and in a fresh process, through
 the command line; run i of the three shares machine conditions, and the ratio is taken pair by pair.
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from copies import REPO, copy_project
-from measure import Sample, pages_of, reportgen, run_child, summary
+from measure import Sample, install, pages_of, reportgen, run_child, summary
 
 SCENARIOS = {
     "earlier": "earlier commit, its own study",
@@ -41,8 +42,7 @@ def commit_of(revision: str) -> str:
     ).stdout.strip()
 
 
-def one_run(work: Path, earlier: Path, index: int) -> dict[str, Sample]:
-    old_code = {"PYTHONPATH": str(earlier / "src")}
+def one_run(work: Path, earlier: Path, old_code: dict[str, str], index: int) -> dict[str, Sample]:
     samples = {}
     project = copy_project(work / f"earlier-{index}", earlier)
     samples["earlier"] = run_child(reportgen("build", project), project, old_code)
@@ -55,11 +55,12 @@ def one_run(work: Path, earlier: Path, index: int) -> dict[str, Sample]:
 
 def versions_benchmark(work: Path, revision: str, runs: int) -> dict[str, Any]:
     earlier = export(revision, work / "earlier-commit")
+    old_code = {"PYTHONPATH": install(earlier, work / "earlier-installed")}
     copy_project(work / "warm-up", REPO)
     run_child(reportgen("build", work / "warm-up"), work / "warm-up")  # font cache, .pyc, OS file cache
     per_run = []
     for index in range(runs):
-        per_run.append(one_run(work, earlier, index))
+        per_run.append(one_run(work, earlier, old_code, index))
         seconds = ", ".join(f"{name} {sample.seconds:.2f} s" for name, sample in per_run[-1].items())
         print(f"  run {index + 1}/{runs}: {seconds}", file=sys.stderr)
     ratios = [run["this_on_earlier"].seconds / run["earlier"].seconds for run in per_run]
