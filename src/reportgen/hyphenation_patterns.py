@@ -4,7 +4,7 @@ pyphen parses a language's pattern file the first time WeasyPrint breaks a word 
 German on a slow core) and keeps the result in `pyphen.hdcache`, keyed by the file. `patterns_in(executor,
 language)` puts a stand-in there that, at the first hyphenated word, becomes:
 
-- the patterns shipped parsed in the package (`de_DE.patterns.pickle.gz`, pickled: 0.03 s to load, against 0.1 s
+- the patterns shipped parsed in the package (`de_DE.patterns.pickle.gz`, pickled: 0.04 s to load, against 0.1 s
   as JSON), if they were made from exactly the pattern file this pyphen has (its SHA-256 is stored with them);
 - else the copy the chart worker parsed meanwhile (`executor`);
 - else, whatever happened to the worker, a parse here, as pyphen would have done.
