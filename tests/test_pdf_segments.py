@@ -352,6 +352,22 @@ def test_segments_merged_are_the_pdf_written_whole(small: Small) -> None:
     assert len(font_subsets(merged)) > len(font_subsets(whole))
 
 
+def test_segments_and_their_merge_are_deflated_except_the_metadata(small: Small) -> None:
+    """WeasyPrint writes a segment uncompressed; qpdf deflates it when the segment is saved: nothing reaches the PDF
+    uncompressed but the XMP, and the small objects go into object streams as in WeasyPrint's own PDF."""
+    document, html, cuts = small
+    segments = segments_of(document, html, cuts)
+    for data in (*(segment.data for segment in segments), merged_pdf(segments)):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+            plain_streams = [obj for obj in streams if obj.get("/Filter") != pikepdf.Name.FlateDecode]
+            assert [obj.get("/Type") for obj in plain_streams] == [pikepdf.Name.Metadata]
+            contents = {p.obj.Contents.objgen for p in pdf.pages}
+            programs = {obj.objgen for obj in streams if "/Length1" in obj}
+            assert contents and programs and contents | programs <= {obj.objgen for obj in streams}
+        assert b"/Type /ObjStm" in data
+
+
 def test_a_segment_says_where_its_links_lead_in_the_whole_document(small: Small) -> None:
     document, html, cuts = small
     (segment,) = segments_of(document, html, cuts[1:2])
