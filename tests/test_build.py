@@ -7,11 +7,15 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from projects import TINY_CODEBOOK, TINY_RESPONSES
+from reportgen import build as building
 from reportgen import chart_drawing
 from reportgen.build import build, prepare
 from reportgen.charts import ChartSpec, ChartStyle
@@ -126,11 +130,31 @@ def test_raster_image_gives_the_same_pdf_in_any_folder(tiny_project) -> None:
     assert build(tiny_project(WITH_IMAGE, name="elsewhere")).pdf.read_bytes() == here
 
 
-def test_chart_worker_of_the_cli_gives_the_same_pdf(tiny_project) -> None:
-    in_process = build(tiny_project(FILES, name="library")).pdf.read_bytes()
+def test_chart_worker_of_the_cli_gives_the_same_pdf_and_page(tiny_project) -> None:
+    """The CLI's worker reads the project, draws the chart and makes report.html; all here without one."""
+    in_process = build(tiny_project(FILES, name="library"))
     root = tiny_project(FILES, name="cli")
     assert main(["--project", str(root), "build"]) == 0
-    assert Layout(root).path(Layout.pdf).read_bytes() == in_process
+    assert Layout(root).path(Layout.pdf).read_bytes() == in_process.pdf.read_bytes()
+    assert Layout(root).path(Layout.html).read_bytes() == in_process.html.read_bytes()
+
+
+def test_the_page_is_made_in_the_executor_once_the_charts_are_drawn(tiny_project, monkeypatch) -> None:
+    """report.html is made by the worker, after the chart it shows, while this thread lays out the pages."""
+    made_in: list[str] = []
+    real = building.preview_html
+
+    def recorded(*arguments: Any) -> str:
+        made_in.append(threading.current_thread().name)
+        return real(*arguments)
+
+    monkeypatch.setattr(building, "preview_html", recorded)
+    here = build(tiny_project(FILES, name="here")).html.read_bytes()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker") as executor:
+        there = build(tiny_project(FILES, name="there"), executor=executor).html.read_bytes()
+    assert there == here
+    assert made_in == [threading.main_thread().name, "worker_0"]
+    assert b"<svg" in there and b"charts/" not in there  # the chart is in the page
 
 
 def test_date_comes_from_source_date_epoch_without_config_date(tiny_project, monkeypatch) -> None:

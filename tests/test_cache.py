@@ -7,6 +7,8 @@ import hashlib
 import os
 import pickle
 import shutil
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -149,6 +151,49 @@ def test_charts_drawn_in_an_executor_count_as_drawn(tmp_path: Path, drawn: list[
         assert pending.result() == {spec().name: fake_svg(spec(), style())}
     assert list(pending.new_cache_entries()) == list(pending.cache_names)
     assert len(drawn) == 1
+
+
+def test_when_ready_gives_every_chart_at_once_after_the_last_drawing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Layout(tmp_path).path(Layout.chart_cache)
+    cached, first, second = (ChartSpec("bar", name, ("0", "1"), (1, 2), 3, "Frage") for name in ("a", "b", "c"))
+    BuildFolder(Layout(tmp_path)).write(
+        f"{Layout.chart_cache}/{cached.digest(charts.style_key(style()))}.svg", fake_svg(cached, style())
+    )
+    release = {first.name: threading.Event(), second.name: threading.Event()}
+
+    def gated_draw(chart: ChartSpec, chart_style: ChartStyle) -> bytes:
+        release[chart.name].wait(10)
+        return fake_svg(chart, chart_style)
+
+    monkeypatch.setattr(chart_drawing, "draw", gated_draw)
+    heard: list[dict[str, bytes]] = []
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        pending = start_charts([cached, first, second], style(), cache, executor)
+        pending.when_ready(heard.append)
+        release[second.name].set()
+        time.sleep(0.1)
+        assert heard == []  # one drawing is still going on
+        release[first.name].set()
+        assert pending.get(first.name) == fake_svg(first, style())  # `get` takes it out of the pending drawings
+    assert heard == [{chart.name: fake_svg(chart, style()) for chart in (cached, first, second)}]
+    pending.when_ready(heard.append)  # all at hand: at once
+    assert heard[1] == heard[0]
+
+
+def test_when_ready_stays_silent_when_a_drawing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_draw(chart: ChartSpec, chart_style: ChartStyle) -> bytes:
+        raise ValueError("kaputt")
+
+    monkeypatch.setattr(chart_drawing, "draw", failing_draw)
+    heard: list[dict[str, bytes]] = []
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        pending = start_charts([spec()], style(), Layout(tmp_path).path(Layout.chart_cache), executor)
+        pending.when_ready(heard.append)
+    with pytest.raises(ValueError, match="kaputt"):
+        pending.result()
+    assert heard == []
 
 
 # Statistics

@@ -9,7 +9,7 @@ import hashlib
 import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -334,6 +334,21 @@ def prepare_to_send(root: Path) -> tuple[Project, list[tuple[str, float]]]:
     return sent, stages
 
 
+@dataclass
+class PreviewJob:
+    """report.html being made in the build's worker (see `_start_preview`): the worker's future once submitted."""
+
+    submitted: Future[str] | None = None
+
+    def page(self, make_here: Callable[[], str]) -> str:
+        """The worker's page, or `make_here()` where it was not submitted or failed (an error is then this
+        process's own, reported as usual)."""
+        if self.submitted is not None:
+            with contextlib.suppress(Exception):
+                return self.submitted.result()
+        return make_here()
+
+
 @dataclass(frozen=True)
 class Rendering:
     """A prepared project with its pages laid out: what `finish` writes."""
@@ -342,6 +357,7 @@ class Rendering:
     charts: PendingCharts
     assets: Assets
     laid_out: LaidOut
+    preview: PreviewJob = field(default_factory=PreviewJob)
 
 
 def render(
@@ -363,6 +379,7 @@ def render(
         charts = start_charts(
             project.content.charts, project.chart_style, layout.path(Layout.chart_cache), executor, known
         )
+        preview = _start_preview(executor, project, charts) if executor is not None else PreviewJob()
     from .pdf import lay_out
 
     assets = Assets(project.style_files, charts)
@@ -379,7 +396,22 @@ def render(
         previous=previous.laid_out if previous is not None else None,
         keep_parts=keep_parts,
     )
-    return Rendering(project, charts, assets, laid_out)
+    return Rendering(project, charts, assets, laid_out, preview)
+
+
+def _start_preview(executor: Executor, project: Project, charts: PendingCharts) -> PreviewJob:
+    """report.html made in `executor` once every chart is drawn: the worker draws them, then has nothing to do
+    while this process lays out the pages."""
+    job = PreviewJob()
+    files, layout, limit = project.style_files, project.config.layout, project.config.limits.file_size
+
+    def submit(svgs: Mapping[str, bytes]) -> None:
+        assets = {**{f"{Layout.charts}/{name}": svg for name, svg in svgs.items()}, **files}  # as in Assets
+        with contextlib.suppress(Exception):  # the executor has ended or broken: finish() makes the page
+            job.submitted = executor.submit(preview_html, project.html, layout, assets, limit)
+
+    charts.when_ready(submit)
+    return job
 
 
 def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: bool = False) -> BuildResult:
@@ -400,7 +432,9 @@ def finish(rendering: Rendering, *, on_stage: StageHook | None = None, strict: b
     with stage(on_stage, Stage.CHARTS_WAIT):
         svgs = charts.result()
     with stage(on_stage, Stage.WRITE):
-        page = preview_html(project.html, layout, rendering.assets, config.limits.file_size)  # works alone
+        page = rendering.preview.page(  # works alone
+            lambda: preview_html(project.html, layout, rendering.assets, config.limits.file_size)
+        )
         segments = segment_cache_files(laid_out, pdf.segments)
         _write_outputs(BuildFolder(layout), project.stats_cache, charts, svgs, page, pdf.data, segments)
     warnings = project.warnings + layout_warnings

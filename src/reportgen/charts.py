@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -170,6 +171,28 @@ class PendingCharts:
     def new_cache_entries(self) -> dict[str, bytes]:
         """The charts drawn in this build, by cache file name."""
         return {self._cache_names[name]: self.get(name) for name in sorted(self._drawn | set(self._futures))}
+
+    def when_ready(self, callback: Callable[[dict[str, bytes]], None]) -> None:
+        """`callback(every chart's SVG by file name)` once all are at hand: now if they are, else in the thread that
+        receives the last drawing (the executor's). Never if a drawing failed: `get` raises that error."""
+        ready = dict(self._ready)
+        drawing = dict(self._futures)  # a copy: `get` takes the drawings it waited for out of `_futures`
+        if not drawing:
+            callback(ready)
+            return
+        left = [len(drawing)]
+        lock = threading.Lock()
+
+        def drawn(_future: Future[bytes]) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0]:
+                    return
+            if all(not future.cancelled() and future.exception() is None for future in drawing.values()):
+                callback({**ready, **{name: future.result() for name, future in drawing.items()}})
+
+        for future in drawing.values():
+            future.add_done_callback(drawn)
 
     def _finish(self, name: str, svg: bytes) -> None:
         self._drawn.add(name)
