@@ -42,7 +42,7 @@ from .pdf_text import join_split_words
 _SCALE = 0.75  # PDF points per CSS px: WeasyPrint's write_pdf at zoom 1
 _NOWHERE = (0.0, 0.0, 0.0, 0.0)  # a stand-in anchor's box: its destination is dropped again
 _LETTERS = 26
-_OBJECT_STREAMS = pikepdf.ObjectStreamMode.generate  # small objects in compressed object streams, as WeasyPrint writes them
+_OBJECT_STREAMS = pikepdf.ObjectStreamMode.generate  # small objects in object streams, as WeasyPrint has them
 
 
 @dataclass(frozen=True)
