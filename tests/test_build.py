@@ -131,12 +131,14 @@ def test_raster_image_gives_the_same_pdf_in_any_folder(tiny_project) -> None:
 
 
 def test_chart_worker_of_the_cli_gives_the_same_pdf_and_page(tiny_project) -> None:
-    """The CLI's worker reads the project, draws the chart and makes report.html; all here without one."""
-    in_process = build(tiny_project(FILES, name="library"))
-    root = tiny_project(FILES, name="cli")
+    """The CLI's worker reads the project, draws the chart and makes report.html (with the image it reads from
+    content/); all here without one."""
+    in_process = build(tiny_project(WITH_IMAGE, name="library"))
+    root = tiny_project(WITH_IMAGE, name="cli")
     assert main(["--project", str(root), "build"]) == 0
     assert Layout(root).path(Layout.pdf).read_bytes() == in_process.pdf.read_bytes()
     assert Layout(root).path(Layout.html).read_bytes() == in_process.html.read_bytes()
+    assert b"data:image/png;base64," in in_process.html.read_bytes()
 
 
 def test_the_page_is_made_in_the_executor_once_the_charts_are_drawn(tiny_project, monkeypatch) -> None:
