@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
+from html import escape
 
 from markupsafe import Markup
 
@@ -209,4 +209,4 @@ def chart_share(answer: str, among: str, question_id: str) -> str:
 def svg_metadata(width: float, height: float, labels: Sequence[Mapping[str, object]]) -> bytes:
     """The chart labels' boxes (SVG user units from the top-left corner) and descriptions as an SVG element."""
     data = json.dumps({"width": width, "height": height, "labels": list(labels)}, ensure_ascii=False, sort_keys=True)
-    return f'<metadata id="{SVG_METADATA_ID}">{xml_escape(data)}</metadata>\n'.encode()
+    return f'<metadata id="{SVG_METADATA_ID}">{escape(data, quote=False)}</metadata>\n'.encode()
