@@ -298,8 +298,8 @@ def build(
     """Gather everything in memory, then write build/report.pdf, report.html and the caches.
 
     With an `executor` (one worker process), the worker reads and checks the project while this process runs
-    `meanwhile` (imports WeasyPrint); then it draws the charts while this process lays out the pages. Without one,
-    all is done here. With `strict`, every warning is an error and nothing is written."""
+    `meanwhile` (imports WeasyPrint); then it draws the charts and makes the page report.html while this process
+    lays out the pages. Without one, all is done here. With `strict`, every warning is an error and nothing is written."""
     project = _prepared(root, executor, on_stage, meanwhile)
     with patterns_in(executor, project.config.report.language):
         _refuse_warnings(project.warnings, strict)

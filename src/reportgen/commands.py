@@ -63,8 +63,8 @@ def build_as_command(
     # passes over them cost about a tenth of the build and free next to nothing.
     gc.disable()
     try:
-        # One worker reads the project, then draws the charts, on the second core while this process imports
-        # WeasyPrint and lays out the pages.
+        # One worker reads the project, then draws the charts and makes report.html, on the second core while this
+        # process imports WeasyPrint and lays out the pages.
         with chart_worker() as executor, _noticing_ctrl_c() as pressed:
             ending = _ending_if(pressed, on_stage)
             return build(root, executor=executor, on_stage=ending, strict=strict, meanwhile=_import_pdf_libraries)

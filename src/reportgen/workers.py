@@ -22,8 +22,8 @@ STOP_SECONDS = 10  # how long to wait for the killed worker's bookkeeping thread
 
 @contextmanager
 def chart_worker() -> Iterator[Executor]:
-    """One worker process that reads the project and then draws charts while the build imports WeasyPrint and lays
-    out pages; killed when the build ends.
+    """One worker process that reads the project and then draws charts (and makes report.html) while the build
+    imports WeasyPrint and lays out pages; killed when the build ends.
 
     Whatever ends the build (success, an error, Ctrl-C), nothing waits for a chart still being drawn: by then
     the build has every chart it needs, or needs none."""
