@@ -8,7 +8,8 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,18 @@ def test_the_page_is_made_in_the_executor_once_the_charts_are_drawn(tiny_project
     assert there == here
     assert made_in == [threading.main_thread().name, "worker_0"]
     assert b"<svg" in there and b"charts/" not in there  # the chart is in the page
+
+
+def test_the_page_is_made_here_where_the_worker_could_not() -> None:
+    def here() -> str:
+        return "hier"
+
+    made, failed = Future[str](), Future[str]()
+    made.set_result("im Worker")
+    failed.set_exception(BrokenProcessPool("beendet"))
+    assert building.PreviewJob(made).page(here) == "im Worker"
+    assert building.PreviewJob(failed).page(here) == "hier"
+    assert building.PreviewJob().page(here) == "hier"  # nothing submitted
 
 
 def test_date_comes_from_source_date_epoch_without_config_date(tiny_project, monkeypatch) -> None:
