@@ -406,7 +406,7 @@ def _start_preview(executor: Executor, project: Project, charts: PendingCharts) 
     files, layout, limit = project.style_files, project.config.layout, project.config.limits.file_size
 
     def submit(svgs: Mapping[str, bytes]) -> None:
-        assets = {**{f"{Layout.charts}/{name}": svg for name, svg in svgs.items()}, **files}  # as in Assets
+        assets = {**{Layout.chart(name): svg for name, svg in svgs.items()}, **files}  # files first, as in Assets
         with contextlib.suppress(Exception):  # the executor has ended or broken: finish() makes the page
             job.submitted = executor.submit(preview_html, project.html, layout, assets, limit)
 
@@ -523,7 +523,7 @@ class Assets(Mapping[str, bytes]):
     def __init__(self, files: Mapping[str, bytes], charts: PendingCharts) -> None:
         self._files = files
         self._charts = charts
-        self._chart_names = {f"{Layout.charts}/{name}": name for name in charts.names}
+        self._chart_names = {Layout.chart(name): name for name in charts.names}
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._files:
@@ -579,7 +579,7 @@ def _write_outputs(
         if data is not None:
             folder.write(name, data)
     folder.prune(Layout.segment_cache, "*", {posixpath.basename(name) for name in segments})
-    outputs = {f"{Layout.charts}/{name}": svg for name, svg in svgs.items()}
+    outputs = {Layout.chart(name): svg for name, svg in svgs.items()}
     outputs[Layout.html] = html.encode("utf-8")
     outputs[Layout.pdf] = pdf
     folder.publish(outputs, prune={Layout.charts: "*.svg"})  # a chart dropped from the content leaves charts/ too

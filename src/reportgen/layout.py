@@ -60,6 +60,11 @@ class Layout:
     def _in_templates(self, name: str) -> bool:
         return name == self.templates or name.startswith(self.templates + "/")
 
+    @classmethod
+    def chart(cls, name: str) -> str:
+        """A chart's project-relative name: where the build writes it, and where the pages and assets find it."""
+        return f"{cls.charts}/{name}"
+
     def href(self, name: str) -> str:
         """A project-relative name as a relative URL from the HTML document, with a trailing slash for folders."""
         relative = posixpath.relpath("/" + name, "/" + posixpath.dirname(self.html))  # never the working folder

@@ -1,6 +1,6 @@
-"""The worker processes of `reportgen build` (one reading the project and drawing charts) and `reportgen batch` (a
-pool making reports), and the second process writing a PDF's pages (`segment_writer`): they die with the process
-that started them, ignore Ctrl-C, never write to the terminal.
+"""The worker processes of `reportgen build` (one reading the project, drawing charts, making report.html) and
+`reportgen batch` (a pool making reports), and the second process writing a PDF's pages (`segment_writer`): they die
+with the process that started them, ignore Ctrl-C, never write to the terminal.
 
 `die_with` also ties the SPSS reader's process (`sav.py`) to the process that started it."""
 
