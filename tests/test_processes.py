@@ -53,13 +53,22 @@ def _children(pid: int) -> list[int]:
     """Live child processes: from /proc/<pid>/task/*/children where the kernel has it, else every /proc/*/stat."""
     listings = list(Path(f"/proc/{pid}/task").glob("*/children"))
     if listings:
-        return [int(child) for listing in listings for child in listing.read_text().split()]
+        return [int(child) for listing in listings for child in _listed(listing)]
     children = []
     for entry in Path("/proc").iterdir():
         fields = _stat(int(entry.name)) if entry.name.isdigit() else None
         if fields is not None and fields[0] not in "ZX" and fields[1] == str(pid):
             children.append(int(entry.name))
     return children
+
+
+def _listed(listing: Path) -> list[str]:
+    """A thread's children file; none when the thread has ended since it was listed (its children go to another
+    thread of the process, whose file has them)."""
+    try:
+        return listing.read_text().split()
+    except OSError:
+        return []
 
 
 def _forks(pid: int) -> list[int]:
